@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine (see README):
+#   make run   - set up, build the index from corpus/, serve the web page
+#   make test  - set up (with test tools and Debian's chromium), run the test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-test chromium
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+chromium:
+	@command -v chromium >/dev/null || scripts/install-chromium
+
+run: setup
+	$(VENV)/bin/defsearch serve --host $(HOST) --port $(PORT)
+
+test: setup-test chromium
+	$(PY) -m pytest -q

@@ -1,0 +1,110 @@
+"""Typed records passed between modules (no dicts across module boundaries).
+
+Article/Passage/Footnote come out of `search.ingest`; Hit/SearchResults come out of
+`search.searcher`. All are plain dataclasses so they serialise with `dataclasses.asdict`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Footnote:
+    """One note of an article. `text` is "" when the source cites the note but its body is
+    not in the extract (the commentary's [1]..[6]): still a reference, shown as such."""
+
+    label: str                     # "1", "48", "＊"
+    text: str = ""                 # full note text, lines joined
+    urls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class NoteRef:
+    """Where a footnote marker stood in a passage. The marker digits are removed from
+    `Passage.text`; `offset` is the character offset in that text right after the word the
+    marker was glued to, so a UI can put a link back exactly there."""
+
+    label: str
+    offset: int
+
+
+@dataclass
+class Passage:
+    id: str                        # stable across re-ingest of an unchanged file
+    article_id: str
+    ordinal: int                   # 0-based order in the article
+    text: str                      # display text (author's punctuation, unified ideographs)
+    section: list[str] = field(default_factory=list)   # section path, outermost first
+    lang: str = "zh-Hant"          # "zh-Hant" | "zh-Hans" | "en"
+    notes: list[NoteRef] = field(default_factory=list)
+
+
+@dataclass
+class Article:
+    id: str                        # stable slug of the source file (or file + group for .jsonl)
+    source: str                    # path of the source file, relative to the corpus root
+    title: str = ""
+    title_en: str = ""
+    authors: list[str] = field(default_factory=list)
+    affiliation: str = ""
+    date: str = ""                 # ISO: "2021-04-01", "2006-12" or "2006"; "" when absent
+    venue: str = ""                # journal / publisher / institute
+    url: str = ""
+    abstract: str = ""
+    abstract_en: str = ""
+    keywords: list[str] = field(default_factory=list)
+    keywords_en: list[str] = field(default_factory=list)
+    lang: str = "zh-Hant"
+    passages: list[Passage] = field(default_factory=list)
+    footnotes: list[Footnote] = field(default_factory=list)
+
+    def footnote(self, label: str) -> Footnote | None:
+        for note in self.footnotes:
+            if note.label == label:
+                return note
+        return None
+
+
+@dataclass
+class IngestFailure:
+    path: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+@dataclass
+class IngestReport:
+    articles: list[Article] = field(default_factory=list)
+    failures: list[IngestFailure] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    passage_id: str
+    article_id: str
+    title: str
+    section: str                   # section path joined with " › "
+    date: str
+    score: float
+    text: str                      # whole passage, display form
+    snippet: str                   # HTML-escaped text with matches wrapped in <mark>...</mark>
+    footnotes: list[Footnote] = field(default_factory=list)
+    lang: str = ""
+    ordinal: int = 0
+    notes: list[NoteRef] = field(default_factory=list)
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+    took_ms: float = 0.0
+    unmatched: list[str] = field(default_factory=list)     # query words that matched nothing
+    expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
+    explain: list[str] = field(default_factory=list)       # lines for --explain
