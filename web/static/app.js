@@ -1,0 +1,35 @@
+// Small enhancements only; every feature works without this file.
+(function () {
+  "use strict";
+  // "/" focuses the search box (unless typing somewhere already).
+  document.addEventListener("keydown", function (e) {
+    var t = e.target, typing = t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable);
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      var q = document.querySelector('input[name="q"]');
+      if (q) { e.preventDefault(); q.focus(); q.select(); }
+    }
+    // Escape hides an open footnote popup until the pointer/focus leaves it.
+    if (e.key === "Escape") {
+      var ref = t && t.closest && t.closest(".fnref");
+      document.querySelectorAll(".fnref:hover, .fnref:focus-within").forEach(function (el) { el.classList.add("closed"); });
+      if (ref) { ref.classList.add("closed"); }
+    }
+  });
+  function reopen(e) { var r = e.currentTarget; r.classList.remove("closed"); }
+  document.querySelectorAll(".fnref").forEach(function (r) {
+    r.addEventListener("mouseleave", reopen);
+    r.addEventListener("focusout", function (e) { if (!r.contains(e.relatedTarget)) reopen(e); });
+  });
+  // Arriving at a passage from a result: open any <details> around the target and focus it.
+  function showTarget() {
+    if (!location.hash) return;
+    var el = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (!el) return;
+    var d = el.closest("details"); if (d) d.open = true;
+    if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+    el.focus({ preventScroll: true });
+  }
+  showTarget();
+  window.addEventListener("hashchange", showTarget);
+  // Keep the script toggle on the same page after a switch (the form already posts `next`).
+})();

@@ -1,0 +1,351 @@
+"""The one blueprint: search page, article page, script toggle, JSON API, error pages."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from urllib.parse import urlencode, urlsplit
+
+from flask import (Blueprint, abort, current_app, g, jsonify, make_response, redirect,
+                   render_template, request, url_for)
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
+                           QueryError)
+
+from . import render
+from .engine import get_engine
+
+bp = Blueprint("views", __name__)
+log = logging.getLogger(__name__)
+
+LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
+SCRIPT_COOKIE = "script"
+_ARTICLE_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
+
+
+class BadRequest(Exception):
+    """A request we can explain: rendered as a friendly 400 (page or JSON)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+# --- request parameters ------------------------------------------------------------------
+
+def _int_param(name: str, default, lo: int, hi: int, what: str):
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise BadRequest(f"{what} must be a whole number, not {raw!r}.")
+    value = int(raw)
+    if not lo <= value <= hi:
+        raise BadRequest(f"{what} must be between {lo} and {hi}; got {value}.")
+    return value
+
+
+def search_params() -> dict:
+    """The search form's fields from the URL, validated (raises BadRequest)."""
+    cfg = current_app.config
+    q = request.args.get("q", "")
+    q = " ".join(q.split())
+    if len(q) > cfg["MAX_QUERY_CHARS"]:
+        raise BadRequest(f"The query is {len(q)} characters long; the limit is "
+                         f"{cfg['MAX_QUERY_CHARS']}. Try fewer or shorter words.")
+    page = _int_param("page", 1, 1, cfg["MAX_PAGE"], "The page number")
+    year_from = _int_param("from", None, 1000, 9999, "The first year")
+    year_to = _int_param("to", None, 1000, 9999, "The last year")
+    if year_from and year_to and year_from > year_to:
+        raise BadRequest(f"The year range {year_from}–{year_to} is empty: "
+                         "the first year comes after the last.")
+    lang = request.args.get("lang", "").strip() or None
+    if lang is not None and lang not in LANGS:
+        raise BadRequest(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
+    article = request.args.get("article", "").strip() or None
+    if article is not None and not _ARTICLE_ID_RE.fullmatch(article):
+        raise BadRequest("That article filter is not a valid article id.")
+    return {"q": q, "page": page, "lang": lang, "article": article,
+            "year_from": year_from, "year_to": year_to}
+
+
+def run_search(params: dict, limit: int):
+    return get_engine().search(
+        params["q"], page=params["page"], limit=limit, lang=params["lang"],
+        article=params["article"], year_from=params["year_from"], year_to=params["year_to"])
+
+
+def search_url(params: dict, **changes) -> str:
+    """A /search URL for `params` with `changes` applied; empty values are left out so
+    shared links stay short."""
+    merged = {**params, **changes}
+    args = [("q", merged.get("q")), ("lang", merged.get("lang")),
+            ("article", merged.get("article")), ("from", merged.get("year_from")),
+            ("to", merged.get("year_to"))]
+    if merged.get("page") and merged["page"] != 1:
+        args.append(("page", merged["page"]))
+    query = urlencode([(k, v) for k, v in args if v not in (None, "")])
+    return url_for("views.search") + ("?" + query if query else "")
+
+
+def fewer_words(query: str, unmatched: list[str]) -> str:
+    """`query` without the words that matched nothing ("" when nothing would be left)."""
+    if not unmatched:
+        return ""
+    drop = {u.casefold() for u in unmatched}
+    words = query.split()
+    kept = [w for w in words if w.strip('"').casefold() not in drop]
+    if len(kept) == len(words):                      # unmatched words inside a CJK run
+        rest = query
+        for u in sorted(unmatched, key=len, reverse=True):
+            rest = re.sub(re.escape(u), " ", rest, flags=re.I)
+        kept = rest.split()
+    result = " ".join(kept)
+    return "" if result == query else result
+
+
+# --- script (Traditional / Simplified) -------------------------------------------------------
+
+def current_script() -> str:
+    if "script" not in g:
+        value = request.cookies.get(SCRIPT_COOKIE, "orig")
+        g.script = value if value in render.SCRIPTS else "orig"
+    return g.script
+
+
+@bp.app_template_filter("script")
+def script_filter(text):
+    return render.convert(text, current_script())
+
+
+@bp.app_template_global("display_lang")
+def display_lang(lang: str) -> str:
+    return render.display_lang(lang, current_script())
+
+
+@bp.app_context_processor
+def inject_globals():
+    return {"current_script": current_script(), "LANGS": LANGS}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would let a link send users anywhere."""
+    if not target:
+        return url_for("views.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return url_for("views.index")
+    return target
+
+
+@bp.route("/script", methods=["GET", "POST"])
+def set_script():
+    """Show text as stored, in Traditional or in Simplified characters (remembered in a
+    cookie); then go back to the page the toggle was on."""
+    choice = request.values.get("to", "orig")
+    if choice not in render.SCRIPTS:
+        raise BadRequest(f"Unknown script {choice!r}; use orig, hant or hans.")
+    resp = redirect(_safe_next(request.values.get("next")), code=303)
+    resp.set_cookie(SCRIPT_COOKIE, choice, max_age=365 * 24 * 3600, samesite="Lax",
+                    httponly=True)
+    return resp
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+@bp.route("/")
+def index():
+    """The search page; with ?q=... it is the results page."""
+    if request.args.get("q", "").strip():
+        return redirect(url_for("views.search", **request.args), code=302)
+    return search()
+
+
+@bp.route("/search")
+def search():
+    """Results for ?q= with page, lang, article, from, to kept in the URL."""
+    try:
+        params = search_params()
+    except BadRequest as err:
+        raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
+               "article": None, "year_from": None, "year_to": None}
+        return render_template("search.html", params=raw, results=None, error=err.message,
+                               search_url=search_url), err.status
+    results = None
+    hits = []
+    if params["q"]:
+        try:
+            results = run_search(params, current_app.config["PAGE_SIZE"])
+        except QueryError as err:
+            return render_template("search.html", params=params, results=None,
+                                   error=str(err), search_url=search_url), 400
+        hits = [_present_hit(hit, params["q"], i) for i, hit in enumerate(results.hits)]
+    pages = _pagination(results, params) if results else None
+    suggestion = fewer_words(params["q"], results.unmatched) if results else ""
+    return render_template("search.html", params=params, results=results, hits=hits,
+                           pages=pages, suggestion=suggestion, error=None,
+                           search_url=search_url, example_queries=EXAMPLES)
+
+
+EXAMPLES = ["中俄 軍事合作", "Lavrov", "戰略模糊", "北約", "聯合聲明"]
+
+
+def _present_hit(hit, query: str, n: int) -> dict:
+    """What the template needs for one result: snippet and full text with markers."""
+    article_url = url_for("views.article", article_id=hit.article_id, q=query)
+    marker = render.MarkerFactory(
+        hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
+        prefix=f"r{n}-")
+    return {
+        "hit": hit,
+        "url": f"{article_url}#p{hit.ordinal}",
+        "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.notes, marker),
+        "full": render.render_text(hit.text, hit.highlights, hit.notes, marker),
+        "footnotes": [(n, render.linkify(n.text, n.urls), f"{article_url}#{render.note_anchor(n.label)}")
+                      for n in hit.footnotes],
+    }
+
+
+def _pagination(results, params) -> dict:
+    last = max(1, -(-results.total // results.limit))
+    last = min(last, current_app.config["MAX_PAGE"])
+    page = results.page
+    window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    return {
+        "page": page, "last": last,
+        "prev": search_url(params, page=page - 1) if page > 1 else None,
+        "next": search_url(params, page=page + 1) if page < last else None,
+        "numbers": [(n, search_url(params, page=n)) for n in window],
+    }
+
+
+@bp.route("/articles/<path:article_id>")
+def article(article_id: str):
+    """One article: metadata, abstract, sections and passages with anchors, notes with
+    links back to where they are cited. With ?q= the searched words are marked."""
+    if not _ARTICLE_ID_RE.fullmatch(article_id):
+        abort(404)
+    art = get_engine().article(article_id)
+    q = " ".join(request.args.get("q", "").split())[: current_app.config["MAX_QUERY_CHARS"]]
+    highlights: dict[str, list] = {}
+    if q:
+        try:
+            found = get_engine().search(q, page=1, limit=max(1, len(art.passages)),
+                                        article=article_id)
+            highlights = {h.passage_id: h.highlights for h in found.hits}
+        except QueryError:
+            highlights = {}
+    marker = render.MarkerFactory(art.footnotes, href=lambda l: "#" + render.note_anchor(l),
+                                  with_ref_ids=True, prefix="a")
+    blocks, last_section = [], None
+    for p in art.passages:
+        section = tuple(p.section)
+        heading = None
+        if section != last_section:
+            heading = {"path": list(section), "depth": len(section)}
+            last_section = section
+        blocks.append({
+            "passage": p, "heading": heading, "matched": p.id in highlights,
+            "html": render.render_text(p.text, highlights.get(p.id, ()), p.notes, marker),
+        })
+    notes = [{"note": n, "anchor": render.note_anchor(n.label),
+              "html": render.linkify(n.text, n.urls), "refs": marker.refs.get(n.label, [])}
+             for n in art.footnotes]
+    back = search_url({"q": q}) if q else None
+    return render_template("article.html", article=art, blocks=blocks, notes=notes, q=q,
+                           back=back, matched=len(highlights))
+
+
+# --- JSON API --------------------------------------------------------------------------------
+
+def hit_json(hit) -> dict:
+    """One hit in the `defsearch search --json` schema."""
+    return {
+        "passage_id": hit.passage_id, "article_id": hit.article_id, "title": hit.title,
+        "section": hit.section, "date": hit.date, "score": hit.score, "text": hit.text,
+        "snippet": hit.snippet,
+        "footnotes": [{"label": n.label, "text": n.text, "urls": list(n.urls)}
+                      for n in hit.footnotes],
+    }
+
+
+def results_json(results) -> dict:
+    return {"query": results.query, "total": results.total,
+            "results": [hit_json(h) for h in results.hits]}
+
+
+@bp.route("/api/search")
+def api_search():
+    """JSON: ?q= (required), page, limit, lang, article, from, to. Same schema and ranking
+    as `defsearch search --json`."""
+    params = search_params()
+    if not params["q"]:
+        raise BadRequest("Missing query: pass ?q=words.")
+    limit = _int_param("limit", current_app.config["PAGE_SIZE"], 1,
+                       current_app.config["API_MAX_LIMIT"], "The limit")
+    try:
+        results = run_search(params, limit)
+    except QueryError as err:
+        raise BadRequest(str(err)) from None
+    body = results_json(results)
+    resp = jsonify(body)
+    return resp
+
+
+@bp.route("/api/articles/<path:article_id>")
+def api_article(article_id: str):
+    """JSON: the stored article with its passages and footnotes."""
+    if not _ARTICLE_ID_RE.fullmatch(article_id):
+        raise ArticleNotFound(article_id[:200])
+    return jsonify(dataclasses.asdict(get_engine().article(article_id)))
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _error(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify({"error": message, "status": status}), status
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handlers(app) -> None:
+    @app.errorhandler(BadRequest)
+    def bad_request(err: BadRequest):
+        return _error(err.status, "Bad request", err.message)
+
+    @app.errorhandler(ArticleNotFound)
+    def no_article(err: ArticleNotFound):
+        return _error(404, "Article not found",
+                      "There is no article with that id. It may have been removed from the "
+                      "corpus; try searching for its title.")
+
+    @app.errorhandler(IndexNotFound)
+    @app.errorhandler(IndexOutOfDate)
+    def no_index(err: DefsearchError):
+        return _error(503, "No search index", str(err))
+
+    @app.errorhandler(DefsearchError)
+    def defsearch_error(err: DefsearchError):
+        return _error(400, "Cannot run that", str(err))
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        if err.code == 404:
+            return _error(404, "Page not found",
+                          "Nothing lives at this address. Try a search instead.")
+        return _error(err.code or 500, err.name, err.description or err.name)
+
+    @app.errorhandler(Exception)
+    def server_error(err: Exception):
+        log.exception("unhandled error on %s", request.path)
+        return _error(500, "Something went wrong",
+                      "The server hit an unexpected error; it has been logged. "
+                      "Try again, or try a different search.")
