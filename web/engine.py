@@ -16,7 +16,14 @@ from search.errors import IndexNotFound
 
 
 def _index_signature(index_dir: str):
-    """Names, sizes and mtimes of the files in the index dir: changes when it is rewritten."""
+    """Changes when the index is rewritten: the live generation named in CURRENT (see
+    search.manifest) or, failing that, the names, sizes and mtimes of the files."""
+    current = os.path.join(index_dir, "CURRENT")
+    try:
+        with open(current, encoding="utf-8") as fh:
+            return ("CURRENT", fh.read().strip(), os.fstat(fh.fileno()).st_mtime_ns)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        pass
     try:
         entries = sorted(os.scandir(index_dir), key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):

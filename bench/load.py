@@ -1,0 +1,211 @@
+"""Load test: `defsearch serve` on loopback under N concurrent clients.
+
+Starts `defsearch serve --host 127.0.0.1 --port <free port> --index DIR` (building the index
+from --corpus first if DIR has none), waits for it, then runs N client threads for D
+seconds. Each client keeps one HTTP/1.1 connection and sends requests from a fixed mix
+(Chinese, English, paged and filtered searches on the HTML page and the JSON API) back to
+back, or with `--think` seconds of pause. Prints throughput, errors and latency percentiles
+overall and per kind; `--json FILE` writes the figures.
+
+    .venv/bin/python bench/load.py                        # bundled corpus, 50 clients, 30 s
+    .venv/bin/python bench/load.py --index bench/out/index-100k --clients 50 --duration 30
+
+Loopback only: the server is bound to 127.0.0.1 and the clients connect there.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ZH = ["中俄", "軍事合作", "戰略模糊", "北約", "聯合聲明", "解放軍", "國防", "美國 中國",
+      "睦鄰友好合作條約", "拜登", "军事合作", "台灣 安全", "俄羅斯 烏克蘭", "印太", "飛彈"]
+EN = ["Lavrov", "Biden", "NATO", "China Russia", "military cooperation", "Blinken",
+      "strategic ambiguity", "Trump", "alliance", "Taiwan"]
+# kind -> list of request paths
+def request_mix() -> list[tuple[str, str]]:
+    mix = []
+    for q in ZH:
+        mix.append(("zh", f"/search?q={quote(q)}"))
+    for q in EN:
+        mix.append(("en", f"/search?q={quote(q)}"))
+    for q in ZH[:6] + EN[:4]:
+        for page in (2, 3):
+            mix.append(("paged", f"/search?q={quote(q)}&page={page}"))
+    for q in ZH[:4] + EN[:3]:
+        mix.append(("api", f"/api/search?q={quote(q)}&limit=10"))
+    mix.append(("filtered", f"/search?q={quote('中俄')}&from=2020&to=2022"))
+    mix.append(("filtered", f"/search?q={quote('國防')}&lang=zh-Hant"))
+    return mix
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def defsearch_cmd() -> list[str]:
+    exe = Path(sys.executable).parent / "defsearch"
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("defsearch")
+    if found:
+        return [found]
+    return [sys.executable, "-c", "from search.cli import main; main()"]
+
+
+def wait_ready(port: int, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with code {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"server not ready after {timeout:.0f} s")
+
+
+def client(port: int, mix, stop_at: float, think: float, seed: int, out: list) -> None:
+    rnd = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < stop_at:
+        kind, path = rnd.choice(mix)
+        t0 = time.perf_counter()
+        status, error = 0, ""
+        try:
+            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+            resp = conn.getresponse()
+            body = resp.read()
+            status = resp.status
+            if status != 200:
+                error = f"HTTP {status}"
+            elif not body:
+                error = "empty body"
+        except (OSError, http.client.HTTPException) as err:
+            error = f"{type(err).__name__}: {err}"
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        out.append((kind, (time.perf_counter() - t0) * 1000.0, error, path))
+        if think:
+            time.sleep(rnd.uniform(0.5 * think, 1.5 * think))
+    conn.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, int(round(p / 100.0 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+def summarise(samples, seconds: float) -> dict:
+    lat = [s[1] for s in samples]
+    errors = [s for s in samples if s[2]]
+    summary = {
+        "requests": len(samples), "seconds": round(seconds, 1),
+        "rps": round(len(samples) / seconds, 1) if seconds else 0,
+        "errors": len(errors),
+        "p50_ms": round(pct(lat, 50), 1), "p95_ms": round(pct(lat, 95), 1),
+        "p99_ms": round(pct(lat, 99), 1), "max_ms": round(max(lat), 1) if lat else None,
+        "mean_ms": round(statistics.fmean(lat), 1) if lat else None,
+        "by_kind": {},
+        "error_examples": sorted({f"{s[2]} on {s[3]}" for s in errors})[:10],
+    }
+    for kind in sorted({s[0] for s in samples}):
+        kl = [s[1] for s in samples if s[0] == kind]
+        summary["by_kind"][kind] = {"requests": len(kl), "p50_ms": round(pct(kl, 50), 1),
+                                    "p95_ms": round(pct(kl, 95), 1)}
+    return summary
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--index", default=str(ROOT / "index"), help="index directory (built from --corpus if missing)")
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"))
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--duration", type=float, default=30.0)
+    ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, seconds")
+    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up traffic, not counted")
+    ap.add_argument("--json", help="write the summary here")
+    ap.add_argument("--p95-limit", type=float, default=150.0)
+    args = ap.parse_args(argv)
+
+    port = free_port()
+    cmd = defsearch_cmd() + ["serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--index", args.index, "--corpus", args.corpus,
+                             "--threads", str(args.threads)]
+    print("server:", " ".join(cmd), file=sys.stderr)
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    try:
+        wait_ready(port, proc, timeout=900)
+        mix = request_mix()
+        # warm-up: every request once (caches, lazily built converters), then a short burst
+        warm: list = []
+        for _kind, path in mix:
+            client_once(port, path)
+        run_clients(port, mix, min(args.clients, 8), args.warmup, args.think, warm, seed=999)
+        samples: list = []
+        started = time.monotonic()
+        run_clients(port, mix, args.clients, args.duration, args.think, samples, seed=0)
+        seconds = time.monotonic() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    summary = summarise(samples, seconds)
+    summary.update({"clients": args.clients, "think_s": args.think, "threads": args.threads,
+                    "index": args.index, "cpus": os.cpu_count()})
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    ok = summary["errors"] == 0 and summary["p95_ms"] <= args.p95_limit
+    print(f"{'PASS' if ok else 'FAIL'}: {summary['errors']} errors, p95 {summary['p95_ms']} ms "
+          f"(limit {args.p95_limit} ms), {summary['rps']} req/s", file=sys.stderr)
+    return 0 if ok else 1
+
+
+def client_once(port: int, path: str) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        conn.getresponse().read()
+    finally:
+        conn.close()
+
+
+def run_clients(port, mix, n, duration, think, out, seed) -> None:
+    stop_at = time.monotonic() + duration
+    threads = [threading.Thread(target=client, args=(port, mix, stop_at, think, seed + i, out),
+                                daemon=True) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

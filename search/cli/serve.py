@@ -1,0 +1,89 @@
+"""`defsearch serve`: the web search page on a production WSGI server (waitress).
+
+On a fresh clone there is no index yet: build it from the corpus first (the same library
+call as `defsearch index`, with a progress bar), then serve.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from search.errors import DefsearchError, IndexNotFound, IndexOutOfDate
+
+
+def ensure_index(index_dir: Path, corpus: Path) -> None:
+    """Build (or rebuild, if incompatible) the index at `index_dir` from `corpus`."""
+    from search.manifest import check_compatible, current_generation, read_manifest
+    try:
+        check_compatible(read_manifest(current_generation(index_dir)))
+        return
+    except IndexNotFound:
+        reason, rebuild = f"no index at {index_dir}/: building it from {corpus}/", False
+    except IndexOutOfDate as err:
+        reason, rebuild = f"{err}: rebuilding it from {corpus}/", True
+    if not corpus.exists():
+        raise click.ClickException(
+            f"{reason.split(':')[0]} and no corpus at {corpus}/ to build it from "
+            "(pass --index DIR or --corpus DIR)")
+    click.echo(reason, err=True)
+    from search.indexer import update_index
+    from tqdm import tqdm
+    bar = tqdm(total=0, unit="passage", desc="indexing", file=sys.stderr,
+               disable=not sys.stderr.isatty(), leave=True)
+    last = {"done": 0}
+
+    def progress(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+            bar.refresh()
+        bar.update(done - last["done"])
+        last["done"] = done
+        if not bar.disable:
+            return
+        # no terminal: a line every ~10%
+        step = max(1, total // 10)
+        if done == total or done // step != (done - 1) // step:
+            click.echo(f"indexing: {done}/{total} passages", err=True)
+
+    try:
+        report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
+    finally:
+        bar.close()
+    click.echo(f"indexed {report.articles} articles, {report.passages} passages "
+               f"in {report.seconds:.1f} s", err=True)
+    for failure in report.failures:
+        click.echo(f"skipped {failure}", err=True)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (0.0.0.0 exposes it to the network).")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--index", "index_dir", default="index", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Index directory.")
+@click.option("--corpus", default="corpus", show_default=True,
+              type=click.Path(path_type=Path),
+              help="Corpus to build the index from when there is none yet.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads of the WSGI server.")
+def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int) -> None:
+    """Serve the search page, article pages and JSON API with waitress.
+
+    Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
+    """
+    index_dir = index_dir.resolve()
+    try:
+        ensure_index(index_dir, corpus)
+    except DefsearchError as err:
+        raise click.ClickException(str(err)) from None
+    from waitress import serve as waitress_serve
+
+    from web import create_app
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    click.echo(f"defsearch: serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)",
+               err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="defsearch",
+                   channel_timeout=30, connection_limit=200)
