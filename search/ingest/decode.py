@@ -1,0 +1,62 @@
+"""Bytes -> text, or a clear reason why not.
+
+Accepted: UTF-8 with or without BOM, UTF-16 with BOM, Big5/CP950. Anything else is reported,
+never "decoded" into mojibake: a wrong guess would silently index garbage.
+"""
+from __future__ import annotations
+
+import codecs
+
+from ..errors import IngestError
+
+_CONTROL_OK = set("\n\r\t\f")
+
+
+def _looks_binary(text: str) -> bool:
+    """Text files have almost no control characters; binaries decoded by luck have many."""
+    if not text:
+        return False
+    controls = sum(1 for ch in text[:20000] if ch < " " and ch not in _CONTROL_OK)
+    return controls > max(2, len(text[:20000]) // 200)
+
+
+def decode_bytes(data: bytes, path) -> str:
+    """Decode `data` read from `path`, raising IngestError with the problem in plain words."""
+    if not data.strip():
+        raise IngestError(path, "empty file")
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", "UTF-8", path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if len(data) % 2:
+            raise IngestError(path, "truncated UTF-16 text (odd number of bytes)")
+        return _strict(data, "utf-16", "UTF-16", path)
+    if b"\x00" in data[:8192]:
+        raise IngestError(path, "binary file, not text (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason == "unexpected end of data" and err.start >= len(data) - 3:
+            raise IngestError(path, "truncated UTF-8 text (file ends in the middle of a "
+                                    "character)") from None
+        try:
+            text = data.decode("cp950")
+        except UnicodeDecodeError:
+            raise IngestError(
+                path, f"cannot decode: not UTF-8 (bad byte at offset {err.start}), "
+                      "UTF-16 with BOM or Big5/CP950 text") from None
+    if _looks_binary(text):
+        raise IngestError(path, "binary file, not text (control characters)")
+    return text
+
+
+def _strict(data: bytes, codec: str, name: str, path) -> str:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as err:
+        raise IngestError(path, f"cannot decode as {name} (bad byte at offset {err.start})") \
+            from None
+    if not text.strip():
+        raise IngestError(path, "empty file")
+    if _looks_binary(text):
+        raise IngestError(path, "binary file, not text (control characters)")
+    return text

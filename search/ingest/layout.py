@@ -1,0 +1,217 @@
+"""Lines -> paragraphs: footnote blocks set aside, page furniture removed, wraps rejoined.
+
+PDF-extracted text keeps the printed layout: one line per printed line, a running header and
+page number at each page top, a separator line (a run of spaces) above the footnotes at the
+bottom of the page, and paragraphs that continue across all of that. What tells a paragraph
+end differs by source, so the signals are measured on the document itself:
+
+* trailing space: the journal's extractor leaves a space after the last run of a paragraph
+  (and of a heading), never after a wrapped line;
+* short line: in documents without that signal, a line ending in sentence punctuation that
+  stops well short of the measured full line width ends its paragraph;
+* blank lines separate paragraphs only when the document is not double-spaced (both seeds
+  put a blank line after *every* line, so there a blank line means nothing).
+
+A marker line (`[3]`) and the short fragment after it are one printed line split in two by
+the extractor: they never end a paragraph.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .textutil import Joiner, is_wide, squeeze, width
+
+_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?\d{1,3}(?:\s*[-–—])?$|^第\s*\d{1,3}\s*頁$"
+                          r"|^(?:Page|p\.)\s*\d{1,3}$", re.I)
+JOURNAL = re.compile(r"^(?P<venue>\S.{1,40}?第\s*\S{1,4}\s*[期卷])\s*[（(]\s*(?P<y>\d{4})"
+                     r"\s*年\s*(?:(?P<m>\d{1,2})\s*月)?\s*[）)]$")
+MARKER_LINE = re.compile(r"^(?:\[\d{1,3}\]|［\d{1,3}］)+$")
+_NOTE_START = re.compile(r"^(?:\d{1,3}|[＊*†‡])\s")
+_SEPARATOR = re.compile(r"^(?:[ \t]{20,}|[_─—\-]{10,})$")
+
+
+@dataclass
+class Line:
+    no: int                  # 1-based line number in the source text
+    raw: str                 # the line as extracted (characters cleaned)
+
+    @property
+    def text(self) -> str:
+        return squeeze(self.raw)
+
+    @property
+    def blank(self) -> bool:
+        return not self.raw.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.raw) - len(self.raw.lstrip(" \t"))
+
+    @property
+    def open_end(self) -> bool:
+        """Trailing whitespace after a character that can end a paragraph."""
+        stripped = self.raw.rstrip()
+        if stripped == self.raw or not stripped:
+            return False
+        last = stripped[-1]
+        return is_wide(last) or last.isdigit() or last in '.!?"”’)'
+
+
+@dataclass
+class Para:
+    text: str
+    first_line: int
+    lines: int = 1
+    raw_lines: list[str] = field(default_factory=list)
+
+
+def to_lines(text: str) -> list[Line]:
+    return [Line(i, raw) for i, raw in enumerate(text.replace("\r\n", "\n")
+                                                 .replace("\r", "\n").split("\n"), 1)]
+
+
+def is_separator(line: Line) -> bool:
+    return bool(_SEPARATOR.match(line.raw)) and len(line.raw) >= 10
+
+
+def split_note_blocks(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
+    """Separate the footnote blocks (separator + note lines) from the body lines.
+
+    A note starts at column 0 with its number (or `＊`) and a space; its continuation lines
+    are indented by two or three spaces. The first other line (the next page's text starts
+    with a single space) ends the block.
+    """
+    body: list[Line] = []
+    blocks: list[list[Line]] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if is_separator(line):
+            block: list[Line] = []
+            j = i + 1
+            while j < len(lines):
+                nxt = lines[j]
+                if nxt.blank:
+                    break
+                if _NOTE_START.match(nxt.raw) or (2 <= nxt.indent <= 3) or (
+                        block and nxt.indent == 0 and not nxt.raw[0].isdigit()
+                        and _continues_note(block[-1])):
+                    block.append(nxt)
+                    j += 1
+                    continue
+                break
+            if block:
+                blocks.append(block)
+                i = j
+                continue
+            i += 1           # a lone separator-like line: furniture
+            continue
+        body.append(line)
+        i += 1
+    return body, blocks
+
+
+def _continues_note(prev: Line) -> bool:
+    """A note line cut mid-sentence (no trailing space) may continue at column 0."""
+    return prev.raw == prev.raw.rstrip() and not prev.raw.rstrip().endswith(("。", "."))
+
+
+def remove_furniture(lines: list[Line], title: str) -> list[Line]:
+    """Drop page numbers, running headers (the repeated title, the journal line, any short
+    line repeated three times or more) from the body lines."""
+    key = lambda s: re.sub(r"\s+", "", s)
+    title_key = key(title)
+    counts: dict[str, int] = {}
+    for line in lines:
+        if not line.blank:
+            counts[key(line.raw)] = counts.get(key(line.raw), 0) + 1
+    kept = []
+    for line in lines:
+        if line.blank:
+            kept.append(line)
+            continue
+        k = key(line.raw)
+        text = line.text
+        if _PAGE_NUMBER.match(text) or (title_key and k == title_key) or JOURNAL.match(text):
+            continue
+        if counts[k] >= 3 and len(text) <= 40 and not MARKER_LINE.match(text):
+            continue
+        kept.append(line)
+    return kept
+
+
+@dataclass
+class Style:
+    """What marks a paragraph end in this document (measured, see module docstring)."""
+    trailing_space: bool
+    double_spaced: bool
+    full_width: int
+
+
+def measure(lines: list[Line]) -> Style:
+    content = [ln for ln in lines if not ln.blank and not MARKER_LINE.match(ln.text)]
+    if not content:
+        return Style(False, False, 80)
+    open_ends = sum(1 for ln in content if ln.open_end)
+    followed_by_blank = sum(1 for a, b in zip(lines, lines[1:]) if not a.blank and b.blank)
+    widths = sorted(width(ln.text) for ln in content)
+    full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else max(widths)
+    return Style(trailing_space=open_ends >= 3 and open_ends >= 0.05 * len(content),
+                 double_spaced=followed_by_blank >= 0.5 * len(content),
+                 full_width=max(full, 20))
+
+
+def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) -> list[Para]:
+    """Rejoin hard-wrapped lines into paragraphs."""
+    style = style or measure(lines)
+    content = [(i, ln) for i, ln in enumerate(lines) if not ln.blank]
+    paras: list[Para] = []
+    current: list[Line] = []
+
+    def flush():
+        if current:
+            text = joiner.join_all([ln.text for ln in current]).strip()
+            if text:
+                paras.append(Para(text, current[0].no,
+                                  sum(1 for ln in current if not MARKER_LINE.match(ln.text)),
+                                  [ln.raw for ln in current]))
+            current.clear()
+
+    for k, (i, line) in enumerate(content):
+        nxt = content[k + 1] if k + 1 < len(content) else None
+        prev = content[k - 1][1] if k > 0 else None
+        if current and line.indent >= 2 and line.indent <= 8 and not style.trailing_space:
+            flush()
+        elif current and line.indent >= 4:
+            flush()
+        current.append(line)
+        if nxt is None:
+            break
+        j, nline = nxt
+        if MARKER_LINE.match(nline.text) or MARKER_LINE.match(line.text):
+            continue
+        after_marker = prev is not None and MARKER_LINE.match(prev.text)
+        if not style.double_spaced and any(lines[x].blank for x in range(i + 1, j)):
+            flush()
+            continue
+        if style.trailing_space:
+            if line.open_end:
+                flush()
+            continue
+        if _short_end(line, style, content[k - 2][1] if after_marker and k >= 2 else None):
+            flush()
+    flush()
+    return paras
+
+
+def _short_end(line: Line, style: Style, before_marker: Line | None) -> bool:
+    """Width rule: does this line stop short of the margin, as a paragraph's last line does?"""
+    text = line.text
+    w = width(text) + (width(before_marker.text) + 6 if before_marker is not None else 0)
+    last = text[-1]
+    if last in "。！？!?」』”）)…":
+        return w < style.full_width * 0.9
+    if before_marker is not None or last in "，、,;；：:":
+        return False
+    return w < style.full_width * 0.6          # a short unpunctuated line: a heading

@@ -1,0 +1,84 @@
+"""PDF-extracted text -> one Article (also used for the text layer of `.pdf` files).
+
+Order matters: characters are cleaned first (compatibility ideographs would otherwise break
+line comparisons), footnote blocks are set aside before metadata and furniture are removed
+(a note line can look like a page number), and markers are resolved on whole paragraphs
+(a marker can be split from its word by a line or page break).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import IngestError
+from ..model import Article, Footnote, Passage
+from . import layout, metadata, notes, sections
+from .clean import clean_chars
+from .lang import detect_lang
+from .passages import split_long
+from .textutil import Joiner
+
+
+def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
+    text = clean_chars(text)
+    if not text.strip():
+        raise IngestError(path, "no text (only whitespace)")
+    joiner = Joiner(text)
+    lines = layout.to_lines(text)
+    body, blocks = layout.split_note_blocks(lines)
+    meta, body = metadata.extract(body, joiner)
+    body = layout.remove_furniture(body, meta.title)
+    style = layout.measure(body)
+    paras = layout.paragraphs(body, joiner, style)
+    footnotes = notes.parse_blocks(blocks, joiner)
+
+    article = Article(id=slug, source=source, title=meta.title, title_en=meta.title_en,
+                      authors=meta.authors, date=meta.date, venue=meta.venue, url=meta.url,
+                      keywords=meta.keywords, keywords_en=meta.keywords_en,
+                      abstract_en=meta.abstract_en)
+    for author_mark in meta.author_marks:
+        note = next((n for n in footnotes if n.label == author_mark), None)
+        if author_mark and note and not article.affiliation:
+            article.affiliation = note.text.split(" / ")[0].rstrip("。.")
+
+    # (section path, text) in reading order: abstract, body, English abstract
+    units: list[tuple[list[str], str]] = []
+    abstract_paras = layout.paragraphs(meta.abstract_lines, joiner, style) \
+        if meta.abstract_lines else []
+    article.abstract = "\n".join(p.text for p in abstract_paras)
+    units += [(["摘要"], p.text) for p in abstract_paras]
+    tracker = sections.SectionTracker()
+    for para in paras:
+        kind = sections.classify(para.text, para.lines)
+        if kind.kind == "heading":
+            tracker.heading(kind.level, kind.title)
+        elif kind.kind == "item":
+            units.append((tracker.item_path(kind.level, kind.title), para.text))
+        else:
+            units.append((tracker.path(), para.text))
+    if meta.abstract_en:
+        units.append((["Abstract"], meta.abstract_en))
+    if not units:
+        raise IngestError(path, "no paragraphs found in the text")
+
+    numeric = [n.label for n in footnotes if n.label.isdigit()]
+    stripped = notes.extract_markers([t for _, t in units], numeric)
+    cited: list[str] = []
+    for (section, _), (clean, refs) in zip(units, stripped):
+        for piece, piece_refs in split_long(clean, refs):
+            if not piece:
+                continue
+            ordinal = len(article.passages)
+            article.passages.append(Passage(
+                id=f"{slug}#p{ordinal}", article_id=slug, ordinal=ordinal, text=piece,
+                section=list(section), lang=detect_lang(piece), notes=piece_refs))
+            cited += [r.label for r in piece_refs if r.label not in cited]
+    known = {n.label for n in footnotes}
+    missing = [Footnote(label=label) for label in cited if label not in known]
+    article.footnotes = sorted(footnotes + missing, key=_note_order)
+    langs = [p.lang for p in article.passages if p.section != ["Abstract"]] or ["zh-Hant"]
+    article.lang = max(set(langs), key=langs.count)
+    return article
+
+
+def _note_order(note: Footnote) -> tuple[int, int]:
+    return (1, int(note.label)) if note.label.isdigit() else (0, 0)
