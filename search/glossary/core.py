@@ -1,0 +1,361 @@
+"""The glossary object: mined zh<->en pairs + user glossary + cross-Strait table -> expansions.
+
+Index time:  `Glossary.build(articles, user_tsv)` mines every article, reads the user
+             glossary, decides which pairs may expand (see `_expand_flags`) and `.save()`s
+             one JSON file beside the index (`glossary.json`).
+Query time:  `Glossary.load(index_dir)` reads that file and builds a dict of folded keys;
+             `.expansions(term)` is a dict lookup (plus one in the lazily built cross-Strait
+             table). No jieba at query time.
+
+Expansions are deliberately conservative, because an expansion that matches the wrong
+passages costs precision on every query that contains the term:
+- only pairs the corpus (or the user) states, never machine translation;
+- a mined Chinese term that is a common word in jieba's dictionary (frequency >= 1000, e.g.
+  學習, 英國) does not expand: a gloss like `英國（British）` is real but searching "British"
+  for every 英國 adds nothing but noise;
+- a mined single lowercase English word (`waive`) or one found by the loosest boundary rule
+  does not expand from English to Chinese;
+- person names also expand by surname (`Lavrov` -> 拉夫羅夫), acronyms by singular/plural
+  (`CBM`, `CBMs`), case-insensitively;
+- every expansion carries `weight` < 1 (user 0.8, cross-Strait 0.8, mined 0.7) for the engine
+  to rank expansion-only matches a little below exact matches.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from search.glossary import cross_strait
+from search.glossary.folding import key as fold_key
+from search.glossary.mining import MinedPair, is_person_name, mine_pairs_detailed, surname
+from search.glossary.user import UserGlossary, read_user_tsv
+
+FILENAME = "glossary.json"
+FORMAT = 1
+WEIGHTS = {"user": 0.8, "cross-strait": cross_strait.WEIGHT, "glossary": 0.7}
+COMMON_ZH_FREQ = 1000          # jieba dictionary frequency at which a Chinese term is "common"
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*[A-Z0-9]s?$")
+_CODE = re.compile(r"^(?=.*[A-Z])(?=.*\d)[A-Za-z][A-Za-z0-9\-]*$")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """One "also searched" term for a query term. `source`: "glossary" (mined from the
+    corpus), "user" (corpus/glossary.tsv) or "cross-strait" (mainland/Taiwan vocabulary).
+    `weight` (< 1) is the suggested boost relative to the user's own word."""
+
+    term: str
+    source: str
+    weight: float = 0.7
+
+
+@dataclass
+class GlossaryEntry:
+    """One zh<->en pair. `count`: times the corpus glosses it; `articles`: where (ids).
+    `expand_zh`/`expand_en`: whether a query for that side searches the other side."""
+
+    zh: str
+    en: str
+    count: int = 0
+    articles: list[str] = field(default_factory=list)
+    source: str = "glossary"
+    person: bool = False
+    rule: str = ""
+    expand_zh: bool = True
+    expand_en: bool = True
+
+
+def _is_acronym(en: str) -> bool:
+    return bool(_ACRONYM.match(en)) or bool(_CODE.match(en))
+
+
+def en_keys(en: str, person: bool) -> list[str]:
+    """Folded keys under which an English term is found: itself, with hyphens as spaces,
+    the singular of a plural acronym (CBMs -> cbm), the surname of a person."""
+    keys = [fold_key(en)]
+    if "-" in en:
+        keys.append(fold_key(en.replace("-", " ")))
+    if _ACRONYM.match(en) and en.endswith("s") and len(en) > 2:
+        keys.append(fold_key(en[:-1]))
+    elif _ACRONYM.match(en) and en.isalpha() and not en.endswith("s"):
+        keys.append(fold_key(en + "s"))
+    if person:
+        keys.append(fold_key(surname(en).rstrip(".")))
+    # the engine may look up an analysed token (Porter-stemmed, as the index stores English):
+    # `CBMs` -> cbm, `Gorbachev` -> gorbachev, `diplomacy` -> diplomaci
+    keys.extend(_stem(k) for k in list(keys) if " " not in k)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def _stem(word: str) -> str:
+    """The index form of one folded English word (stemmed unless it holds digits), as
+    `search.analysis.english_term` makes it."""
+    if not word.isascii() or any(c.isdigit() for c in word) or not word.isalpha():
+        return word
+    from whoosh.lang.porter import stem
+    return stem(word)
+
+
+def _article_texts(article) -> list[str]:
+    texts = [article.title or "", article.abstract or ""]
+    texts.extend(p.text for p in article.passages)
+    return [t for t in texts if t]
+
+
+def mine_article(article) -> list[MinedPair]:
+    """All glosses of one article (title, abstract, passages; not footnotes, which are
+    citations), plus its Chinese/English keyword lists paired by position when both lists
+    have the same length (`信心建立措施` <-> `confidence-building measures`)."""
+    pairs: list[MinedPair] = []
+    for text in _article_texts(article):
+        pairs.extend(mine_pairs_detailed(text))
+    zh_kw = [k.strip() for k in article.keywords or [] if k.strip()]
+    en_kw = [k.strip().rstrip(".") for k in article.keywords_en or [] if k.strip()]
+    if len(zh_kw) >= 2 and len(zh_kw) == len(en_kw):
+        for zh, en in zip(zh_kw, en_kw):
+            if re.search(r"[\u3400-\u9fff]", zh) and re.fullmatch(r"[A-Za-z][A-Za-z\- '’]{1,60}", en):
+                pairs.append(MinedPair(zh, en, "keywords", False))
+    return pairs
+
+
+def _jieba_freq():
+    try:
+        import logging
+
+        import jieba
+        jieba.setLogLevel(logging.ERROR)
+        jieba.dt.check_initialized()
+        return jieba.dt.FREQ
+    except Exception:                       # no dictionary: treat nothing as common
+        return {}
+
+
+def _expand_flags(entries: list[GlossaryEntry]) -> None:
+    """Decide per entry whether each side may expand (index time only: uses jieba's
+    dictionary frequencies)."""
+    freq = _jieba_freq()
+    for e in entries:
+        if e.source == "user":
+            e.expand_zh = e.expand_en = True
+            continue
+        e.expand_zh = (freq.get(fold_key(e.zh), 0) or 0) < COMMON_ZH_FREQ
+        single = " " not in e.en
+        loose = e.rule in ("nouns", "keywords") and not e.person
+        e.expand_en = not (single and not _is_acronym(e.en) and (e.en.islower() or loose))
+
+
+def _sha256(path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+class Glossary:
+    """Mined + user glossary with query-time expansion. Build at index time, load at query
+    time; see the module docstring for the policy."""
+
+    def __init__(self, entries=(), variants=(), suppress=(), mined=None,
+                 user_tsv_sha256: str = "", problems=()):
+        self._entries: list[GlossaryEntry] = list(entries)
+        self._variants: list[tuple[str, str]] = list(variants)      # user zh<->zh pairs
+        self._suppress: list[tuple[str, str]] = list(suppress)      # user "-a<TAB>b" lines
+        self._mined: dict[str, list[MinedPair]] = dict(mined or {})
+        self.user_tsv_sha256 = user_tsv_sha256
+        self.problems: list[str] = list(problems)
+        self._map: dict[str, list[Expansion]] = {}
+        self._blocked: set[tuple[str, str]] = set()
+        self._index()
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def build(cls, articles, user_tsv=None) -> "Glossary":
+        """Mine `articles` and merge the user glossary at `user_tsv` (a path or None)."""
+        mined = {a.id: mine_article(a) for a in articles}
+        return cls._assemble(mined, user_tsv)
+
+    def update(self, articles=(), removed=(), user_tsv=None) -> "Glossary":
+        """A new glossary for an incremental index update: `articles` added or changed,
+        `removed` article ids gone; only those are mined again. The user glossary is
+        always re-read (it is small)."""
+        mined = {aid: pairs for aid, pairs in self._mined.items() if aid not in set(removed)}
+        for a in articles:
+            mined[a.id] = mine_article(a)
+        return self._assemble(mined, user_tsv)
+
+    @classmethod
+    def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv) -> "Glossary":
+        user = read_user_tsv(user_tsv) if user_tsv else UserGlossary()
+        by_key: dict[tuple[str, str], GlossaryEntry] = {}
+        for aid in sorted(mined):
+            for p in mined[aid]:
+                k = (fold_key(p.zh), fold_key(p.en))
+                e = by_key.get(k)
+                if e is None:
+                    e = by_key[k] = GlossaryEntry(p.zh, p.en, 0, [], "glossary", p.person, p.rule)
+                e.count += 1
+                e.person = e.person or p.person
+                if aid not in e.articles:
+                    e.articles.append(aid)
+        suppress = [(fold_key(a), fold_key(b)) for a, b in user.suppress]
+
+        def suppressed(zh: str, en: str) -> bool:
+            kz, ke = fold_key(zh), fold_key(en)
+            return any((a in ("*", kz) and b in ("*", ke)) or (a == ke and b == kz)
+                       for a, b in suppress)
+
+        entries = [e for e in by_key.values() if not suppressed(e.zh, e.en)]
+        for zh, en in user.pairs:
+            k = (fold_key(zh), fold_key(en))
+            e = by_key.get(k)
+            if e is not None and e in entries:
+                e.source = "user"
+            else:
+                entries.append(GlossaryEntry(zh, en, 0, [], "user",
+                                             is_person_name(en), "user"))
+        entries.sort(key=lambda e: (-e.count, e.source != "user", fold_key(e.zh), e.en.lower()))
+        _expand_flags(entries)
+        return cls(entries, user.variants, user.suppress, mined,
+                   _sha256(user_tsv) if user_tsv else "", user.problems)
+
+    # ------------------------------------------------------------------ persistence
+
+    def save(self, index_dir) -> Path:
+        """Write `glossary.json` into `index_dir` (atomically: temp file + rename)."""
+        path = Path(index_dir) / FILENAME
+        data = {
+            "format": FORMAT,
+            "user_tsv_sha256": self.user_tsv_sha256,
+            "entries": [asdict(e) for e in self._entries],
+            "variants": [list(v) for v in self._variants],
+            "suppress": [list(s) for s in self._suppress],
+            "problems": self.problems,
+            "mined": {aid: [[p.zh, p.en, p.rule, p.person] for p in pairs]
+                      for aid, pairs in sorted(self._mined.items())},
+        }
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    @classmethod
+    def load(cls, index_dir) -> "Glossary":
+        """Read `glossary.json` from `index_dir`; a missing or unreadable file (an index
+        built before the glossary existed) gives an empty glossary, still with cross-Strait
+        expansion."""
+        path = Path(index_dir) / FILENAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                raise ValueError("format")
+        except (OSError, ValueError):
+            return cls()
+        entries = [GlossaryEntry(**e) for e in data.get("entries", [])]
+        mined = {aid: [MinedPair(zh, en, rule, bool(person)) for zh, en, rule, person in pairs]
+                 for aid, pairs in data.get("mined", {}).items()}
+        return cls(entries, [tuple(v) for v in data.get("variants", [])],
+                   [tuple(s) for s in data.get("suppress", [])], mined,
+                   data.get("user_tsv_sha256", ""), data.get("problems", []))
+
+    # ------------------------------------------------------------------ lookups
+
+    def _index(self) -> None:
+        m: dict[str, list[Expansion]] = defaultdict(list)
+        by_zh: dict[str, list[GlossaryEntry]] = defaultdict(list)
+        by_en: dict[str, list[GlossaryEntry]] = defaultdict(list)
+        for e in self._entries:
+            by_zh[fold_key(e.zh)].append(e)
+            by_en[fold_key(e.en)].append(e)
+            w = WEIGHTS[e.source]
+            if e.expand_zh:
+                target = surname(e.en).rstrip(".") if e.person else e.en
+                m[fold_key(e.zh)].append(Expansion(target, e.source, w))
+            if e.expand_en:
+                for k in en_keys(e.en, e.person):
+                    m[k].append(Expansion(e.zh, e.source, w))
+        # siblings: other English forms of the same Chinese term (CBMs <-> confidence-
+        # building measures), other Chinese forms of the same English term (普欽/普丁)
+        for group in by_zh.values():
+            for a in group:
+                for b in group:
+                    if a is not b and a.expand_en and b.expand_en:
+                        for k in en_keys(a.en, a.person):
+                            m[k].append(Expansion(b.en, b.source, WEIGHTS[b.source]))
+        for group in by_en.values():
+            for a in group:
+                for b in group:
+                    if a is not b and a.expand_zh and b.expand_zh:
+                        m[fold_key(a.zh)].append(Expansion(b.zh, b.source, WEIGHTS[b.source]))
+        for a, b in self._variants:
+            m[fold_key(a)].append(Expansion(b, "user", WEIGHTS["user"]))
+            m[fold_key(b)].append(Expansion(a, "user", WEIGHTS["user"]))
+        self._blocked = set()
+        for a, b in self._suppress:
+            ka, kb = fold_key(a), fold_key(b)
+            self._blocked.update({(ka, kb), (kb, ka)})
+        self._map = {k: self._dedupe(k, v) for k, v in m.items()}
+
+    @staticmethod
+    def _dedupe(k: str, exps: list[Expansion]) -> list[Expansion]:
+        seen = {k}
+        out = []
+        for x in sorted(exps, key=lambda x: -x.weight):   # stable: user first, then mined
+            kx = fold_key(x.term)
+            if kx not in seen:
+                seen.add(kx)
+                out.append(x)
+        return out
+
+    def expansions(self, term: str, cross_strait_vocab: bool = True) -> list[Expansion]:
+        """Terms to search besides `term` (any script/case), best first; [] when none.
+
+        Glossary partners first, then cross-Strait partners of the term itself (weight 0.8),
+        then cross-Strait partners of its glossary partners (Putin -> 普欽 -> 普京, weight
+        0.7 x 0.8). `cross_strait_vocab=False` leaves the cross-Strait table out."""
+        k = fold_key(term)
+        if not k:
+            return []
+        found = self._map.get(k, ())
+        out = list(found)
+        if cross_strait_vocab:
+            seen = None
+            chained = [(p, WEIGHTS["cross-strait"]) for p in cross_strait.partners(k)]
+            for x in found:
+                w = round(x.weight * WEIGHTS["cross-strait"], 2)
+                chained.extend((p, w) for p in cross_strait.partners(fold_key(x.term)))
+            for p, w in chained:
+                if seen is None:
+                    seen = {k} | {fold_key(x.term) for x in out}
+                kp = fold_key(p)
+                if kp not in seen:
+                    seen.add(kp)
+                    out.append(Expansion(p, "cross-strait", w))
+        if self._blocked:
+            out = [x for x in out if (k, fold_key(x.term)) not in self._blocked]
+        return out
+
+    def entries(self) -> list[GlossaryEntry]:
+        """zh<->en pairs (mined and user), most glossed first."""
+        return list(self._entries)
+
+    def lexicon(self) -> set[str]:
+        """Folded Chinese terms of the glossary, for the analyzer's jieba user words, so a
+        glossed name such as 拉夫羅夫 stays one token."""
+        return {fold_key(e.zh) for e in self._entries} | \
+            {fold_key(x) for pair in self._variants for x in pair}
+
+    def keys(self) -> set[str]:
+        """All folded keys that have glossary expansions (cross-Strait excluded)."""
+        return set(self._map)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __bool__(self) -> bool:
+        return True
