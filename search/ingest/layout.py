@@ -207,8 +207,8 @@ def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) ->
 
 def _short_end(line: Line, style: Style, before_marker: Line | None) -> bool:
     """Width rule: does this line stop short of the margin, as a paragraph's last line does?"""
-    text = line.text
-    w = width(text) + (width(before_marker.text) + 6 if before_marker is not None else 0)
+    text = re.sub(r"(?:\[\d{1,3}\]|［\d{1,3}］)+$", "", line.text) or line.text
+    w = width(line.text) + (width(before_marker.text) + 6 if before_marker is not None else 0)
     last = text[-1]
     if last in "。！？!?」』”）)…":
         return w < style.full_width * 0.9

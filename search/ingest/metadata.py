@@ -84,7 +84,7 @@ def extract(lines: list[Line], joiner: Joiner) -> tuple[Meta, list[Line]]:
             urls.append(text)
             used.add(line.no)
         else:
-            m = JOURNAL.match(text)
+            m = JOURNAL.match(re.sub(r"\s+", " ", line.raw.strip()))
             if m:
                 meta.venue = meta.venue or re.sub(r"\s+", " ", m["venue"])
                 meta.date = meta.date or iso_date(m["y"], m["m"])
