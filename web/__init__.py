@@ -21,8 +21,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_PAGE=500,              # deeper pages get a friendly 400
         PAGE_SIZE=10,
         API_MAX_LIMIT=50,
-        # Seconds between checks of the index directory for a rebuilt index.
-        INDEX_CHECK_SECONDS=1.0,
         JSON_AS_ASCII=False,
     )
     if test_config is not None:

@@ -241,15 +241,18 @@ def article(article_id: str):
             highlights = {}
     marker = render.MarkerFactory(art.footnotes, href=lambda l: "#" + render.note_anchor(l),
                                   with_ref_ids=True, prefix="a")
-    blocks, last_section = [], None
+    blocks, last_section = [], ()
     for p in art.passages:
         section = tuple(p.section)
-        heading = None
-        if section != last_section:
-            heading = {"path": list(section), "depth": len(section)}
-            last_section = section
+        common = 0
+        while (common < min(len(section), len(last_section))
+               and section[common] == last_section[common]):
+            common += 1
+        # a heading for every level of the path that differs from the previous passage's
+        headings = [(depth + 1, section[depth]) for depth in range(common, len(section))]
+        last_section = section
         blocks.append({
-            "passage": p, "heading": heading, "matched": p.id in highlights,
+            "passage": p, "headings": headings, "matched": p.id in highlights,
             "html": render.render_text(p.text, highlights.get(p.id, ()), p.notes, marker),
         })
     notes = [{"note": n, "anchor": render.note_anchor(n.label),
