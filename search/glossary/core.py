@@ -32,7 +32,7 @@ from pathlib import Path
 
 from search.glossary import cross_strait
 from search.glossary.folding import key as fold_key
-from search.glossary.mining import MinedPair, is_person_name, mine_pairs_detailed, surname
+from search.glossary.mining import MinedPair, mine_pairs_detailed, surname
 from search.glossary.user import UserGlossary, read_user_tsv
 
 FILENAME = "glossary.json"
@@ -217,8 +217,8 @@ class Glossary:
             if e is not None and e in entries:
                 e.source = "user"
             else:
-                entries.append(GlossaryEntry(zh, en, 0, [], "user",
-                                             is_person_name(en), "user"))
+                # exactly what the user wrote: no surname key ("Wang Yi" is surname-first)
+                entries.append(GlossaryEntry(zh, en, 0, [], "user", False, "user"))
         entries.sort(key=lambda e: (-e.count, e.source != "user", fold_key(e.zh), e.en.lower()))
         _expand_flags(entries)
         return cls(entries, user.variants, user.suppress, mined,

@@ -79,13 +79,15 @@ def opencc_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
+def defense_lines() -> list[list[str]]:
+    """The lines of search/data/cross_strait.tsv: [mainland, taiwan, other taiwan...]."""
+    return [[p.strip() for p in line.split("\t") if p.strip()]
+            for line in _data_lines("cross_strait.tsv")]
+
+
 def defense_pairs() -> list[tuple[str, str]]:
     """(mainland, taiwan) pairs of search/data/cross_strait.tsv."""
-    out = []
-    for line in _data_lines("cross_strait.tsv"):
-        parts = [p.strip() for p in line.split("\t") if p.strip()]
-        out.extend((parts[0], t) for t in parts[1:])
-    return out
+    return [(parts[0], t) for parts in defense_lines() for t in parts[1:]]
 
 
 def _build() -> dict[str, list[str]]:
@@ -99,7 +101,12 @@ def _build() -> dict[str, list[str]]:
         if b not in lst and all(fold_key(x) != kb for x in lst):
             lst.append(b)
 
-    for m, t in defense_pairs() + opencc_pairs():
+    for parts in defense_lines():                 # every term of a line meets every other
+        for a in parts:
+            for b in parts:
+                if a is not b:
+                    add(a, b)
+    for m, t in opencc_pairs():
         add(m, t)
         add(t, m)
     return table

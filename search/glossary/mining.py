@@ -234,8 +234,8 @@ def _noun_walk(run: str, folded: str, person: bool) -> tuple[str, str] | None:
         if size + len(word) > _MAX_NOUN_RUN:
             return None                            # ambiguous long noun run: reject
         size += len(word)
-    if size > _MAX_NOUN_RUN or size < 2:
-        return None
+    if size < 2 or (size > _MAX_NOUN_RUN and size != len(last_word)) or size > 16:
+        return None                                # (one long dictionary word is fine)
     return run[len(run) - size:], "nouns"
 
 
@@ -278,7 +278,8 @@ def english_before(before: str) -> str | None:
     if not m:
         return None
     start = m.start(1)
-    if start > 0 and (before[start - 1].isalnum() or before[start - 1] in "-'’"):
+    prev = before[start - 1] if start > 0 else ""
+    if prev and ((prev.isascii() and prev.isalnum()) or prev in "-'’"):
         return None
     tokens = m.group(1).split()
     if len(tokens) > 6:                   # inside English prose: trailing capitalised chain

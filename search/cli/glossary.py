@@ -1,0 +1,109 @@
+"""`defsearch glossary`: list the zh<->en glossary the index was built with.
+
+    defsearch glossary                      pairs of the index at index/ (most glossed first)
+    defsearch glossary --json               the same as JSON
+    defsearch glossary --term Lavrov        what a query word also searches, and why
+    defsearch glossary --corpus corpus/     mine a corpus folder directly (no index needed)
+    defsearch glossary --cross-strait       the mainland/Taiwan vocabulary table
+
+The same `search.glossary` objects the search engine uses, so this is how to check what
+expansion a query will get (and why a pair was mined) before or after indexing.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+
+from ..errors import DefsearchError
+
+
+def _load(index_dir: Path, corpus: Path | None):
+    from ..glossary import FILENAME, Glossary
+    if corpus is not None:
+        from ..ingest import ingest_path
+        report = ingest_path(corpus)
+        for failure in report.failures:
+            click.echo(f"defsearch: skipped {failure}", err=True)
+        tsv = corpus / "glossary.tsv" if corpus.is_dir() else None
+        return Glossary.build(report.articles, user_tsv=tsv if tsv and tsv.exists() else None)
+    from ..manifest import current_generation
+    gen = current_generation(index_dir)            # raises IndexNotFound with the fix
+    if not (Path(gen) / FILENAME).exists():
+        raise click.ClickException(
+            f"the index at {index_dir}/ has no glossary ({FILENAME}): rebuild it with "
+            "`defsearch index --rebuild`, or mine the corpus directly with "
+            "`defsearch glossary --corpus corpus/`")
+    return Glossary.load(gen)
+
+
+def _cross_strait_rows() -> list[dict]:
+    from ..glossary import cross_strait
+    rows = [{"mainland": m, "taiwan": t, "source": "defsearch"}
+            for m, t in cross_strait.defense_pairs()]
+    rows += [{"mainland": m, "taiwan": t, "source": "opencc"}
+             for m, t in cross_strait.opencc_pairs()]
+    return rows
+
+
+@click.command("glossary")
+@click.option("--index", "index_dir", default="index", show_default=True,
+              type=click.Path(path_type=Path), help="Index folder to read the glossary from.")
+@click.option("--corpus", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Mine this corpus folder (and its glossary.tsv) instead of reading an index.")
+@click.option("--term", "terms", multiple=True, metavar="WORD",
+              help="Show the expansions of WORD (repeatable) instead of the pair list.")
+@click.option("--cross-strait", "cross", is_flag=True,
+              help="List the mainland/Taiwan vocabulary table instead.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross: bool,
+            as_json: bool) -> None:
+    """List the Chinese<->English term pairs mined from the corpus's own glosses
+    (拉夫羅夫（Sergey Lavrov）), with how often and where each is glossed, plus the pairs of
+    corpus/glossary.tsv. A query word with a pair also searches its partner, shown as
+    "also searched" in results and --explain."""
+    if cross:
+        rows = _cross_strait_rows()
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for r in rows:
+                click.echo(f"{r['mainland']}\t{r['taiwan']}\t{r['source']}")
+        return
+    try:
+        glossary = _load(index_dir, corpus)
+    except DefsearchError as err:
+        raise click.ClickException(str(err)) from err
+    for problem in glossary.problems:
+        click.echo(f"defsearch: glossary.tsv {problem}", err=True)
+    if terms:
+        found = {t: [dataclasses.asdict(x) for x in glossary.expansions(t)] for t in terms}
+        if as_json:
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            return
+        for t, exps in found.items():
+            if exps:
+                also = ", ".join(f"{x['term']} ({x['source']}, {x['weight']})" for x in exps)
+                click.echo(f"{t}: also searches {also}")
+            else:
+                click.echo(f"{t}: no expansion")
+        return
+    entries = glossary.entries()
+    if as_json:
+        click.echo(json.dumps([dataclasses.asdict(e) for e in entries],
+                              ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        click.echo("no glossary pairs (the corpus glosses no terms and there is no "
+                   "corpus/glossary.tsv)")
+        return
+    width = max(len(e.zh) for e in entries)
+    for e in entries:
+        pad = " " * (2 * (width - len(e.zh)))     # CJK characters are two columns wide
+        flags = "" if e.expand_zh and e.expand_en else "  (no expansion: " + \
+            ", ".join(s for s, ok in (("zh->en", e.expand_zh), ("en->zh", e.expand_en))
+                      if not ok) + ")"
+        where = ", ".join(e.articles[:3]) + (" ..." if len(e.articles) > 3 else "")
+        click.echo(f"{e.zh}{pad}  {e.en:<36} {e.count:>3}x  {e.source:<8} {where}{flags}")
