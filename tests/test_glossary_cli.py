@@ -1,0 +1,60 @@
+"""`defsearch glossary`: list pairs, JSON, expansions of a word, cross-Strait table."""
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from search.cli.glossary import command
+from search.glossary import Glossary
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def run(*args):
+    return CliRunner().invoke(command, list(args), catch_exceptions=False)
+
+
+def test_lists_pairs_mined_from_corpus_folder():
+    r = run("--corpus", str(CORPUS))
+    assert r.exit_code == 0, r.output
+    assert "拉夫羅夫" in r.output and "Sergey Lavrov" in r.output
+    assert "真實敵人" not in r.output            # suppressed by corpus/glossary.tsv
+
+
+def test_json_output_fields():
+    r = run("--corpus", str(CORPUS), "--json")
+    rows = json.loads(r.output)
+    row = next(x for x in rows if x["en"] == "CBMs")
+    assert row["zh"] == "信心建立措施" and row["count"] == 1
+    assert row["articles"] == ["004_c926736664f9ed5b"] and row["source"] == "glossary"
+    assert {x["source"] for x in rows} == {"glossary", "user"}
+
+
+def test_term_shows_expansions():
+    r = run("--corpus", str(CORPUS), "--term", "Lavrov", "--term", "导弹", "--term", "zzz")
+    assert "Lavrov: also searches 拉夫羅夫 (glossary, 0.7)" in r.output
+    assert "导弹: also searches 飛彈 (cross-strait, 0.8)" in r.output
+    assert "zzz: no expansion" in r.output
+
+
+def test_reads_the_glossary_saved_in_an_index_generation(tmp_path, monkeypatch):
+    gen = tmp_path / "gen-1"
+    gen.mkdir()
+    Glossary.build([]).save(gen)
+    import search.manifest
+    monkeypatch.setattr(search.manifest, "current_generation", lambda d: gen)
+    r = run("--index", str(tmp_path), "--json")
+    assert r.exit_code == 0 and json.loads(r.output) == []
+
+
+def test_missing_index_says_what_to_do(tmp_path):
+    r = CliRunner().invoke(command, ["--index", str(tmp_path / "none")])
+    assert r.exit_code == 1
+    assert "defsearch index" in r.output
+
+
+def test_cross_strait_table():
+    r = run("--cross-strait")
+    assert "导弹\t飛彈\tdefsearch" in r.output
+    rows = json.loads(run("--cross-strait", "--json").output)
+    assert {"mainland": "软件", "taiwan": "軟體", "source": "defsearch"} in rows
