@@ -38,6 +38,12 @@ def _build_table() -> dict[int, str | None]:
 
 TABLE = _build_table()
 _SUPPLEMENTARY_PUA = re.compile("[\U000F0000-\U0010FFFF]")
+# a C-speed scan first: most passages need no translation at all
+_NEEDS_WORK = re.compile("[" + "".join(
+    re.escape(chr(lo)) + ("-" + re.escape(chr(hi)) if hi > lo else "")
+    for lo, hi in ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x7F), (0xA0, 0xA0),
+                   (0xAD, 0xAD), (0x200B, 0x200B), (0x3000, 0x3000), (0xE000, 0xFAFF),
+                   (0xFEFF, 0xFEFF), (0x2F800, 0x2FA1F), (0xF0000, 0x10FFFF))) + "]")
 
 
 def clean_chars(text: str) -> str:
@@ -46,6 +52,8 @@ def clean_chars(text: str) -> str:
     >>> clean_chars("\\uf9b5\\ue000中\\U0002f800")
     '例中丽'
     """
+    if not _NEEDS_WORK.search(text):
+        return text
     text = text.translate(TABLE)
     if _SUPPLEMENTARY_PUA.search(text):
         text = _SUPPLEMENTARY_PUA.sub("", text)

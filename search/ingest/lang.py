@@ -3,17 +3,20 @@
 Running OpenCC on every passage is far too slow for the benchmark (pure Python), so the two
 character sets are taken from OpenCC's own dictionaries once: characters that t2s would change
 are Traditional-only, characters that s2t would change are Simplified-only (characters in both
-sets are ambiguous and ignored). Counting them is then a couple of C-speed regex scans.
+sets are ambiguous and ignored). The distinct characters of a passage are then intersected
+with both sets: C-speed set operations, no per-character Python loop.
 """
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
-_SAMPLE = 2000            # characters inspected: enough to decide, bounded for long passages
-_LATIN = re.compile(r"[A-Za-z]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_SAMPLE = 400             # characters inspected: enough to decide, bounded for long passages
+# Counting by deleting bytes from the UTF-8 sample is the fastest C-level count available:
+# ASCII letters, and lead bytes of U+3400-U+9FFF (0xE3-0xE9) / supplementary ideographs.
+_ALL = bytes(range(256))
+_NOT_LATIN = bytes(b for b in _ALL if not (65 <= b <= 90 or 97 <= b <= 122))
+_NOT_HAN_LEAD = bytes(b for b in _ALL if not (0xE3 <= b <= 0xE9 or b == 0xF0))
 
 
 def _load(name: str) -> set[str]:
@@ -29,15 +32,10 @@ def _load(name: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _patterns() -> tuple[re.Pattern, re.Pattern]:
+def _charsets() -> tuple[frozenset[str], frozenset[str]]:
     trad = _load("TSCharacters.txt")
     simp = _load("STCharacters.txt")
-    trad_only, simp_only = trad - simp, simp - trad
-
-    def klass(chars: set[str]) -> re.Pattern:
-        return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
-
-    return klass(trad_only), klass(simp_only)
+    return frozenset(trad - simp), frozenset(simp - trad)
 
 
 def detect_lang(text: str, default: str = "zh-Hant") -> str:
@@ -49,15 +47,17 @@ def detect_lang(text: str, default: str = "zh-Hant") -> str:
     ('zh-Hant', 'zh-Hans')
     """
     sample = text[:_SAMPLE]
-    han = len(_HAN.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    raw = sample.encode("utf-8")
+    han = len(raw.translate(None, _NOT_HAN_LEAD))
+    latin = len(raw.translate(None, _NOT_LATIN))
     if latin > 3 * han:             # an English word is ~5 letters, a Chinese one 1-2 characters
         return "en"
     if han == 0:
         return default
-    trad_re, simp_re = _patterns()
-    trad = len(trad_re.findall(sample))
-    simp = len(simp_re.findall(sample))
+    trad_only, simp_only = _charsets()
+    chars = set(sample)
+    trad = len(trad_only.intersection(chars))
+    simp = len(simp_only.intersection(chars))
     if simp > trad:
         return "zh-Hans"
     if trad > simp:
