@@ -48,6 +48,8 @@ BAD_TEXT = {
     "truncated.txt": (GOOD.encode("utf-8")[:-2], "truncated UTF-8 text"),
     "latin1.txt": ("Défense nationale: l armée de l air française, la défense, été".encode("latin-1"),
                    "cannot decode: not UTF-8"),
+    # these Latin-1 bytes happen to be valid Big5: rejected as implausible, not mojibake
+    "latin1-lucky.txt": ("Défense était élevée".encode("latin-1"), "cannot decode: not UTF-8"),
     "controls.txt": (b"\x01\x02\x03\x04\x05\x06abc\x07\x08\x0e\x0f\x10\x11\x12\x13" * 50,
                      "binary file, not text"),
     "bad16.txt": (b"\xff\xfe" + "中文".encode("utf-16-le") + b"\x00", "truncated UTF-16"),
@@ -99,6 +101,22 @@ def test_unsupported_extension_given_directly(tmp_path):
     path = write(tmp_path / "notes.md", b"# hi\n")
     with pytest.raises(IngestError, match="unsupported file type '.md'"):
         ingest_file(path, tmp_path)
+
+
+def test_same_article_id_from_two_files(tmp_path):
+    write(tmp_path / "c" / "a.txt", GOOD.encode("utf-8"))
+    pdf_path = tmp_path / "c" / "a.pdf"
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Title\n\nSome body text that is a paragraph.")
+    pdf.output(str(pdf_path))
+    report = ingest_path(tmp_path / "c")
+    assert [a.source for a in report.articles] == ["a.pdf"]
+    [failure] = report.failures
+    assert failure.path == str(tmp_path / "c" / "a.txt")
+    assert failure.problem == "article id 'a' is already used by a.pdf: rename one of the files"
 
 
 def test_missing_path():

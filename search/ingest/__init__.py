@@ -91,9 +91,17 @@ def iter_articles(path, failures: list[IngestFailure] | None = None) -> Iterator
             failures.append(IngestFailure(str(path), "no such file or directory"))
         return
     root = path if path.is_dir() else path.parent
+    owners: dict[str, str] = {}          # article id -> source that produced it
     for file in iter_files(path):
         try:
-            yield from ingest_file(file, root, failures)
+            articles = ingest_file(file, root, failures)
+            for article in articles:
+                if article.id in owners:
+                    raise IngestError(file, f"article id {article.id!r} is already used by "
+                                            f"{owners[article.id]}: rename one of the files")
+            for article in articles:
+                owners[article.id] = article.source
+                yield article
         except IngestError as err:
             if failures is not None:
                 failures.append(IngestFailure(err.path, err.problem))

@@ -20,6 +20,25 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(text[:20000]) // 200)
 
 
+def _plausible_big5(text: str) -> bool:
+    """Big5 puts the ~5,400 frequent characters in level 1 (lead bytes 0xA4-0xC6) and
+    punctuation in 0xA1-0xA3. Latin-1 or other 8-bit text that happens to decode as Big5
+    lands mostly in the rare level 2 instead: that is mojibake, not Chinese."""
+    frequent = rare = 0
+    for ch in text[:20000]:
+        if ch < "\x80":
+            continue
+        try:
+            lead = ch.encode("cp950")[0]
+        except UnicodeEncodeError:
+            continue
+        if 0xA4 <= lead <= 0xC6:
+            frequent += 1
+        elif lead > 0xA3:
+            rare += 1
+    return frequent >= 2 * rare
+
+
 def decode_bytes(data: bytes, path) -> str:
     """Decode `data` read from `path`, raising IngestError with the problem in plain words."""
     if not data.strip():
@@ -41,6 +60,8 @@ def decode_bytes(data: bytes, path) -> str:
         try:
             text = data.decode("cp950")
         except UnicodeDecodeError:
+            text = None
+        if text is None or not _plausible_big5(text):
             raise IngestError(
                 path, f"cannot decode: not UTF-8 (bad byte at offset {err.start}), "
                       "UTF-16 with BOM or Big5/CP950 text") from None
