@@ -147,6 +147,7 @@ class Style:
     trailing_space: bool
     double_spaced: bool
     full_width: int
+    wrapped: bool = True       # hard-wrapped at a margin (else one line per paragraph)
 
 
 def measure(lines: list[Line]) -> Style:
@@ -154,12 +155,16 @@ def measure(lines: list[Line]) -> Style:
     if not content:
         return Style(False, False, 80)
     open_ends = sum(1 for ln in content if ln.open_end)
-    followed_by_blank = sum(1 for a, b in zip(lines, lines[1:]) if not a.blank and b.blank)
+    positions = [i for i, ln in enumerate(lines) if not ln.blank]
+    gaps = list(zip(positions, positions[1:]))
+    blank_gaps = sum(1 for a, b in gaps if b > a + 1)
     widths = sorted(width(ln.text) for ln in content)
     full = widths[int(len(widths) * 0.9)] if len(widths) > 3 else max(widths)
+    terminal = sum(1 for ln in content if ln.text[-1] in "。！？!?.」』”")
     return Style(trailing_space=open_ends >= 3 and open_ends >= 0.05 * len(content),
-                 double_spaced=followed_by_blank >= 0.5 * len(content),
-                 full_width=max(full, 20))
+                 double_spaced=bool(gaps) and blank_gaps >= 0.7 * len(gaps),
+                 full_width=max(full, 20),
+                 wrapped=terminal < 0.8 * len(content))
 
 
 def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) -> list[Para]:
@@ -181,14 +186,17 @@ def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) ->
     for k, (i, line) in enumerate(content):
         nxt = content[k + 1] if k + 1 < len(content) else None
         prev = content[k - 1][1] if k > 0 else None
-        if current and line.indent >= 2 and line.indent <= 8 and not style.trailing_space:
-            flush()
-        elif current and line.indent >= 4:
+        heading = _heading_line(line, style)
+        if current and (heading or line.indent >= 4 or (
+                2 <= line.indent <= 8 and not style.trailing_space)):
             flush()
         current.append(line)
         if nxt is None:
             break
         j, nline = nxt
+        if heading or _heading_line(nline, style):
+            flush()
+            continue
         if MARKER_LINE.match(nline.text) or MARKER_LINE.match(line.text):
             continue
         after_marker = prev is not None and MARKER_LINE.match(prev.text)
@@ -199,10 +207,19 @@ def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) ->
             if line.open_end:
                 flush()
             continue
-        if _short_end(line, style, content[k - 2][1] if after_marker and k >= 2 else None):
+        if not style.wrapped and line.text[-1] in "。！？!?.」』”":
+            flush()
+        elif _short_end(line, style, content[k - 2][1] if after_marker and k >= 2 else None):
             flush()
     flush()
     return paras
+
+
+def _heading_line(line: Line, style: Style) -> bool:
+    """An enumerated heading (`貳、分析`, `（一）國內因素`) standing on its own short line."""
+    from .sections import classify
+    return width(line.text) < style.full_width * 0.7 and classify(line.text).kind == "heading" \
+        and classify(line.text).level >= 0
 
 
 def _short_end(line: Line, style: Style, before_marker: Line | None) -> bool:

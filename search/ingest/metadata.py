@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .layout import JOURNAL, Line
-from .textutil import Joiner, squeeze
+from .textutil import Joiner, width
 
 _DISCLAIMER = re.compile(r"^[（(].*[）)]$")
 _PUBLISHER = re.compile(r"不代表(?:本院|本會)?(?P<who>[^，,。）)]{2,30}?)(?:之|的)?(?:立場|觀點|意見)")
@@ -23,10 +23,10 @@ _MARK = r"[＊*†‡]+|\d{1,2}"
 _AUTHORS = re.compile(rf"^(?:(?:{_NAME_ZH}|{_NAME_EN})\s*(?:{_MARK})?\s*(?:[、,，;；]|及|和|and)?\s*)+$")
 _AUTHOR = re.compile(rf"(?P<name>{_NAME_ZH}|{_NAME_EN})\s*(?P<mark>{_MARK})?")
 _ABSTRACT = re.compile(r"^摘\s*要\s*[:：]?\s*(?P<rest>.*)$")
-_KEYWORDS = re.compile(r"^關\s*鍵\s*[詞字]\s*[:：]\s*(?P<rest>.*)$")
+_KEYWORDS = re.compile(r"^[關关]\s*[鍵键]\s*[詞词字]\s*[:：]\s*(?P<rest>.*)$")
 _ABSTRACT_EN = re.compile(r"^abstract\s*[:：]?\s*(?P<rest>.*)$", re.I)
 _KEYWORDS_EN = re.compile(r"^key\s*words?\s*[:：]\s*(?P<rest>.*)$", re.I)
-_DATE_LINE = re.compile(r"^(?:發布|發佈|出版|刊登|發表)?(?:日期|時間)\s*[:：]\s*(?P<y>\d{4})\s*[/\-.年]"
+_DATE_LINE = re.compile(r"^(?:發布|發佈|发布|出版|刊登|發表|发表)?(?:日期|時間|时间)\s*[:：]\s*(?P<y>\d{4})\s*[/\-.年]"
                         r"\s*(?P<m>\d{1,2})\s*(?:[/\-.月]\s*(?P<d>\d{1,2}))?")
 _URL_LINE = re.compile(r"^https?://\S+$")
 
@@ -67,9 +67,11 @@ def extract(lines: list[Line], joiner: Joiner) -> tuple[Meta, list[Line]]:
     content = [ln for ln in lines if not ln.blank]
     if not content:
         return meta, lines
-    meta.title = content[0].text
-    used.add(content[0].no)
-    _front_matter(content[1:], meta, used, joiner)
+    first = content[0].text
+    if width(first) <= 120 and not (width(first) > 60 and first[-1] in "。.!?！？"):
+        meta.title = first              # a long sentence is the text itself, not a title
+        used.add(content[0].no)
+        _front_matter(content[1:], meta, used, joiner)
     _english_block(content, meta, used, joiner)
     urls = []
     for line in content:
@@ -77,7 +79,11 @@ def extract(lines: list[Line], joiner: Joiner) -> tuple[Meta, list[Line]]:
         if line.no in used:
             continue
         m = _DATE_LINE.match(text)
-        if m:
+        k = _KEYWORDS.match(text)
+        if k and not meta.keywords:
+            meta.keywords = _split_keywords(k["rest"])
+            used.add(line.no)
+        elif m:
             meta.date = meta.date or iso_date(m["y"], m["m"], m["d"])
             used.add(line.no)
         elif _URL_LINE.match(text):

@@ -47,7 +47,7 @@ def classify(text: str, lines: int = 1) -> Classified:
             return Classified("item", level, _normalise(m.group(0), r["lead"]))
         return Classified("text")
     if lines == 1 and 2 <= len(text) <= 30 and not _SENTENCE_PUNCT.search(text) \
-            and not re.search(r"[」』）)]$", text) and not text[0].isdigit():
+            and not re.search(r"[」』）).。…]$", text) and not text[0].isdigit():
         return Classified("heading", -1, text)
     return Classified("text")
 

@@ -57,8 +57,8 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
             units.append((tracker.path(), para.text))
     if meta.abstract_en:
         units.append((["Abstract"], meta.abstract_en))
-    if not units:
-        raise IngestError(path, "no paragraphs found in the text")
+    if not units and meta.title:        # a one-line file: its line is also its text
+        units.append(([], meta.title))
 
     numeric = [n.label for n in footnotes if n.label.isdigit()]
     stripped = notes.extract_markers([t for _, t in units], numeric)
@@ -72,6 +72,8 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
                 id=f"{slug}#p{ordinal}", article_id=slug, ordinal=ordinal, text=piece,
                 section=list(section), lang=detect_lang(piece), notes=piece_refs))
             cited += [r.label for r in piece_refs if r.label not in cited]
+    if not article.passages:
+        raise IngestError(path, "no text found besides metadata")
     known = {n.label for n in footnotes}
     missing = [Footnote(label=label) for label in cited if label not in known]
     article.footnotes = sorted(footnotes + missing, key=_note_order)
