@@ -93,3 +93,38 @@ def test_long_paragraph_split_at_sentence_ends_keeps_notes():
         found += [(r.label, start + r.offset) for r in piece_refs]
         start += len(piece)
     assert found == [("1", len(sentence)), ("2", len(sentence) * 30)]
+
+
+JOURNAL_STYLE = """ 海上安全評估 
+
+王大明＊ 
+
+壹、前言 
+
+本文討論東亞海域的安全情勢，並以近年的資料說明。1各國海軍持續擴張，區域
+
+情勢更趨複雜。2 
+
+                                                 
+＊ 國防大學戰略研究所教授。 
+1 參閱 https://www.example.org/reports/ 
+  2021/sea-security.html 。 
+2 Ministry of Defense, Annual Report 2021, p.5, https://mod.example/ar2021. 
+ 貳、結論 
+
+整體而言，區域安全仍有隱憂。 
+"""
+
+
+def test_journal_style_notes_with_urls(tmp_path):
+    article = parse(tmp_path, JOURNAL_STYLE)
+    assert article.title == "海上安全評估"
+    assert article.authors == ["王大明"] and article.affiliation == "國防大學戰略研究所教授"
+    first, last = article.passages
+    assert first.text == "本文討論東亞海域的安全情勢，並以近年的資料說明。各國海軍持續擴張，區域情勢更趨複雜。"
+    assert [n.label for n in first.notes] == ["1", "2"]
+    assert first.section == ["壹、前言"] and last.section == ["貳、結論"]
+    note1, note2 = article.footnote("1"), article.footnote("2")
+    assert note1.text == "參閱 https://www.example.org/reports/2021/sea-security.html 。"
+    assert note1.urls == ["https://www.example.org/reports/2021/sea-security.html"]
+    assert note2.urls == ["https://mod.example/ar2021"]

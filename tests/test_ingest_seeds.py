@@ -186,6 +186,30 @@ def test_paper_note_markers_resolved(paper, label, before, after):
     assert p.text[ref.offset:].startswith(after)
 
 
+# every marker of the paper, with the text it follows (read off the source by hand)
+ALL_48 = {
+    1: "手段的操作。", 2: "大幅降低」。", 3: "化開啟新頁。", 4: "係感到不安。", 5: "nemy）。",
+    6: "的國際孤立。", 7: "區的影響力。", 8: "與經濟地位。", 9: "矛盾與鬥爭。", 10: "國的可能性。",
+    11: "縱國際事務。", 12: "的重要表徵。", 13: "防政策規劃。", 14: "重生存問題。",
+    15: "口市場之一。", 16: "區域影響力。", 17: "的優先任務。", 18: "的一大負擔。",
+    19: "化的迫切性。", 20: "作訓練工作。", 21: "趨向制度化。", 22: "軍區的設施。",
+    23: "彈部隊基地。", 24: "問俄國軍港。", 25: "的軍事演習。", 26: "，進行規範，",
+    27: "，予以限制。", 28: "，進行管制。", 29: "器供應來源。", 30: "武器的資金。",
+    31: "的軍售關係。", 32: "的武器禁運。", 33: "禁運的解除。", 34: "程度的控管。",
+    35: "式武器裝備。", 36: "與打擊範圍。", 37: "空母艦之上。", 38: "軍演的規模。",
+    39: "衡造成衝擊。", 40: "開表達關切。", 41: "紐西蘭等國。", 42: "力平衡現狀。",
+    43: "空優的能力。", 44: "地區的空優。", 45: "另一項變數。", 46: "的作戰概念。",
+    47: "議題的討論。", 48: "的潛在影響，",
+}
+
+
+def test_paper_every_marker_attached_where_it_stands(paper):
+    found = {int(n.label): p.text[:n.offset] for p in paper.passages for n in p.notes}
+    assert sorted(found) == list(range(1, 49))
+    for label, before in ALL_48.items():
+        assert found[label].endswith(before), label
+
+
 def test_paper_note_texts(paper):
     n1 = paper.footnote("1")
     assert n1.text == ("Allen Lynch, “Changing Soviet Elite Views on the International System "

@@ -83,6 +83,8 @@ class Joiner:
             return left + right
         if a in "/([“‘" or b in ")]”’,.;:":
             return left + right
+        if re.search(r"https?://\S*[/\-_=?&.#%]$", left):
+            return left + right                     # a URL wrapped at a line end
         return left + " " + right
 
     def join_all(self, pieces: list[str]) -> str:
