@@ -142,12 +142,20 @@ def test_query_time_never_loads_jieba(tmp_path, seed_articles):
 
 
 def test_common_words_do_not_expand():
-    g = Glossary.build([_article("a", "這是英國（British）的政策，也可以學習（waive）。",
-                                 "新版本（Noctis V）上市，在大鎮（Town）。")])
+    g = Glossary.build([
+        _article("a", "這是「英國」（British）的政策，他「揮棄」（waive）權利。",
+                 "「中國空間技術研究院」（CAST）成立。", "有別於川普（Donald Trump）"),
+        _article("b", "The cast was announced; a trump card; Wang Yi（王毅）spoke.")])
     by = {e.zh: e for e in g.entries()}
-    assert by["英國"].expand_zh is False              # jieba frequency >= 1000
+    assert (by["英國"].expand_zh, by["英國"].expand_en) == (False, False)   # jieba freq >= 1000
     assert terms(g, "英國") == [] and terms(g, "British") == []
-    assert terms(g, "Town") == []                      # single word, loosest rule
+    assert terms(g, "waive") == [] and terms(g, "揮棄") == ["waive"]       # lowercase single word
+    assert terms(g, "CAST") == []                                           # also "cast" in text
+    assert terms(g, "中國空間技術研究院") == ["CAST"]
+    assert terms(g, "Trump") == []                                          # also "trump" in text
+    assert terms(g, "Donald Trump", cross_strait_vocab=False) == ["川普"]
+    assert terms(g, "川普", cross_strait_vocab=False) == ["Donald Trump"]
+    assert terms(g, "Yi") == [] and terms(g, "王毅") == ["Wang Yi"]         # pinyin: no surname
 
 
 def test_keywords_are_paired_by_position():

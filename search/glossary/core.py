@@ -10,13 +10,16 @@ Query time:  `Glossary.load(index_dir)` reads that file and builds a dict of fol
 Expansions are deliberately conservative, because an expansion that matches the wrong
 passages costs precision on every query that contains the term:
 - only pairs the corpus (or the user) states, never machine translation;
-- a mined Chinese term that is a common word in jieba's dictionary (frequency >= 1000, e.g.
-  學習, 英國) does not expand: a gloss like `英國（British）` is real but searching "British"
-  for every 英國 adds nothing but noise;
-- a mined single lowercase English word (`waive`) or one found by the loosest boundary rule
-  does not expand from English to Chinese;
-- person names also expand by surname (`Lavrov` -> 拉夫羅夫), acronyms by singular/plural
-  (`CBM`, `CBMs`), case-insensitively;
+- a mined pair whose Chinese side is a common word in jieba's dictionary (frequency >= 1000,
+  e.g. 美國 in `ABC（美國）`, 州長) expands in neither direction: such a gloss is either an
+  explanation rather than a translation or a boundary slip, and searching it costs precision;
+- a mined single lowercase English word (`waive`) or a single word found by a loose rule
+  (nouns, keywords, en-first), or that the corpus also writes in lower case as an ordinary
+  word (`Fundamental`, `CAST`), does not expand from English to Chinese, nor does a one- or
+  two-letter acronym glossed only once (`CM` would meet every "cm" of an English text);
+- person names also expand by surname (`Lavrov` -> 拉夫羅夫), except pinyin names (`Wang Yi`:
+  the last word is a given name) and surnames the corpus uses as lowercase words (rock,
+  gates); acronyms by singular/plural (`CBM`, `CBMs`), case-insensitively;
 - every expansion carries `weight` < 1 (user 0.8, cross-Strait 0.8, mined 0.7) for the engine
   to rank expansion-only matches a little below exact matches.
 """
@@ -32,7 +35,7 @@ from pathlib import Path
 
 from search.glossary import cross_strait
 from search.glossary.folding import key as fold_key
-from search.glossary.mining import MinedPair, mine_pairs_detailed, surname
+from search.glossary.mining import MinedPair, is_pinyin_name, mine_pairs_detailed, surname
 from search.glossary.user import UserGlossary, read_user_tsv
 
 FILENAME = "glossary.json"
@@ -74,9 +77,11 @@ def _is_acronym(en: str) -> bool:
     return bool(_ACRONYM.match(en)) or bool(_CODE.match(en))
 
 
-def en_keys(en: str, person: bool) -> list[str]:
+def en_keys(en: str, person: bool, common: frozenset = frozenset()) -> list[str]:
     """Folded keys under which an English term is found: itself, with hyphens as spaces,
-    the singular of a plural acronym (CBMs -> cbm), the surname of a person."""
+    the singular of a plural acronym (CBMs -> cbm), the surname of a person (`person` is
+    False for pinyin names, whose last word is a given name; a surname in `common`, the
+    corpus's lowercase words such as rock/gates, is left out)."""
     keys = [fold_key(en)]
     if "-" in en:
         keys.append(fold_key(en.replace("-", " ")))
@@ -84,11 +89,12 @@ def en_keys(en: str, person: bool) -> list[str]:
         keys.append(fold_key(en[:-1]))
     elif _ACRONYM.match(en) and en.isalpha() and not en.endswith("s"):
         keys.append(fold_key(en + "s"))
-    if person:
-        keys.append(fold_key(surname(en).rstrip(".")))
     # the engine may look up an analysed token (Porter-stemmed, as the index stores English):
-    # `CBMs` -> cbm, `Gorbachev` -> gorbachev, `diplomacy` -> diplomaci
+    # `CBMs` -> cbm, `diplomacy` -> diplomaci
     keys.extend(_stem(k) for k in list(keys) if " " not in k)
+    last = fold_key(surname(en).rstrip("."))
+    if person and last not in common:
+        keys.append(last)                     # not its stem: `Gates` -> gate is a word
     return list(dict.fromkeys(k for k in keys if k))
 
 
@@ -123,6 +129,19 @@ def mine_article(article) -> list[MinedPair]:
     return pairs
 
 
+_LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’\-]{2,}")
+
+
+def _lowercase_words(articles) -> set[str]:
+    """Words the articles write in lower case (rock, gates, royal): a person's surname in
+    this set is too common to search alone."""
+    words: set[str] = set()
+    for a in articles:
+        for text in _article_texts(a) + [a.abstract_en or "", a.title_en or ""]:
+            words.update(_LOWER_WORD.findall(text))
+    return words
+
+
 def _jieba_freq():
     try:
         import logging
@@ -143,10 +162,13 @@ def _expand_flags(entries: list[GlossaryEntry]) -> None:
         if e.source == "user":
             e.expand_zh = e.expand_en = True
             continue
-        e.expand_zh = (freq.get(fold_key(e.zh), 0) or 0) < COMMON_ZH_FREQ
+        common_zh = (freq.get(fold_key(e.zh), 0) or 0) >= COMMON_ZH_FREQ
         single = " " not in e.en
-        loose = e.rule in ("nouns", "keywords") and not e.person
-        e.expand_en = not (single and not _is_acronym(e.en) and (e.en.islower() or loose))
+        loose = e.rule in ("nouns", "keywords", "en-first") and not e.person
+        e.expand_zh = not common_zh
+        short_acronym = _is_acronym(e.en) and len(e.en.rstrip("s")) <= 2 and e.count < 2
+        e.expand_en = not common_zh and not short_acronym and not (
+            single and not _is_acronym(e.en) and (e.en.islower() or loose))
 
 
 def _sha256(path) -> str:
@@ -161,13 +183,14 @@ class Glossary:
     time; see the module docstring for the policy."""
 
     def __init__(self, entries=(), variants=(), suppress=(), mined=None,
-                 user_tsv_sha256: str = "", problems=()):
+                 user_tsv_sha256: str = "", problems=(), common_surnames=()):
         self._entries: list[GlossaryEntry] = list(entries)
         self._variants: list[tuple[str, str]] = list(variants)      # user zh<->zh pairs
         self._suppress: list[tuple[str, str]] = list(suppress)      # user "-a<TAB>b" lines
         self._mined: dict[str, list[MinedPair]] = dict(mined or {})
         self.user_tsv_sha256 = user_tsv_sha256
         self.problems: list[str] = list(problems)
+        self._common_surnames = frozenset(common_surnames)
         self._map: dict[str, list[Expansion]] = {}
         self._blocked: set[tuple[str, str]] = set()
         self._index()
@@ -177,20 +200,24 @@ class Glossary:
     @classmethod
     def build(cls, articles, user_tsv=None) -> "Glossary":
         """Mine `articles` and merge the user glossary at `user_tsv` (a path or None)."""
+        articles = list(articles)
         mined = {a.id: mine_article(a) for a in articles}
-        return cls._assemble(mined, user_tsv)
+        return cls._assemble(mined, user_tsv, _lowercase_words(articles))
 
     def update(self, articles=(), removed=(), user_tsv=None) -> "Glossary":
         """A new glossary for an incremental index update: `articles` added or changed,
         `removed` article ids gone; only those are mined again. The user glossary is
         always re-read (it is small)."""
+        articles = list(articles)
         mined = {aid: pairs for aid, pairs in self._mined.items() if aid not in set(removed)}
         for a in articles:
             mined[a.id] = mine_article(a)
-        return self._assemble(mined, user_tsv)
+        # approximate: a new surname is only checked against the changed articles' words
+        return self._assemble(mined, user_tsv, _lowercase_words(articles), self._common_surnames)
 
     @classmethod
-    def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv) -> "Glossary":
+    def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv, lowercase: set[str],
+                  common_before=frozenset()) -> "Glossary":
         user = read_user_tsv(user_tsv) if user_tsv else UserGlossary()
         by_key: dict[tuple[str, str], GlossaryEntry] = {}
         for aid in sorted(mined):
@@ -221,8 +248,13 @@ class Glossary:
                 entries.append(GlossaryEntry(zh, en, 0, [], "user", False, "user"))
         entries.sort(key=lambda e: (-e.count, e.source != "user", fold_key(e.zh), e.en.lower()))
         _expand_flags(entries)
+        for e in entries:          # `Fundamental`, `CAST`: also an ordinary English word here?
+            if e.source != "user" and " " not in e.en and fold_key(e.en) in lowercase:
+                e.expand_en = False
+        surnames = {fold_key(surname(e.en)) for e in entries if e.person}
+        common = (surnames & lowercase) | (surnames & set(common_before))
         return cls(entries, user.variants, user.suppress, mined,
-                   _sha256(user_tsv) if user_tsv else "", user.problems)
+                   _sha256(user_tsv) if user_tsv else "", user.problems, common)
 
     # ------------------------------------------------------------------ persistence
 
@@ -236,6 +268,7 @@ class Glossary:
             "variants": [list(v) for v in self._variants],
             "suppress": [list(s) for s in self._suppress],
             "problems": self.problems,
+            "common_surnames": sorted(self._common_surnames),
             "mined": {aid: [[p.zh, p.en, p.rule, p.person] for p in pairs]
                       for aid, pairs in sorted(self._mined.items())},
         }
@@ -261,7 +294,8 @@ class Glossary:
                  for aid, pairs in data.get("mined", {}).items()}
         return cls(entries, [tuple(v) for v in data.get("variants", [])],
                    [tuple(s) for s in data.get("suppress", [])], mined,
-                   data.get("user_tsv_sha256", ""), data.get("problems", []))
+                   data.get("user_tsv_sha256", ""), data.get("problems", []),
+                   data.get("common_surnames", []))
 
     # ------------------------------------------------------------------ lookups
 
@@ -273,11 +307,13 @@ class Glossary:
             by_zh[fold_key(e.zh)].append(e)
             by_en[fold_key(e.en)].append(e)
             w = WEIGHTS[e.source]
+            person = e.person and not is_pinyin_name(e.en)
             if e.expand_zh:
-                target = surname(e.en).rstrip(".") if e.person else e.en
+                last = surname(e.en).rstrip(".")
+                target = last if person and fold_key(last) not in self._common_surnames else e.en
                 m[fold_key(e.zh)].append(Expansion(target, e.source, w))
             if e.expand_en:
-                for k in en_keys(e.en, e.person):
+                for k in en_keys(e.en, person, self._common_surnames):
                     m[k].append(Expansion(e.zh, e.source, w))
         # siblings: other English forms of the same Chinese term (CBMs <-> confidence-
         # building measures), other Chinese forms of the same English term (普欽/普丁)
@@ -285,7 +321,7 @@ class Glossary:
             for a in group:
                 for b in group:
                     if a is not b and a.expand_en and b.expand_en:
-                        for k in en_keys(a.en, a.person):
+                        for k in en_keys(a.en, False):
                             m[k].append(Expansion(b.en, b.source, WEIGHTS[b.source]))
         for group in by_en.values():
             for a in group:

@@ -30,8 +30,9 @@ seed pair in tests/test_glossary_mining.py):
 4. name: the English is a personal name and jieba (on the folded run) tags the last words
    as person names -> those words (`有別於川普（Donald Trump）` -> 川普);
 5. nouns: walk back over jieba words tagged as nouns / place words while the term stays
-   within 8 characters; a run still going at 8 characters is rejected, not truncated
-   (`與空中指管（C2）` -> 空中指管).
+   within 8 characters; a run still going at 8 characters is rejected, not truncated, and
+   so is a result under 3 characters, too often a fragment of a transliteration
+   (`與空中指管（C2）` -> 空中指管; `比提尼亞（Bithynia）` -> nothing, not 尼亞).
 
 jieba is only imported here, at index time; query-time lookups never load it.
 """
@@ -137,6 +138,8 @@ def parse_english(inner: str) -> list[str]:
     """The English terms of one parenthetical, or [] when any part is not a term."""
     if _CITATION_MARKS.search(" " + inner + " ") or _YEAR.search(inner):
         return []
+    if "、" in inner:                  # （VU、EN、CR）: a list of things, not a gloss
+        return []
     parts = []
     for raw in _PART_SPLIT.split(inner.strip()):
         part = _PART_PREFIX.sub("", raw.strip()).strip().rstrip(".") if raw.strip() else ""
@@ -149,6 +152,10 @@ def parse_english(inner: str) -> list[str]:
             return []
         if part not in parts:
             parts.append(part)
+    if len(parts) > 2:                 # a gloss is a full form and at most one acronym
+        return []
+    if len(parts) == 2 and not _is_acronym(parts[1]):
+        return []                      # （Fundamental Rights, Fundamental ...）: not a gloss
     return parts
 
 
@@ -166,6 +173,19 @@ def is_person_name(en: str) -> bool:
 
 def _is_acronym(en: str) -> bool:
     return " " not in en and bool(re.match(r"^[A-Z][A-Z0-9\-]*[A-Z0-9]s?$", en))
+
+
+_PINYIN = re.compile(
+    r"^(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|uai|iao|ian|uan|van|ai|ei|ao|ou|an|en|er|ia|ie|iu|in"
+    r"|ua|uo|ui|un|ue|ve|a|o|e|i|u|v)$")
+
+
+def is_pinyin_name(en: str) -> bool:
+    """`Wang Yi`, `Ling Yun`, `Xiong Guang-kai`: every syllable is pinyin, so the surname
+    comes first and the last word is a given name (no surname key for these)."""
+    sylls = re.split(r"[\s\-]+", en.lower())
+    return bool(sylls) and all(_PINYIN.match(s) for s in sylls if s)
 
 
 def surname(en: str) -> str:
@@ -227,15 +247,16 @@ def _noun_walk(run: str, folded: str, person: bool) -> tuple[str, str] | None:
         return None
     size = len(last_word)
     if not last_flag.startswith(_NOUNISH):        # a verb/adjective: only the word itself
-        return (run[len(run) - size:], "nouns") if size >= 2 else None
+        return (run[len(run) - size:], "nouns") if size >= 3 else None
     for word, flag in reversed(words[:-1]):
         if not flag.startswith(_NOUNISH) or word in _TITLES:
             break
         if size + len(word) > _MAX_NOUN_RUN:
             return None                            # ambiguous long noun run: reject
         size += len(word)
-    if size < 2 or (size > _MAX_NOUN_RUN and size != len(last_word)) or size > 16:
-        return None                                # (one long dictionary word is fine)
+    if size < 3 or (size > _MAX_NOUN_RUN and size != len(last_word)) or size > 16:
+        return None           # 2 characters is too often a fragment (比提尼亞 -> 尼亞)
+                              # (one long dictionary word is fine)
     return run[len(run) - size:], "nouns"
 
 
