@@ -194,3 +194,23 @@ def test_seed_corpus_through_ingest():
                  ("柯茲烈夫", "Andrei Kozyrev"), ("亞歐高峰會", "ASEM")]:
         assert pair in pairs
     assert Expansion("拉夫羅夫", "glossary", 0.7) in g.expansions("Lavrov")
+
+
+def test_indexer_helpers(tmp_path, seed_articles):
+    from search.glossary import glossary_digest, glossary_names, update_glossary
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    assert glossary_digest(corpus) == ""
+    (corpus / "glossary.tsv").write_text("王毅\tWang Yi\n", encoding="utf-8")
+    digest = glossary_digest(corpus)
+    assert len(digest) == 64
+    gen1, gen2 = tmp_path / "gen-1", tmp_path / "gen-2"
+    gen1.mkdir(), gen2.mkdir()
+    update_glossary(gen1, corpus, seed_articles)                       # full build
+    assert terms(Glossary.load(gen1), "Wang Yi") == ["王毅"]
+    update_glossary(gen2, corpus, [_article("n", "國務卿蓬佩奧（Mike Pompeo）")],
+                    removed=["004_c926736664f9ed5b"], old_gen_dir=gen1)
+    g2 = Glossary.load(gen2)
+    assert terms(g2, "Pompeo", cross_strait_vocab=False) == ["蓬佩奧"]
+    assert terms(g2, "Lavrov") == ["拉夫羅夫"] and terms(g2, "CBMs") == []
+    assert {"拉夫罗夫", "信心建立措施", "布林肯"} <= glossary_names(seed_articles)

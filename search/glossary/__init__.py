@@ -13,6 +13,8 @@ Glossary object and the expansion policy), `folding` (lookup keys). Format of th
 docs/glossary.md.
 """
 from search.glossary.core import FILENAME, Expansion, Glossary, GlossaryEntry
+from search.glossary.indexing import glossary_digest, glossary_names, update_glossary
 from search.glossary.mining import MinedPair, mine_pairs
 
-__all__ = ["FILENAME", "Expansion", "Glossary", "GlossaryEntry", "MinedPair", "mine_pairs"]
+__all__ = ["FILENAME", "Expansion", "Glossary", "GlossaryEntry", "MinedPair", "mine_pairs",
+           "update_glossary", "glossary_digest", "glossary_names"]
