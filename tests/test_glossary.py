@@ -214,3 +214,10 @@ def test_indexer_helpers(tmp_path, seed_articles):
     assert terms(g2, "Pompeo", cross_strait_vocab=False) == ["蓬佩奧"]
     assert terms(g2, "Lavrov") == ["拉夫羅夫"] and terms(g2, "CBMs") == []
     assert {"拉夫罗夫", "信心建立措施", "布林肯"} <= glossary_names(seed_articles)
+
+
+def test_mainland_dotted_name_is_searched_by_its_last_part():
+    g = Glossary.build([_article("m", "俄罗斯外长谢尔盖·拉夫罗夫（Sergey Lavrov）表示，拉夫罗夫还说")])
+    assert [(e.zh, e.en) for e in g.entries()] == [("谢尔盖·拉夫罗夫", "Sergey Lavrov")]
+    assert terms(g, "Lavrov") == ["拉夫罗夫"]
+    assert terms(g, "拉夫罗夫") == ["Lavrov"] and terms(g, "谢尔盖·拉夫罗夫") == ["Lavrov"]

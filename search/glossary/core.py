@@ -73,6 +73,12 @@ class GlossaryEntry:
     expand_en: bool = True
 
 
+def _last_dotted(zh: str) -> str:
+    """The last part of a dotted transliteration (谢尔盖·拉夫罗夫 -> 拉夫罗夫), when 2+ chars."""
+    parts = re.split(r"[·‧•・]", zh)
+    return parts[-1] if len(parts) > 1 and len(parts[-1]) >= 2 else zh
+
+
 def _is_acronym(en: str) -> bool:
     return bool(_ACRONYM.match(en)) or bool(_CODE.match(en))
 
@@ -308,13 +314,16 @@ class Glossary:
             by_en[fold_key(e.en)].append(e)
             w = WEIGHTS[e.source]
             person = e.person and not is_pinyin_name(e.en)
+            # 谢尔盖·拉夫罗夫: later mentions say 拉夫罗夫 only, so that is what to search
+            zh_short = _last_dotted(e.zh) if person else e.zh
             if e.expand_zh:
                 last = surname(e.en).rstrip(".")
                 target = last if person and fold_key(last) not in self._common_surnames else e.en
-                m[fold_key(e.zh)].append(Expansion(target, e.source, w))
+                for k in dict.fromkeys((fold_key(e.zh), fold_key(zh_short))):
+                    m[k].append(Expansion(target, e.source, w))
             if e.expand_en:
                 for k in en_keys(e.en, person, self._common_surnames):
-                    m[k].append(Expansion(e.zh, e.source, w))
+                    m[k].append(Expansion(zh_short, e.source, w))
         # siblings: other English forms of the same Chinese term (CBMs <-> confidence-
         # building measures), other Chinese forms of the same English term (普欽/普丁)
         for group in by_zh.values():
