@@ -58,3 +58,8 @@ def test_cross_strait_table():
     assert "导弹\t飛彈\tdefsearch" in r.output
     rows = json.loads(run("--cross-strait", "--json").output)
     assert {"mainland": "软件", "taiwan": "軟體", "source": "defsearch"} in rows
+
+
+def test_user_chinese_pairs_are_listed():
+    r = run("--corpus", str(CORPUS))
+    assert "信心建立措施 = 建立信任措施  (user, Chinese<->Chinese)" in r.output

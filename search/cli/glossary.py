@@ -95,6 +95,8 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
         click.echo(json.dumps([dataclasses.asdict(e) for e in entries],
                               ensure_ascii=False, indent=2))
         return
+    for a, b in glossary.variants():
+        click.echo(f"{a} = {b}  (user, Chinese<->Chinese)")
     if not entries:
         click.echo("no glossary pairs (the corpus glosses no terms and there is no "
                    "corpus/glossary.tsv)")

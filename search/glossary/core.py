@@ -389,6 +389,10 @@ class Glossary:
         """zh<->en pairs (mined and user), most glossed first."""
         return list(self._entries)
 
+    def variants(self) -> list[tuple[str, str]]:
+        """Chinese<->Chinese pairs of the user glossary (信心建立措施 / 建立信任措施)."""
+        return list(self._variants)
+
     def lexicon(self) -> set[str]:
         """Folded Chinese terms of the glossary, for the analyzer's jieba user words, so a
         glossed name such as 拉夫羅夫 stays one token."""
