@@ -59,9 +59,3 @@ def clean_chars(text: str) -> str:
         text = _SUPPLEMENTARY_PUA.sub("", text)
     return text
 
-
-def is_compat_or_pua(ch: str) -> bool:
-    """True for a character `clean_chars` would have changed (used by tests and checks)."""
-    cp = ord(ch)
-    return cp in TABLE and (0xF900 <= cp < 0xFB00 or 0x2F800 <= cp < 0x2FA20
-                            or 0xE000 <= cp < 0xF900) or cp >= 0xF0000

@@ -18,7 +18,7 @@ the extractor: they never end a paragraph.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .textutil import Joiner, is_wide, squeeze, width
 
@@ -61,9 +61,8 @@ class Line:
 @dataclass
 class Para:
     text: str
-    first_line: int
-    lines: int = 1
-    raw_lines: list[str] = field(default_factory=list)
+    first_line: int          # source line number, for messages and debugging
+    lines: int = 1           # printed lines (marker lines not counted): headings have one
 
 
 def to_lines(text: str) -> list[Line]:
@@ -179,8 +178,7 @@ def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) ->
             text = joiner.join_all([ln.text for ln in current]).strip()
             if text:
                 paras.append(Para(text, current[0].no,
-                                  sum(1 for ln in current if not MARKER_LINE.match(ln.text)),
-                                  [ln.raw for ln in current]))
+                                  sum(1 for ln in current if not MARKER_LINE.match(ln.text))))
             current.clear()
 
     for k, (i, line) in enumerate(content):
