@@ -50,12 +50,14 @@ class Line:
 
     @property
     def open_end(self) -> bool:
-        """Trailing whitespace after a character that can end a paragraph."""
+        """Trailing whitespace after a CJK character or punctuation (or a note number).
+
+        After a Latin word the same extractor leaves a space at *every* line end (the
+        English abstract), so there it says nothing about paragraphs."""
         stripped = self.raw.rstrip()
         if stripped == self.raw or not stripped:
             return False
-        last = stripped[-1]
-        return is_wide(last) or last.isdigit() or last in '.!?"”’)'
+        return is_wide(stripped[-1]) or stripped[-1].isdigit()
 
 
 @dataclass
