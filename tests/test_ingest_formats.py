@@ -158,3 +158,19 @@ def test_generated_english_pdf(tmp_path):
     assert article.title == "Naval Balance in the Western Pacific"
     assert [p.text for p in article.passages] == [long, "A second paragraph closes the report."]
     assert all(p.lang == "en" for p in article.passages)
+
+
+EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "corpus.jsonl"
+
+
+@pytest.mark.skipif(not EVAL.exists(), reason="../shared/eval not present")
+def test_language_of_the_eval_pool():
+    """The benchmark pool's sources have known languages; only headlines without any
+    script-specific character may be undecidable."""
+    expected = {"drcd": "zh-Hant", "cmrc": "zh-Hant", "squad": "en", "cran": "en",
+                "nlpcc": "zh-Hans"}
+    report = ingest_path(EVAL)
+    passages = [p for a in report.articles for p in a.passages]
+    assert len(passages) == 8569 and len(report.failures) == 2      # two empty texts
+    wrong = [p for p in passages if p.lang != expected[p.id.split(":")[0]]]
+    assert len(wrong) <= 5, [(p.id, p.text[:40]) for p in wrong]

@@ -9,13 +9,14 @@ with both sets: C-speed set operations, no per-character Python loop.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 _SAMPLE = 400             # characters inspected: enough to decide, bounded for long passages
 # Counting by deleting bytes from the UTF-8 sample is the fastest C-level count available:
-# ASCII letters, and lead bytes of U+3400-U+9FFF (0xE3-0xE9) / supplementary ideographs.
+# lead bytes of U+3400-U+9FFF (0xE3-0xE9) / supplementary ideographs.
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _ALL = bytes(range(256))
-_NOT_LATIN = bytes(b for b in _ALL if not (65 <= b <= 90 or 97 <= b <= 122))
 _NOT_HAN_LEAD = bytes(b for b in _ALL if not (0xE3 <= b <= 0xE9 or b == 0xF0))
 
 
@@ -49,8 +50,8 @@ def detect_lang(text: str, default: str = "zh-Hant") -> str:
     sample = text[:_SAMPLE]
     raw = sample.encode("utf-8")
     han = len(raw.translate(None, _NOT_HAN_LEAD))
-    latin = len(raw.translate(None, _NOT_LATIN))
-    if latin > 3 * han:             # an English word is ~5 letters, a Chinese one 1-2 characters
+    words = len(_WORD.findall(sample))
+    if words > han:                 # compare words with characters: a Chinese word is 1-2
         return "en"
     if han == 0:
         return default
