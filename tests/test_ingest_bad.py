@@ -177,8 +177,9 @@ def test_cli_text_output_on_seed():
     result = CliRunner().invoke(command, [str(corpus / "004_c926736664f9ed5b.txt")])
     assert result.exit_code == 0
     out = result.stdout
-    assert "title:      俄中軍事合作關係的發展與影響" in out
-    assert "date:       2006-12" in out
+    assert "title:       俄中軍事合作關係的發展與影響" in out
+    assert "date:        2006-12" in out
+    assert "affiliation: 中興大學國際政治研究所副教授" in out
     assert "## 貳、俄、中軍事合作的政治基礎" in out
     assert "[004_c926736664f9ed5b#p5] (zh-Hant)  notes: 1, 2, 3" in out
     assert "  48. Robert G. Sutter" in out

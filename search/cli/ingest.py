@@ -18,7 +18,7 @@ from ..model import Article, IngestFailure
 
 
 def _text(article: Article) -> str:
-    out = [f"== {article.id}  ({article.source})", f"title:      {article.title}"]
+    out = [f"== {article.id}  ({article.source})", f"{'title:':<13}{article.title}"]
     for label, value in (("title (en)", article.title_en),
                          ("authors", "、".join(article.authors)),
                          ("affiliation", article.affiliation), ("date", article.date),
@@ -27,11 +27,10 @@ def _text(article: Article) -> str:
                          ("keywords en", "; ".join(article.keywords_en)),
                          ("language", article.lang)):
         if value:
-            out.append(f"{label + ':':<12}{value}")
-    if article.abstract:
-        out.append(f"abstract:   {article.abstract}")
-    if article.abstract_en:
-        out.append(f"abstract en: {article.abstract_en}")
+            out.append(f"{label + ':':<13}{value}")
+    for label, value in (("abstract", article.abstract), ("abstract en", article.abstract_en)):
+        if value:               # shown in full as passages below
+            out.append(f"{label + ':':<13}{value[:80]}{'…' if len(value) > 80 else ''}")
     section = None
     for passage in article.passages:
         if passage.section != section:
