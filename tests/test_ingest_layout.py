@@ -128,3 +128,14 @@ def test_journal_style_notes_with_urls(tmp_path):
     assert note1.text == "參閱 https://www.example.org/reports/2021/sea-security.html 。"
     assert note1.urls == ["https://www.example.org/reports/2021/sea-security.html"]
     assert note2.urls == ["https://mod.example/ar2021"]
+
+
+def test_abstract_without_keywords_stops_at_first_heading(tmp_path):
+    text = ("論文標題\n\n摘要\n\n這是摘要的內容，說明本文的發現。\n\n壹、前言\n\n"
+            "這是正文的第一段，討論研究背景與問題意識。\n\nAbstract\n\nThis is the English abstract.\n\n"
+            "貳、結論\n\n這是結論段落，總結全文的主要發現。\n")
+    article = parse(tmp_path, text)
+    assert article.abstract == "這是摘要的內容，說明本文的發現。"
+    assert article.abstract_en == "This is the English abstract."
+    assert [p.section for p in article.passages] == [["摘要"], ["壹、前言"], ["貳、結論"],
+                                                     ["Abstract"]]

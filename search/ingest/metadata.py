@@ -17,7 +17,7 @@ from .textutil import Joiner, width
 
 _DISCLAIMER = re.compile(r"^[（(].*[）)]$")
 _PUBLISHER = re.compile(r"不代表(?:本院|本會)?(?P<who>[^，,。）)]{2,30}?)(?:之|的)?(?:立場|觀點|意見)")
-_NAME_ZH = r"[\u4e00-\u9fff·‧]{2,8}"
+_NAME_ZH = r"[\u4e00-\u9fff]{2,4}(?:[·‧][\u4e00-\u9fff]{1,6})?"     # 2-4 characters
 _NAME_EN = r"[A-Z][A-Za-z'’.\-]+(?: [A-Z][A-Za-z'’.\-]+){1,3}"
 _MARK = r"[＊*†‡]+|\d{1,2}"
 _AUTHORS = re.compile(rf"^(?:(?:{_NAME_ZH}|{_NAME_EN})\s*(?:{_MARK})?\s*(?:[、,，;；]|及|和|and)?\s*)+$")
@@ -29,6 +29,7 @@ _KEYWORDS_EN = re.compile(r"^key\s*words?\s*[:：]\s*(?P<rest>.*)$", re.I)
 _DATE_LINE = re.compile(r"^(?:發布|發佈|发布|出版|刊登|發表|发表)?(?:日期|時間|时间)\s*[:：]\s*(?P<y>\d{4})\s*[/\-.年]"
                         r"\s*(?P<m>\d{1,2})\s*(?:[/\-.月]\s*(?P<d>\d{1,2}))?")
 _URL_LINE = re.compile(r"^https?://\S+$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass
@@ -109,19 +110,14 @@ def _front_matter(content: list[Line], meta: Meta, used: set[int], joiner: Joine
             if m:
                 meta.venue = m["who"].strip()
             used.add(line.no)
-        elif not meta.authors and len(text) <= 40 and _AUTHORS.match(text) and k <= 1:
-            for m in _AUTHOR.finditer(text):
-                if m["name"] not in ("及", "和"):
-                    meta.authors.append(m["name"])
-                    meta.author_marks.append(m["mark"] or "")
-            used.add(line.no)
         elif _ABSTRACT.match(text):
             used.add(line.no)
             rest = _ABSTRACT.match(text)["rest"]
             if rest:
                 meta.abstract_lines.append(Line(line.no, rest))
             k += 1
-            while k < len(content) and not _KEYWORDS.match(content[k].text):
+            while k < len(content) and not _KEYWORDS.match(content[k].text) \
+                    and not _ends_abstract(content[k]):
                 meta.abstract_lines.append(content[k])
                 used.add(content[k].no)
                 k += 1
@@ -130,9 +126,23 @@ def _front_matter(content: list[Line], meta: Meta, used: set[int], joiner: Joine
             meta.keywords = _split_keywords(_KEYWORDS.match(text)["rest"])
             used.add(line.no)
             return
+        elif not meta.authors and not _ends_abstract(line) and len(text) <= 40 and _AUTHORS.match(text) and k <= 1:
+            for m in _AUTHOR.finditer(text):
+                if m["name"] not in ("及", "和"):
+                    meta.authors.append(m["name"])
+                    meta.author_marks.append(m["mark"] or "")
+            used.add(line.no)
         else:
             return
         k += 1
+
+
+def _ends_abstract(line: Line) -> bool:
+    """Without a keywords line, an abstract ends at the first section heading."""
+    from .sections import classify
+    kind = classify(line.text)
+    return kind.kind == "heading" and kind.level >= 0 or bool(
+        re.match(r"^(?:前言|緒論|绪论|導論|Introduction)$", line.text, re.I))
 
 
 def _english_block(content: list[Line], meta: Meta, used: set[int], joiner: Joiner) -> None:
@@ -140,11 +150,9 @@ def _english_block(content: list[Line], meta: Meta, used: set[int], joiner: Join
     for k, line in enumerate(content):
         if line.no in used or not _ABSTRACT_EN.match(line.text):
             continue
-        start = k
         before = [c for c in content[max(0, k - 2):k] if c.no not in used]
         if before and _AUTHORS.match(before[-1].text) and len(before[-1].text) <= 60:
             used.add(before[-1].no)
-            start -= 1
             before = before[:-1]
         if before and re.search(r"[A-Za-z]{3}", before[-1].text) and \
                 not re.search(r"[。，]", before[-1].text):
@@ -156,12 +164,13 @@ def _english_block(content: list[Line], meta: Meta, used: set[int], joiner: Join
             pieces.append(rest)
         used.add(line.no)
         j = k + 1
-        while j < len(content) and not _KEYWORDS_EN.match(content[j].text):
+        while j < len(content) and not _KEYWORDS_EN.match(content[j].text) \
+                and not _ends_abstract(content[j]) and not _HAN.search(content[j].text):
             pieces.append(content[j].text)
             used.add(content[j].no)
             j += 1
         meta.abstract_en = joiner.join_all(pieces)
-        if j < len(content):
+        if j < len(content) and _KEYWORDS_EN.match(content[j].text):
             kw = [_KEYWORDS_EN.match(content[j].text)["rest"]]
             used.add(content[j].no)
             j += 1

@@ -21,7 +21,7 @@ from ..model import Footnote, NoteRef
 from .layout import Line
 from .textutil import WIDE_CLASS, Joiner, is_wide
 
-_NOTE_START = re.compile(r"^(?P<label>\d{1,3}|[＊*†‡])\s*(?P<text>.*)$")
+_NOTE_START = re.compile(r"^(?P<label>\d{1,3}(?=\s)|[＊*†‡])\s*(?P<text>.*)$")
 _URL = re.compile(r"https?://[^\s<>\"“”「」『』（）()\[\]，。、；]+")
 _BRACKET = re.compile(r" ?(?:\[(\d{1,3})\]|［(\d{1,3})］)")
 _BARE = re.compile(f"(?<=[{WIDE_CLASS}\"”’)])(\\d+)")
