@@ -139,3 +139,28 @@ def test_abstract_without_keywords_stops_at_first_heading(tmp_path):
     assert article.abstract_en == "This is the English abstract."
     assert [p.section for p in article.passages] == [["摘要"], ["壹、前言"], ["貳、結論"],
                                                      ["Abstract"]]
+
+
+def test_arbitrary_slices_of_the_seeds_never_crash():
+    """Truncated or shuffled extracts: an article or an IngestError, never a traceback."""
+    import random
+    from search.errors import IngestError
+    from search.ingest.txt import parse_text
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
+    lines = [line for s in seeds for line in s.split("\n")]
+    rng = random.Random(5)
+    for i in range(300):
+        seed = rng.choice(seeds)
+        if i % 2:
+            start = rng.randrange(len(seed))
+            text = seed[start:start + rng.randrange(1, 4000)]
+        else:
+            text = "\n".join(rng.choice(lines) for _ in range(rng.randrange(1, 60)))
+        try:
+            article = parse_text(text, Path("x.txt"), "x", "x.txt")
+        except IngestError:
+            continue
+        for p in article.passages:
+            assert p.text and p.text == p.text.strip()
+            assert all(0 <= n.offset <= len(p.text) for n in p.notes)

@@ -84,6 +84,9 @@ def extract_markers(texts: list[str], numeric_labels: list[str]) -> list[tuple[s
         if pending:
             text, bare_refs = _strip_bare(text, pending)
             refs = sorted(refs + bare_refs, key=lambda r: r.offset)
+        lead = len(text) - len(text.lstrip())           # a marker may have opened the text
+        text = text.strip()
+        refs = [NoteRef(r.label, min(max(0, r.offset - lead), len(text))) for r in refs]
         out.append((text, refs))
     return out
 
