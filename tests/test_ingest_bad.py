@@ -183,3 +183,16 @@ def test_cli_text_output_on_seed():
     assert "## 貳、俄、中軍事合作的政治基礎" in out
     assert "[004_c926736664f9ed5b#p5] (zh-Hant)  notes: 1, 2, 3" in out
     assert "  48. Robert G. Sutter" in out
+
+
+def test_password_protected_pdf(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_encryption(owner_password="owner", user_password="secret")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Title\n\nA confidential paragraph of text.")
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    with pytest.raises(IngestError, match="encrypted PDF: a password is needed"):
+        ingest_file(path, tmp_path)
