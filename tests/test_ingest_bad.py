@@ -53,6 +53,8 @@ BAD_TEXT = {
     "controls.txt": (b"\x01\x02\x03\x04\x05\x06abc\x07\x08\x0e\x0f\x10\x11\x12\x13" * 50,
                      "binary file, not text"),
     "bad16.txt": (b"\xff\xfe" + "中文".encode("utf-16-le") + b"\x00", "truncated UTF-16"),
+    "nobom16.txt": ("An English report saved as UTF-16 without a BOM.\n".encode("utf-16-le"),
+                    "UTF-16 text without a byte-order mark"),
     "empty.jsonl": (b"", "empty file"),
     "allbad.jsonl": (b"{not json}\n[1]\n", "no valid passages"),
 }

@@ -50,6 +50,11 @@ def decode_bytes(data: bytes, path) -> str:
             raise IngestError(path, "truncated UTF-16 text (odd number of bytes)")
         return _strict(data, "utf-16", "UTF-16", path)
     if b"\x00" in data[:8192]:
+        head = data[:4096]
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if max(even, odd) > 0.4 * (len(head) // 2) and min(even, odd) < 0.05 * (len(head) // 2):
+            raise IngestError(path, "UTF-16 text without a byte-order mark: save it as UTF-8 "
+                                    "or as UTF-16 with a BOM")
         raise IngestError(path, "binary file, not text (contains NUL bytes)")
     try:
         text = data.decode("utf-8")
@@ -64,7 +69,7 @@ def decode_bytes(data: bytes, path) -> str:
         if text is None or not _plausible_big5(text):
             raise IngestError(
                 path, f"cannot decode: not UTF-8 (bad byte at offset {err.start}), "
-                      "UTF-16 with BOM or Big5/CP950 text") from None
+                      "UTF-16 with BOM or Big5/CP950 text; convert it to UTF-8") from None
     if _looks_binary(text):
         raise IngestError(path, "binary file, not text (control characters)")
     return text
