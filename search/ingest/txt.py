@@ -40,25 +40,10 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
         if author_mark and note and not article.affiliation:
             article.affiliation = note.text.split(" / ")[0].rstrip("。.")
 
-    # (section path, text) in reading order: abstract, body, English abstract
-    units: list[tuple[list[str], str]] = []
     abstract_paras = layout.paragraphs(meta.abstract_lines, joiner, style) \
         if meta.abstract_lines else []
     article.abstract = "\n".join(p.text for p in abstract_paras)
-    units += [(["摘要"], p.text) for p in abstract_paras]
-    tracker = sections.SectionTracker()
-    for para in paras:
-        kind = sections.classify(para.text, para.lines)
-        if kind.kind == "heading":
-            tracker.heading(kind.level, kind.title)
-        elif kind.kind == "item":
-            units.append((tracker.item_path(kind.level, kind.title), para.text))
-        else:
-            units.append((tracker.path(), para.text))
-    if meta.abstract_en:
-        units.append((["Abstract"], meta.abstract_en))
-    if not units and meta.title:        # a one-line file: its line is also its text
-        units.append(([], meta.title))
+    units = _units(meta, abstract_paras, paras)
 
     numeric = [n.label for n in footnotes if n.label.isdigit()]
     stripped = notes.extract_markers([t for _, t in units], numeric)
@@ -80,6 +65,28 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
     langs = [p.lang for p in article.passages if p.section != ["Abstract"]] or ["zh-Hant"]
     article.lang = max(set(langs), key=langs.count)
     return article
+
+
+def _units(meta: metadata.Meta, abstract: list[layout.Para],
+           paras: list[layout.Para]) -> list[tuple[list[str], str]]:
+    """(section path, text) in reading order: abstract, body, English abstract.
+
+    Heading paragraphs are consumed here: they become section paths, not passages."""
+    units: list[tuple[list[str], str]] = [(["摘要"], p.text) for p in abstract]
+    tracker = sections.SectionTracker()
+    for para in paras:
+        kind = sections.classify(para.text, para.lines)
+        if kind.kind == "heading":
+            tracker.heading(kind.level, kind.title)
+        elif kind.kind == "item":
+            units.append((tracker.item_path(kind.level, kind.title), para.text))
+        else:
+            units.append((tracker.path(), para.text))
+    if meta.abstract_en:
+        units.append((["Abstract"], meta.abstract_en))
+    if not units and meta.title:        # a one-line file: its line is also its text
+        units.append(([], meta.title))
+    return units
 
 
 def _note_order(note: Footnote) -> tuple[int, int]:
