@@ -1,0 +1,72 @@
+"""`defsearch index`: build or update the passage index from the corpus."""
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+
+class _Progress:
+    """A tqdm bar on a terminal; plain lines (about every 10%) otherwise."""
+
+    def __init__(self):
+        self.tty = sys.stderr.isatty()
+        self.bar = None
+        self.next_line = 0.0
+        self.started = time.perf_counter()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            if self.bar is None:
+                from tqdm import tqdm
+                self.bar = tqdm(total=total, unit="passage", desc="indexing",
+                                file=sys.stderr, leave=False)
+            self.bar.update(done - self.bar.n)
+        elif total and (done >= self.next_line * total or done == total):
+            click.echo(f"indexing: {done}/{total} passages "
+                       f"({time.perf_counter() - self.started:.1f} s)", err=True)
+            self.next_line = done / total + 0.1
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@click.command("index")
+@click.option("--corpus", default="corpus", show_default=True,
+              type=click.Path(path_type=str), help="Folder (or one .jsonl/.txt/.pdf file) to index.")
+@click.option("--index", "index_dir", default="index", show_default=True,
+              type=click.Path(path_type=str), help="Index directory.")
+@click.option("--rebuild", is_flag=True,
+              help="Build afresh in a new directory and swap it in atomically.")
+def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
+    """Build or update the index: only new, changed and deleted files are processed."""
+    from search.errors import DefsearchError
+    from search.indexer import update_index
+
+    progress = _Progress()
+    try:
+        report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
+    except DefsearchError as err:
+        raise click.ClickException(str(err)) from None
+    finally:
+        progress.close()
+    for failure in report.failures:
+        click.echo(f"skipped {failure}", err=True)
+    if report.reason:
+        click.echo(f"re-analysed everything: {report.reason}", err=True)
+    if report.nothing_changed:
+        click.echo(f"index at {index_dir} is up to date: {report.unchanged} files unchanged "
+                   f"({report.articles} articles, {report.passages} passages)")
+        return
+    rate = report.indexed_chars / report.seconds / 1000 if report.seconds else 0
+    click.echo(f"{'rebuilt' if report.rebuilt else 'updated'} index at {index_dir} "
+               f"({report.generation}): {len(report.added)} added, {len(report.changed)} "
+               f"changed, {len(report.deleted)} deleted, {report.unchanged} unchanged")
+    click.echo(f"analysed {report.indexed_passages} passages in {report.seconds:.1f} s "
+               f"({rate:.0f}k chars/s); index holds {report.articles} articles, "
+               f"{report.passages} passages")
+
+
+command = index_command

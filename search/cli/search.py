@@ -1,0 +1,157 @@
+"""`defsearch search`: ranked passages for a query (listing, --json, --explain, --batch)."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import asdict
+
+import click
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _plain(snippet: str, color: bool) -> str:
+    """The HTML snippet as terminal text: marks in bold yellow on a terminal, else plain."""
+    import html
+    parts = _MARK.split(snippet)      # even: outside marks, odd: marked
+    out = []
+    for i, part in enumerate(parts):
+        text = html.unescape(part)
+        out.append(click.style(text, fg="yellow", bold=True) if i % 2 and color else text)
+    return "".join(out)
+
+
+def results_json(results) -> dict:
+    """The stable `--json` shape."""
+    return {
+        "query": results.query,
+        "total": results.total,
+        "page": results.page,
+        "limit": results.limit,
+        "results": [{
+            "passage_id": h.passage_id, "article_id": h.article_id, "title": h.title,
+            "section": h.section, "date": h.date, "score": h.score, "text": h.text,
+            "snippet": h.snippet,
+            "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
+                          for f in h.footnotes],
+        } for h in results.hits],
+        "expansions": results.expansions,
+        "unmatched": results.unmatched,
+    }
+
+
+def print_listing(results, color: bool) -> None:
+    pages = max(1, -(-results.total // results.limit))
+    if not results.total:
+        click.echo(f"no passages match {results.query!r}")
+    else:
+        click.echo(f"{results.total} passages match {results.query!r} "
+                   f"(page {results.page} of {pages}, {results.took_ms:.0f} ms)")
+    if results.unmatched:
+        click.echo(f"no match for: {', '.join(results.unmatched)}")
+    if results.expansions:
+        click.echo(f"also searched: {', '.join(results.expansions)}")
+    start = (results.page - 1) * results.limit
+    for n, hit in enumerate(results.hits, start + 1):
+        click.echo("")
+        head = click.style(hit.title or hit.article_id, bold=True) if color else \
+            (hit.title or hit.article_id)
+        where = " › ".join(x for x in (hit.section,) if x)
+        click.echo(f"{n:>3}. {head}" + (f" › {where}" if where else "")
+                   + (f"  ({hit.date})" if hit.date else ""))
+        click.echo(f"     {hit.passage_id}  score {hit.score:.3f}")
+        click.echo("     " + _plain(hit.snippet, color).replace("\n", " "))
+        for note in hit.footnotes:
+            urls = " ".join(note.urls)
+            body = note.text or "(note text not in the source)"
+            click.echo(f"     [{note.label}] {body}" + (f" {urls}" if urls and urls not in body
+                                                         else ""))
+
+
+def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool) -> int:
+    """Write a TREC run for every query of a {"id", "text"} JSONL file; returns the count."""
+    from search.errors import DefsearchError
+
+    queries = []
+    try:
+        with open(batch, encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    queries.append((str(item["id"]), str(item["text"])))
+                except (ValueError, KeyError, TypeError):
+                    raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
+                                         "\"id\" and \"text\"") from None
+    except OSError as err:
+        raise DefsearchError(f"cannot read {batch}: {err.strerror or err}") from None
+    out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
+    try:
+        for qid, text in queries:
+            for rank, (pid, score) in enumerate(engine.rank(text, limit, expand=expand), 1):
+                out.write(f"{qid} Q0 {pid} {rank} {score:.4f} {tag}\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return len(queries)
+
+
+@click.command("search")
+@click.argument("query", required=False)
+@click.option("--index", "index_dir", default="index", show_default=True,
+              type=click.Path(path_type=str), help="Index directory.")
+@click.option("--page", default=1, show_default=True, type=int, help="Page of results.")
+@click.option("--limit", default=10, show_default=True, type=int, help="Results per page.")
+@click.option("--lang", default=None, help="Only passages in this language (en, zh, zh-Hant, zh-Hans).")
+@click.option("--article", default=None, help="Only passages of this article id.")
+@click.option("--year-from", type=int, default=None, help="Earliest year.")
+@click.option("--year-to", type=int, default=None, help="Latest year.")
+@click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
+@click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.option("--explain", is_flag=True,
+              help="Show normalisation, segmentation, expansion and scoring.")
+@click.option("--batch", type=click.Path(path_type=str), default=None,
+              help="Run every query of a JSONL file ({\"id\", \"text\"} per line).")
+@click.option("--run", "run_path", type=click.Path(path_type=str), default=None,
+              help="With --batch: write a TREC run file here ('-' for stdout).")
+@click.option("--tag", default="defsearch", show_default=True, help="Run tag for --run.")
+def search_command(query, index_dir, page, limit, lang, article, year_from, year_to,
+                   no_expand, as_json, explain, batch, run_path, tag):
+    """Search the index: words, "phrases", OR, NOT/-, title: author: lang: article: year: date:."""
+    from search.errors import DefsearchError
+    from search.searcher import Engine
+
+    if batch is None and query is None:
+        raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")
+    if batch is not None and run_path is None:
+        raise click.UsageError("--batch needs --run OUT (a TREC run file, '-' for stdout)")
+    try:
+        engine = Engine(index_dir)
+        if batch is not None:
+            n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand)
+            if run_path != "-":
+                click.echo(f"ran {n} queries -> {run_path}", err=True)
+            return
+        results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
+                                year_from=year_from, year_to=year_to, expand=not no_expand,
+                                explain=explain)
+    except DefsearchError as err:
+        click.echo(f"Error: {err}", err=True)
+        sys.exit(err.exit_code)
+    if as_json:
+        data = results_json(results)
+        if explain:
+            data["explain"] = results.explain
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    color = sys.stdout.isatty()
+    if explain:
+        for line in results.explain:
+            click.echo(f"# {line}")
+        click.echo("")
+    print_listing(results, color)
+
+
+command = search_command

@@ -1,0 +1,332 @@
+"""Build and update the passage index.
+
+`update_index(corpus, index_dir)` compares the corpus with the manifest of the live
+generation and writes a new generation holding only the differences: new files added,
+changed files replaced, deleted files removed. The new generation starts as a hard-linked
+copy of the live one (Whoosh never rewrites a file it has written: new segments and a new TOC
+get new names), so an update costs what changed, not the whole index. `rebuild=True` starts
+from an empty generation. Either way the swap is one `os.replace` of `CURRENT` (see
+`search.manifest`), so a killed run leaves the previous index serving, and a search opened
+on the previous generation keeps its files.
+
+When the mined lexicon (names added to jieba) changes, passages already indexed were
+segmented without the new names, so everything is re-analysed and the report says so.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from search.errors import DefsearchError
+from search.manifest import (
+    CURRENT, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
+    fsync_tree, library_versions, read_manifest, sha256_file, swap_current, write_manifest)
+from search.model import Article, Footnote
+from search.schema import FORMAT_VERSION, build_schema, date_number
+
+SUFFIXES = {".txt", ".jsonl", ".pdf"}
+GEN_PREFIX = "gen-"
+PROCS = 2
+MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
+WRITER_LIMITMB = 128
+
+
+class IndexLocked(DefsearchError):
+    pass
+
+
+@dataclass
+class IndexReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failures: list[str] = field(default_factory=list)     # "path: problem"
+    articles: int = 0          # in the index after the update
+    passages: int = 0
+    indexed_passages: int = 0  # analysed by this run
+    indexed_chars: int = 0
+    rebuilt: bool = False
+    reason: str = ""           # why everything was re-analysed
+    generation: str = ""
+    seconds: float = 0.0
+
+    @property
+    def nothing_changed(self) -> bool:
+        return not (self.added or self.changed or self.deleted or self.rebuilt)
+
+
+# -- corpus -----------------------------------------------------------------------------
+
+def corpus_files(corpus) -> tuple[Path, dict[str, Path]]:
+    """(root, {relative path: path}) of the indexable files of a folder or a single file."""
+    corpus = Path(corpus)
+    if corpus.is_file():
+        return corpus.parent, {corpus.name: corpus}
+    if not corpus.is_dir():
+        raise DefsearchError(f"corpus not found at {corpus}: pass --corpus PATH")
+    files = {}
+    for path in sorted(corpus.rglob("*")):
+        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(
+                part.startswith(".") for part in path.relative_to(corpus).parts):
+            files[path.relative_to(corpus).as_posix()] = path
+    return corpus, files
+
+
+def _ingest(path: Path, root: Path) -> list[Article]:
+    from search.ingest import ingest_file
+    return ingest_file(path, root=root)
+
+
+# -- documents --------------------------------------------------------------------------
+
+def passage_docs(article: Article, source: str):
+    """The Whoosh documents of one article: its passages, then the article record."""
+    title = "\n".join(t for t in (article.title, article.title_en) if t)
+    authors = " ".join(article.authors)
+    datenum = date_number(article.date)
+    for p in article.passages:
+        notes = []
+        seen = set()
+        for ref in p.notes:
+            if ref.label in seen:
+                continue
+            seen.add(ref.label)
+            notes.append(article.footnote(ref.label) or Footnote(ref.label))
+        meta = {
+            "title": article.title, "section": p.section, "date": article.date,
+            "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
+            "footnotes": [[f.label, f.text, f.urls] for f in notes],
+        }
+        doc = dict(kind="p", pid=p.id, article_id=article.id, source=source,
+                   lang=p.lang or article.lang, body=p.text, grams=p.text, title=title,
+                   text=p.text, meta=json.dumps(meta, ensure_ascii=False))
+        if p.section:
+            doc["section"] = " ".join(p.section)
+        if notes:
+            doc["notes"] = "\n".join(f.text for f in notes if f.text)
+        if authors:
+            doc["authors"] = authors
+        if datenum is not None:
+            doc["datenum"] = datenum
+        yield doc
+    yield dict(kind="a", pid="article:" + article.id, aid=article.id, source=source,
+               record=json.dumps(asdict(article), ensure_ascii=False))
+
+
+# -- generations ------------------------------------------------------------------------
+
+def _generations(index_dir: Path) -> list[str]:
+    return sorted(p.name for p in index_dir.iterdir()
+                  if p.is_dir() and p.name.startswith(GEN_PREFIX))
+
+
+def _new_generation(index_dir: Path) -> Path:
+    gens = _generations(index_dir)
+    last = int(gens[-1][len(GEN_PREFIX):].split(".")[0]) if gens else 0
+    gen = index_dir / f"{GEN_PREFIX}{last + 1:06d}"
+    gen.mkdir()
+    return gen
+
+
+def _link_copy(src: Path, dst: Path) -> None:
+    for item in src.iterdir():
+        if item.name.endswith("LOCK") or item.name.endswith(".tmp"):
+            continue
+        try:
+            os.link(item, dst / item.name)
+        except OSError:
+            shutil.copy2(item, dst / item.name)
+
+
+def _cleanup(index_dir: Path, keep: set[str]) -> None:
+    """Remove generations other than `keep` (unfinished ones from killed runs, old ones)."""
+    for name in _generations(index_dir):
+        if name not in keep:
+            shutil.rmtree(index_dir / name, ignore_errors=True)
+
+
+class _Lock:
+    def __init__(self, index_dir: Path):
+        self.path = index_dir / ".lock"
+
+    def __enter__(self):
+        self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise IndexLocked(f"another `defsearch index` is updating {self.path.parent}: "
+                              "wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.fh, fcntl.LOCK_UN)
+        self.fh.close()
+
+
+# -- update -----------------------------------------------------------------------------
+
+def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
+                 progress: Callable[[int, int], None] | None = None,
+                 procs: int = PROCS) -> IndexReport:
+    """Bring the index at `index_dir` up to date with `corpus` (a folder or one file).
+
+    `progress(done, total)` is called with passage counts as documents are added (it may
+    raise to abort: the live generation is untouched). Returns an IndexReport.
+    """
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    root, files = corpus_files(corpus)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    report = IndexReport()
+    with _Lock(index_dir):
+        old_gen, old = _live(index_dir, rebuild, report)
+        hashes = {rel: sha256_file(path) for rel, path in files.items()}
+        old_files = old.files if old else {}
+        report.added = [rel for rel in files if rel not in old_files]
+        report.changed = [rel for rel in files
+                          if rel in old_files and old_files[rel].sha256 != hashes[rel]]
+        report.deleted = [rel for rel in old_files if rel not in files]
+        todo = report.added + report.changed
+        report.unchanged = len(files) - len(todo)
+        if old is not None and not todo and not report.deleted:
+            report.generation = old_gen.name
+            _fill_counts(report, old)
+            report.seconds = time.perf_counter() - started
+            return report
+
+        articles = {rel: _ingest_safely(files[rel], root, report) for rel in todo}
+        entries = {rel: old_files[rel] for rel in files if rel not in articles}
+        for rel, arts in articles.items():
+            entries[rel] = _entry(files[rel], hashes[rel], arts)
+        lexicon = sorted({n for e in entries.values() for n in e.names})
+
+        if old is not None and lexicon != old.lexicon:
+            gained = len(set(lexicon) - set(old.lexicon))
+            lost = len(set(old.lexicon) - set(lexicon))
+            report.rebuilt = True
+            report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
+                             "re-analysed every file")
+            for rel in files:
+                if rel not in articles:
+                    articles[rel] = _ingest_safely(files[rel], root, report)
+                    entries[rel] = _entry(files[rel], hashes[rel], articles[rel])
+            old_gen = None
+        elif old is None:
+            report.rebuilt = True
+
+        previous = _live_name(index_dir)
+        gen = _new_generation(index_dir)
+        try:
+            _write(gen, old_gen, lexicon, articles, report, progress, procs)
+            manifest = Manifest(
+                format_version=FORMAT_VERSION, analyzer=analyzer_settings(), lexicon=lexicon,
+                libraries=library_versions(), corpus=str(Path(corpus)), files=entries,
+                passages=sum(e.passages for e in entries.values()),
+                articles=sum(len(e.articles) for e in entries.values()),
+                built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            write_manifest(gen, manifest)
+            fsync_tree(gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        swap_current(index_dir, gen.name)
+        _cleanup(index_dir, keep={gen.name, previous})
+        report.generation = gen.name
+        _fill_counts(report, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _live(index_dir: Path, rebuild: bool, report: IndexReport):
+    """(generation dir, manifest) of the live index, or (None, None) for a fresh build."""
+    try:
+        gen = current_generation(index_dir)
+        manifest = read_manifest(gen)
+    except (DefsearchError, ValueError, OSError):
+        return None, None
+    if rebuild:
+        report.reason = "--rebuild"
+        return gen, None
+    try:
+        check_compatible(manifest)
+    except DefsearchError:
+        report.reason = "the index format or analyzer changed: rebuilt from scratch"
+        return gen, None
+    return gen, manifest
+
+
+def _live_name(index_dir: Path) -> str:
+    try:
+        return (index_dir / CURRENT).read_text().strip()
+    except OSError:
+        return ""
+
+
+def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]:
+    try:
+        return _ingest(path, root)
+    except DefsearchError as err:
+        report.failures.append(str(err))
+        return []
+
+
+def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
+    from search.analysis import mine_names
+
+    texts = [p.text for a in arts for p in a.passages] + [a.title for a in arts]
+    return FileEntry(sha256=sha, size=path.stat().st_size, articles=[a.id for a in arts],
+                     passages=sum(len(a.passages) for a in arts),
+                     names=sorted(mine_names(texts)))
+
+
+def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
+    report.articles = manifest.articles
+    report.passages = manifest.passages
+
+
+def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
+           report: IndexReport, progress, procs: int) -> None:
+    from whoosh import index
+    from whoosh.writing import SegmentWriter
+
+    total = sum(len(a.passages) for arts in articles.values() for a in arts)
+    if old_gen is None:
+        ix = index.create_in(str(gen), build_schema(lexicon))
+    else:
+        _link_copy(old_gen, gen)
+        ix = index.open_dir(str(gen))
+    if procs > 1 and total >= MP_THRESHOLD:
+        from whoosh.multiproc import MpWriter
+        writer = MpWriter(ix, procs=procs, batchsize=100, limitmb=WRITER_LIMITMB,
+                          multisegment=True)
+    else:
+        writer = SegmentWriter(ix, limitmb=WRITER_LIMITMB)
+    try:
+        if old_gen is not None:
+            for rel in articles:
+                writer.delete_by_term("source", rel)
+        done = 0
+        for rel, arts in articles.items():
+            for article in arts:
+                for doc in passage_docs(article, rel):
+                    writer.add_document(**doc)
+                    if doc["kind"] == "p":
+                        done += 1
+                        report.indexed_chars += len(doc["text"])
+                if progress:
+                    progress(done, total)
+        report.indexed_passages = done
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()

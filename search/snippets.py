@@ -1,0 +1,109 @@
+"""Snippets: the matched words of a hit marked at the author's own characters.
+
+No analysis runs on hits (jieba on every result would dominate query time). Instead the
+stored text is folded with `analysis.fold`, which never changes length, and the folded query
+terms are looked for in it: CJK terms and phrases by plain substring search (which also finds
+words jieba segmented differently in this passage), Latin words by comparing each folded
+word's stem with the query stems, designators (su27) in any spelling (Su-27, SU 27). Offsets
+in the folded text are offsets in the original text, so marks land exactly.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+SNIPPET_CHARS = 240
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
+_LATIN_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+(?:[-.'’][a-z0-9\u00c0-\u024f]+)*")
+_SPACED = re.compile(r"\b([a-z]{1,3}) ([0-9][0-9a-z]*)\b")
+_ASCII_ALNUM = re.compile(r"[a-z0-9]")
+
+
+class Highlighter:
+    """Compiled once per query, applied to each hit."""
+
+    def __init__(self, terms):
+        from search.analysis import english_term, fold
+
+        self.fold = fold
+        self.stem = english_term
+        self.substrings: list[str] = []
+        self.latin: set[str] = set()
+        for term in dict.fromkeys(t.strip() for t in terms if t and t.strip()):
+            if _CJK.search(term) or not _LATIN_WORD.fullmatch(term):
+                self.substrings.append(term)
+            else:
+                self.latin.add(term)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        folded = self.fold(text)
+        found = []
+        for term in self.substrings:
+            start = folded.find(term)
+            latin_edges = bool(_ASCII_ALNUM.match(term[0])), bool(_ASCII_ALNUM.match(term[-1]))
+            while start >= 0:
+                end = start + len(term)
+                if not ((latin_edges[0] and start > 0 and _ASCII_ALNUM.match(folded[start - 1]))
+                        or (latin_edges[1] and end < len(folded)
+                            and _ASCII_ALNUM.match(folded[end]))):
+                    found.append((start, end))
+                start = folded.find(term, end)
+        if self.latin:
+            for m in _LATIN_WORD.finditer(folded):
+                word = m.group()
+                joined = re.sub(r"[-.'’]", "", word)
+                if joined in self.latin or self.stem(joined) in self.latin:
+                    found.append((m.start(), m.end()))
+                    continue
+                for part in re.finditer(r"[^-.'’]+", word):
+                    if self.stem(part.group()) in self.latin:
+                        found.append((m.start() + part.start(), m.start() + part.end()))
+            for m in _SPACED.finditer(folded):
+                if m.group(1) + m.group(2) in self.latin:
+                    found.append((m.start(), m.end()))
+        return merge(found)
+
+
+def merge(spans):
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def window(text: str, spans, size: int = SNIPPET_CHARS) -> tuple[int, int]:
+    """The `size`-char stretch of text covering the most marked characters."""
+    if len(text) <= size:
+        return 0, len(text)
+    if not spans:
+        return 0, size
+    best, best_start = -1, 0
+    for s, _ in spans:
+        start = max(0, min(s - size // 5, len(text) - size))
+        covered = sum(min(e, start + size) - max(a, start) for a, e in spans
+                      if a < start + size and e > start)
+        if covered > best:
+            best, best_start = covered, start
+    return best_start, best_start + size
+
+
+def render(text: str, spans, size: int = SNIPPET_CHARS) -> str:
+    """HTML-escaped snippet of `text` with <mark>…</mark> around the spans."""
+    lo, hi = window(text, spans, size)
+    parts = ["…" if lo > 0 else ""]
+    pos = lo
+    for s, e in spans:
+        if e <= lo or s >= hi:
+            continue
+        s, e = max(s, lo), min(e, hi)
+        parts.append(html.escape(text[pos:s]))
+        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        pos = e
+    parts.append(html.escape(text[pos:hi]))
+    if hi < len(text):
+        parts.append("…")
+    return "".join(parts)
