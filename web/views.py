@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException
 from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
                            QueryError)
 
+from search.cli.search import results_json   # the one `--json` serialisation, shared
+
 from . import render
 from .engine import get_engine
 
@@ -265,22 +267,6 @@ def article(article_id: str):
 
 # --- JSON API --------------------------------------------------------------------------------
 
-def hit_json(hit) -> dict:
-    """One hit in the `defsearch search --json` schema."""
-    return {
-        "passage_id": hit.passage_id, "article_id": hit.article_id, "title": hit.title,
-        "section": hit.section, "date": hit.date, "score": hit.score, "text": hit.text,
-        "snippet": hit.snippet,
-        "footnotes": [{"label": n.label, "text": n.text, "urls": list(n.urls)}
-                      for n in hit.footnotes],
-    }
-
-
-def results_json(results) -> dict:
-    return {"query": results.query, "total": results.total,
-            "results": [hit_json(h) for h in results.hits]}
-
-
 @bp.route("/api/search")
 def api_search():
     """JSON: ?q= (required), page, limit, lang, article, from, to. Same schema and ranking
@@ -294,9 +280,7 @@ def api_search():
         results = run_search(params, limit)
     except QueryError as err:
         raise BadRequest(str(err)) from None
-    body = results_json(results)
-    resp = jsonify(body)
-    return resp
+    return jsonify(results_json(results))
 
 
 @bp.route("/api/articles/<path:article_id>")

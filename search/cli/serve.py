@@ -5,8 +5,6 @@ call as `defsearch index`, with a progress bar), then serve.
 """
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 import click
@@ -14,48 +12,26 @@ import click
 from search.errors import DefsearchError, IndexNotFound, IndexOutOfDate
 
 
-def ensure_index(index_dir: Path, corpus: Path) -> None:
-    """Build (or rebuild, if incompatible) the index at `index_dir` from `corpus`."""
+def ensure_index(index_dir: Path, corpus: Path) -> bool:
+    """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus` by
+    running `defsearch index` itself (same progress bar and report). True if it built."""
     from search.manifest import check_compatible, current_generation, read_manifest
     try:
         check_compatible(read_manifest(current_generation(index_dir)))
-        return
+        return False
     except IndexNotFound:
-        reason, rebuild = f"no index at {index_dir}/: building it from {corpus}/", False
+        reason, rebuild = f"no index at {index_dir}: building it from {corpus}", False
     except IndexOutOfDate as err:
-        reason, rebuild = f"{err}: rebuilding it from {corpus}/", True
-    if not corpus.exists():
+        reason, rebuild = f"{err} - rebuilding it from {corpus}", True
+    if not Path(corpus).exists():
         raise click.ClickException(
-            f"{reason.split(':')[0]} and no corpus at {corpus}/ to build it from "
+            f"{reason.split(':')[0]}, and no corpus at {corpus} to build it from "
             "(pass --index DIR or --corpus DIR)")
     click.echo(reason, err=True)
-    from search.indexer import update_index
-    from tqdm import tqdm
-    bar = tqdm(total=0, unit="passage", desc="indexing", file=sys.stderr,
-               disable=not sys.stderr.isatty(), leave=True)
-    last = {"done": 0}
-
-    def progress(done: int, total: int) -> None:
-        if bar.total != total:
-            bar.total = total
-            bar.refresh()
-        bar.update(done - last["done"])
-        last["done"] = done
-        if not bar.disable:
-            return
-        # no terminal: a line every ~10%
-        step = max(1, total // 10)
-        if done == total or done // step != (done - 1) // step:
-            click.echo(f"indexing: {done}/{total} passages", err=True)
-
-    try:
-        report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
-    finally:
-        bar.close()
-    click.echo(f"indexed {report.articles} articles, {report.passages} passages "
-               f"in {report.seconds:.1f} s", err=True)
-    for failure in report.failures:
-        click.echo(f"skipped {failure}", err=True)
+    from search.cli.index import index_command
+    args = ["--corpus", str(corpus), "--index", str(index_dir)] + (["--rebuild"] if rebuild else [])
+    index_command.main(args, prog_name="defsearch index", standalone_mode=False)
+    return True
 
 
 @click.command()
@@ -87,3 +63,6 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int) -> 
                err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="defsearch",
                    channel_timeout=30, connection_limit=200)
+
+
+command = serve
