@@ -1,0 +1,75 @@
+"""End to end on the seed corpus: the glossary reaches the engine's search.
+
+An English query finds the Chinese passage, a mainland term finds the Taiwan one, the
+expansions are listed ("also searched") and can be switched off per query; exact matches
+rank above expansion-only matches.
+"""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search.glossary import FILENAME, update_glossary
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    indexer = pytest.importorskip("search.indexer")
+    from search.ingest import ingest_path
+    from search.manifest import current_generation
+    root = tmp_path_factory.mktemp("gloss")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for p in list(CORPUS.glob("*.txt")) + [CORPUS / "glossary.tsv"]:
+        shutil.copy(p, corpus / p.name)
+    indexer.update_index(corpus, root / "index")
+    gen = current_generation(root / "index")
+    built_by_indexer = (gen / FILENAME).exists()
+    if not built_by_indexer:      # the indexer does not call update_glossary (yet): do it here
+        update_glossary(gen, corpus, ingest_path(corpus).articles)
+    return root / "index", built_by_indexer
+
+
+@pytest.fixture(scope="module")
+def engine(index):
+    from search.searcher import Engine
+    return Engine(index[0])
+
+
+def test_indexer_saves_the_glossary(index):
+    if not index[1]:
+        pytest.skip("search/indexer.py does not call search.glossary.update_glossary yet "
+                    "(docs/glossary.md, 'Index integration')")
+
+
+def test_english_name_finds_chinese_passages_without_the_english(engine):
+    res = engine.search("Lavrov", limit=20)
+    assert any("拉夫羅夫" in x for x in res.expansions)
+    texts = [h.text for h in res.hits]
+    assert any("拉夫羅夫" in t and "Lavrov" not in t for t in texts)
+    assert "Lavrov" in texts[0]                    # the exact match ranks first
+
+
+def test_switched_off_per_query(engine):
+    res = engine.search("Lavrov", limit=20, expand=False)
+    assert res.expansions == []
+    assert all("Lavrov" in h.text for h in res.hits)
+
+
+def test_acronym_finds_passages_that_only_say_the_chinese_term(engine):
+    res = engine.search("CBMs", limit=20)
+    assert any("CBMs" not in h.text and "信心建立措施" in h.text for h in res.hits)
+
+
+def test_mainland_term_finds_taiwan_passages(engine):
+    res = engine.search("导弹", limit=20)
+    assert any("飛彈" in x for x in res.expansions)
+    assert res.hits and all("飛彈" in h.text for h in res.hits)
+    assert engine.search("导弹", expand=False).hits == []
+
+
+def test_explain_lists_expansions(engine):
+    res = engine.search("Gorbachev", explain=True)
+    assert any("戈巴契夫" in line for line in res.explain)
