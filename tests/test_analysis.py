@@ -148,3 +148,18 @@ def test_names_marked_by_the_corpus_are_mined():
     assert "信心建立措施" in names
     assert "中俄睦邻友好合作条约" in names
     assert all(len(n) >= 2 for n in names)
+
+
+def test_lazy_dictionary_segments_exactly_like_the_full_one():
+    import search.analysis as analysis
+    text = (CORPUS / "004_c926736664f9ed5b.txt").read_text(encoding="utf-8")[:6000]
+    full = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
+    analysis.use_lazy_dictionary(True)
+    try:
+        analysis._jieba_cache.clear()
+        lazy = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
+    finally:
+        analysis.use_lazy_dictionary(False)
+        analysis._jieba_cache.clear()
+    assert lazy == full
+    assert "信心建立措施" in lazy
