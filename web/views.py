@@ -188,9 +188,17 @@ def search():
         hits = [_present_hit(hit, params["q"], i) for i, hit in enumerate(results.hits)]
     pages = _pagination(results, params) if results else None
     suggestion = fewer_words(params["q"], results.unmatched) if results else ""
+    expansions = [_expansion(e) for e in results.expansions] if results else []
     return render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
-                           search_url=search_url, example_queries=EXAMPLES)
+                           expansions=expansions, search_url=search_url,
+                           example_queries=EXAMPLES)
+
+
+def _expansion(text: str) -> tuple[str, str]:
+    """"戈尔巴乔夫 (cross-strait)" -> ("戈尔巴乔夫", "cross-strait"): the term, and why."""
+    m = re.fullmatch(r"(.*?)\s*\(([^()]*)\)", text.strip())
+    return (m.group(1), m.group(2)) if m else (text, "")
 
 
 EXAMPLES = ["中俄 軍事合作", "Lavrov", "戰略模糊", "北約", "聯合聲明"]
@@ -202,9 +210,12 @@ def _present_hit(hit, query: str, n: int) -> dict:
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
+    plain = hit.snippet.replace("<mark>", "").replace("</mark>", "").strip()
     return {
         "hit": hit,
         "url": f"{article_url}#p{hit.ordinal}",
+        # the snippet is only part of the passage: offer the whole
+        "truncated": plain.startswith(render._ELLIPSES) or plain.endswith(render._ELLIPSES),
         "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.notes, marker),
         "full": render.render_text(hit.text, hit.highlights, hit.notes, marker),
         "footnotes": [(n, render.linkify(n.text, n.urls), f"{article_url}#{render.note_anchor(n.label)}")

@@ -32,9 +32,10 @@ def test_type_a_query_and_see_highlighted_results(page, live_server, shots):
     first = results.first
     expect(first.locator(".rtitle a")).to_have_attribute("href", re.compile(r"/articles/.+#p\d+"))
     expect(first.locator("time")).to_be_visible()
-    # expand to the whole passage
-    first.locator("details.whole > summary").click()
-    expect(first.locator(".passage")).to_be_visible()
+    # a long passage shows a snippet; expand it to the whole passage
+    details = page.locator("li.result details.whole").first
+    details.locator("summary").click()
+    expect(details.locator(".passage")).to_be_visible()
     shots(page, "search-results")
 
 
@@ -132,13 +133,26 @@ def test_filters_stay_in_the_url(page, live_server):
 
 
 def test_no_result_search_offers_fewer_words(page, live_server, shots):
+    # a word that matches nothing is named, and one click searches the other words only
     search(page, live_server, "中俄 zzqqxyz")
-    notice = page.locator(".notice.noresults, .unmatched").first
-    expect(notice).to_be_visible()
-    expect(notice).to_contain_text("zzqqxyz")
-    shots(page, "no-results")
-    page.get_by_role("link", name=re.compile("中俄")).first.click()
+    banner = page.locator(".unmatched")
+    expect(banner).to_contain_text("zzqqxyz")
+    banner.get_by_role("link", name=re.compile("中俄")).click()
     page.wait_for_url(lambda url: "zzqqxyz" not in unquote(url))
+    expect(page.get_by_role("searchbox", name="Search passages")).to_have_value("中俄")
+    expect(page.locator(".unmatched")).to_have_count(0)
+    # nothing at all: the notice says which words matched nothing
+    search(page, live_server, "zzqqxyz")
+    notice = page.locator(".notice.noresults")
+    expect(notice).to_contain_text("matched nothing")
+    expect(notice.locator("q.bad")).to_have_text("zzqqxyz")
+    # words that match, but not within the filters: one click drops the filters
+    page.goto(live_server + "/search?q=中俄&from=1990&to=1995")
+    notice = page.locator(".notice.noresults")
+    expect(notice).to_be_visible()
+    shots(page, "no-results")
+    notice.get_by_role("link", name="Search again without filters").click()
+    page.wait_for_url(lambda url: "from=" not in url)
     expect(page.locator("li.result").first).to_be_visible()
 
 
