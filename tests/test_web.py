@@ -315,7 +315,7 @@ def test_snippet_markers_land_at_their_offsets():
     text = "前文。中俄軍事合作持續，後文。"
     snippet = "…中俄<mark>軍事</mark>合作持續…"
     marker = render.MarkerFactory([], href=lambda l: "#n")
-    html = str(render.snippet_with_markers(snippet, text, [NoteRef("3", 9)], marker))
+    html = str(render.snippet_with_markers(snippet, text, [(5, 7)], [NoteRef("3", 9)], marker))
     assert html.startswith("…中俄<mark>軍事</mark>合作<span class=\"fnref\">")
     assert "[3]" in html
 
@@ -332,3 +332,22 @@ def test_serve_builds_a_missing_index(tmp_path):
     from search.manifest import current_generation
     ensure_index(tmp_path / "idx", CORPUS)
     assert current_generation(tmp_path / "idx").is_dir()
+
+
+def test_a_rebuilt_index_is_served_without_restart(tmp_path):
+    """The engine and the result cache follow `defsearch index` while the app runs."""
+    import shutil
+    import time
+    from search.indexer import update_index
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first, second = sorted(CORPUS.glob("*.txt"))[:2]
+    shutil.copy(first, corpus)
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    before = client.get("/api/search?q=中國").get_json()["total"]
+    shutil.copy(second, corpus)
+    update_index(corpus, tmp_path / "index")
+    time.sleep(1.1)
+    after = client.get("/api/search?q=中國").get_json()["total"]
+    assert after > before

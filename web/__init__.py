@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_PAGE=500,              # deeper pages get a friendly 400
         PAGE_SIZE=10,
         API_MAX_LIMIT=50,
+        SEARCH_CACHE_SIZE=512,     # recent results kept per index generation; 0 = off
         JSON_AS_ASCII=False,
     )
     if test_config is not None:

@@ -101,17 +101,18 @@ class MarkerFactory:
             body = linkify("", note.urls)
         else:
             body = Markup('<span class="muted">Note text not in the source extract.</span>')
-        ref_attr = Markup("")
+        ref_attr = ""
         if self.with_ref_ids:
             ids = self.refs.setdefault(label, [])
             ref_id = f"ref-{note_anchor(label)[3:]}-{len(ids) + 1}"
             ids.append(ref_id)
-            ref_attr = Markup(' id="{}"').format(ref_id)
+            ref_attr = f' id="{ref_id}"'
+        label_html = escape(label)
         return Markup(
-            '<span class="fnref"><a class="fnlink" href="{href}"{ref} aria-describedby="{tip}">'
-            '<sup>[{label}]</sup></a><span class="fnpop" role="tooltip" id="{tip}">'
-            '<span class="fnpop-label">{label}</span> {body}</span></span>'
-        ).format(href=self.href(label), ref=ref_attr, tip=tip, label=label, body=body)
+            f'<span class="fnref"><a class="fnlink" href="{escape(self.href(label))}"{ref_attr}'
+            f' aria-describedby="{tip}"><sup>[{label_html}]</sup></a><span class="fnpop"'
+            f' role="tooltip" id="{tip}"><span class="fnpop-label">{label_html}</span> {body}'
+            '</span></span>')
 
 
 def render_text(text: str, highlights: Iterable[tuple[int, int]] = (),
@@ -163,52 +164,32 @@ def _merge(spans):
     return [tuple(s) for s in merged]
 
 
-_TOKEN_RE = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|.", re.S)
 _ELLIPSES = ("…", "...", "⋯")
 
 
-def snippet_with_markers(snippet: str, text: str, notes: Iterable[NoteRef],
+def snippet_with_markers(snippet: str, text: str, highlights, notes: Iterable[NoteRef],
                          marker: Callable[[str], Markup]) -> Markup:
-    """The engine's snippet (trusted HTML: escaped text + <mark>) with footnote markers
-    inserted where they stood, when the snippet can be located in the passage text."""
-    snippet_html = Markup(snippet)
+    """The engine's snippet with footnote markers where they stood.
+
+    The snippet (trusted HTML: escaped text + <mark>) is a window of the passage, maybe
+    with ellipses. When the window can be found in the passage text it is rendered again
+    from `text` and `highlights` (the spans the engine marked) with the markers in place;
+    otherwise the engine's snippet is used as it is."""
     notes = list(notes)
     if not notes:
-        return snippet_html
-    plain = html.unescape(re.sub(r"<[^>]*>", "", snippet))
-    core, lead = plain, 0
+        return Markup(snippet)
+    plain = html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
+    lead = trail = ""
     for e in _ELLIPSES:
-        if core.startswith(e):
-            core, lead = core[len(e):], lead + len(e)
-        if core.endswith(e):
-            core = core[: -len(e)]
-    core_stripped = core.strip()
-    lead += len(core) - len(core.lstrip())
-    base = text.find(core_stripped) if core_stripped else -1
-    if base < 0:
-        return snippet_html
-    # plain-text position (in `text`) -> labels of markers to insert there
-    wanted: dict[int, list[str]] = {}
-    for ref in notes:
-        if base <= ref.offset <= base + len(core_stripped):
-            wanted.setdefault(ref.offset, []).append(ref.label)
-    if not wanted:
-        return snippet_html
-    out, plain_pos = [], -lead       # position in `text`, relative to base
-    pending_close = False
-    for tok in _TOKEN_RE.findall(snippet):
-        if tok.startswith("<"):
-            out.append(tok)
-            continue
-        here = base + plain_pos
-        if plain_pos >= 0 and here in wanted:
-            for label in wanted.pop(here):
-                out.append(str(marker(label)))
-        out.append(tok)
-        plain_pos += 1
-    here = base + plain_pos
-    # markers at the very end of the located text (before a trailing ellipsis or tag)
-    for offset in sorted(wanted):
-        for label in wanted[offset]:
-            out.append(str(marker(label)))
-    return Markup("".join(out))
+        if plain.startswith(e):
+            lead, plain = e, plain[len(e):]
+        if plain.endswith(e):
+            trail, plain = e, plain[: -len(e)]
+    start = text.find(plain) if plain else -1
+    if start < 0:
+        return Markup(snippet)
+    end = start + len(plain)
+    if not any(start <= ref.offset <= end for ref in notes):
+        return Markup(snippet)
+    body = render_text(text, highlights, notes, marker, start=start, end=end)
+    return Markup(lead) + body + Markup(trail)

@@ -17,7 +17,7 @@ from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, Index
 from search.cli.search import results_json   # the one `--json` serialisation, shared
 
 from . import render
-from .engine import get_engine
+from .engine import get_engine, holder
 
 bp = Blueprint("views", __name__)
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def search_params() -> dict:
 
 
 def run_search(params: dict, limit: int):
-    return get_engine().search(
+    return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
         article=params["article"], year_from=params["year_from"], year_to=params["year_to"])
 
@@ -211,15 +211,17 @@ def _present_hit(hit, query: str, n: int) -> dict:
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
     plain = hit.snippet.replace("<mark>", "").replace("</mark>", "").strip()
+    truncated = plain.startswith(render._ELLIPSES) or plain.endswith(render._ELLIPSES)
     return {
         "hit": hit,
         "url": f"{article_url}#p{hit.ordinal}",
-        # the snippet is only part of the passage: offer the whole
-        "truncated": plain.startswith(render._ELLIPSES) or plain.endswith(render._ELLIPSES),
-        "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.notes, marker),
-        "full": render.render_text(hit.text, hit.highlights, hit.notes, marker),
-        "footnotes": [(n, render.linkify(n.text, n.urls), f"{article_url}#{render.note_anchor(n.label)}")
-                      for n in hit.footnotes],
+        "truncated": truncated,     # the snippet is only part of the passage: offer the whole
+        "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.highlights,
+                                               hit.notes, marker),
+        "full": render.render_text(hit.text, hit.highlights, hit.notes, marker)
+        if truncated else None,
+        "footnotes": [(n, render.linkify(n.text, n.urls),
+                       f"{article_url}#{render.note_anchor(n.label)}") for n in hit.footnotes],
     }
 
 
@@ -247,8 +249,8 @@ def article(article_id: str):
     highlights: dict[str, list] = {}
     if q:
         try:
-            found = get_engine().search(q, page=1, limit=max(1, len(art.passages)),
-                                        article=article_id)
+            found = holder().search(q, page=1, limit=max(1, len(art.passages)),
+                                    article=article_id)
             highlights = {h.passage_id: h.highlights for h in found.hits}
         except QueryError:
             highlights = {}

@@ -45,7 +45,11 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
               help="Corpus to build the index from when there is none yet.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads of the WSGI server.")
-def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int) -> None:
+@click.option("--cache", "cache_size", default=512, show_default=True,
+              type=click.IntRange(0, 100_000),
+              help="Recent search results kept in memory per index generation (0 = off).")
+def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
+          cache_size: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -58,7 +62,7 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int) -> 
     from waitress import serve as waitress_serve
 
     from web import create_app
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    app = create_app({"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size})
     click.echo(f"defsearch: serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)",
                err=True)
     waitress_serve(app, host=host, port=port, threads=threads, ident="defsearch",
