@@ -146,6 +146,7 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, seconds")
     ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    ap.add_argument("--workers", type=int, default=1, help="serve --workers: server processes")
     ap.add_argument("--cache", type=int, default=512,
                     help="serve --cache: result cache size (0 = every request searches)")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up traffic, not counted")
@@ -156,7 +157,8 @@ def main(argv=None) -> int:
     port = free_port()
     cmd = defsearch_cmd() + ["serve", "--host", "127.0.0.1", "--port", str(port),
                              "--index", args.index, "--corpus", args.corpus,
-                             "--threads", str(args.threads), "--cache", str(args.cache)]
+                             "--threads", str(args.threads), "--cache", str(args.cache),
+                             "--workers", str(args.workers)]
     print("server:", " ".join(cmd), file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
@@ -179,7 +181,7 @@ def main(argv=None) -> int:
             proc.kill()
     summary = summarise(samples, seconds)
     summary.update({"clients": args.clients, "think_s": args.think, "threads": args.threads,
-                    "cache": args.cache,
+                    "cache": args.cache, "workers": args.workers,
                     "index": args.index, "cpus": os.cpu_count()})
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if args.json:

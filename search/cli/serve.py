@@ -48,8 +48,11 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
 @click.option("--cache", "cache_size", default=512, show_default=True,
               type=click.IntRange(0, 100_000),
               help="Recent search results kept in memory per index generation (0 = off).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
+              help="Server processes sharing the port (each with its own engine and "
+                   "cache); more than 1 uses more CPU cores.")
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
-          cache_size: int) -> None:
+          cache_size: int, workers: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -62,11 +65,65 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
     from waitress import serve as waitress_serve
 
     from web import create_app
-    app = create_app({"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size})
-    click.echo(f"defsearch: serving {index_dir} on http://{host}:{port}/ (Ctrl-C to stop)",
-               err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="defsearch",
-                   channel_timeout=30, connection_limit=200)
+    config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size}
+    options = dict(threads=threads, ident="defsearch", channel_timeout=30,
+                   connection_limit=200)
+    click.echo(f"defsearch: serving {index_dir} on http://{host}:{port}/ "
+               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
+               "Ctrl-C to stop)", err=True)
+    if workers == 1:
+        waitress_serve(create_app(config), host=host, port=port, **options)
+        return
+    _serve_forked(create_app, config, host, port, workers, options)
 
+
+def _serve_forked(create_app, config, host, port, workers, options) -> None:
+    """Bind once, fork `workers` waitress processes accepting on the same socket (the
+    kernel spreads connections), and stop them all on Ctrl-C / SIGTERM."""
+    import os
+    import signal
+    import socket
+
+    from waitress import serve as waitress_serve
+
+    family, kind, proto, _name, addr = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+    except OSError as err:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+    sock.listen(1024)
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:                                    # worker
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                waitress_serve(create_app(config), sockets=[sock], **options)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    sock.close()
+
+    def stop(_signum, _frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for pid in children:
+        while True:
+            try:
+                os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                break
 
 command = serve
