@@ -351,3 +351,53 @@ def test_a_rebuilt_index_is_served_without_restart(tmp_path):
     time.sleep(1.1)
     after = client.get("/api/search?q=中國").get_json()["total"]
     assert after > before
+
+
+def test_defsearch_serve_builds_the_index_then_serves(tmp_path):
+    """`defsearch serve` on a fresh checkout: no index yet -> built from the corpus, then
+    the page is served (two worker processes here), and SIGTERM stops everything."""
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    exe = Path(sys.executable).parent / "defsearch"
+    cmd = [str(exe), "serve", "--port", str(port), "--index", str(tmp_path / "index"),
+           "--corpus", str(CORPUS), "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stderr.read()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=%E4%B8%AD%E4%BF%84",
+                                            timeout=5) as resp:
+                    assert resp.status == 200 and "<mark>" in resp.read().decode()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not come up"
+                time.sleep(0.3)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=20)
+    assert "no index at" in err and "indexing" in err and "serving" in err
+    assert proc.returncode is not None
+
+
+def test_article_filter_shows_the_article_title_and_a_way_out(client):
+    aid = first_article_id(client)
+    title = client.get(f"/api/articles/{aid}").get_json()["title"]
+    html = unescape(text_of(client.get(f"/search?q=中國&article={aid}")))
+    assert "Filtered:" in html and title in html
+    assert 'aria-label="Remove the article filter"' in html
+    hits = client.get(f"/api/search?q=中國&article={aid}&limit=50").get_json()["results"]
+    assert hits and {h["article_id"] for h in hits} == {aid}
+
+
+def test_api_index_lists_endpoints(client):
+    data = client.get("/api").get_json()
+    assert "/api/search" in data["endpoints"] and "/api/articles/<id>" in data["endpoints"]

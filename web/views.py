@@ -189,9 +189,16 @@ def search():
     pages = _pagination(results, params) if results else None
     suggestion = fewer_words(params["q"], results.unmatched) if results else ""
     expansions = [_expansion(e) for e in results.expansions] if results else []
+    article_title = None
+    if params["article"]:
+        try:
+            article_title = get_engine().article(params["article"]).title or params["article"]
+        except DefsearchError:
+            article_title = params["article"]
     return render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
                            expansions=expansions, search_url=search_url,
+                           article_title=article_title,
                            example_queries=EXAMPLES)
 
 
@@ -279,6 +286,17 @@ def article(article_id: str):
 
 
 # --- JSON API --------------------------------------------------------------------------------
+
+@bp.route("/api")
+@bp.route("/api/")
+def api_index():
+    """JSON: the API's endpoints and their parameters."""
+    return jsonify({"endpoints": {
+        "/api/search": {"doc": api_search.__doc__.strip(),
+                        "params": ["q", "page", "limit", "lang", "article", "from", "to"]},
+        "/api/articles/<id>": {"doc": api_article.__doc__.strip()},
+    }})
+
 
 @bp.route("/api/search")
 def api_search():
