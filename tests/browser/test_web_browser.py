@@ -50,6 +50,10 @@ def test_footnote_popup_and_link_to_the_note(page, live_server, shots):
     expect(pop).to_be_visible()
     expect(pop).to_contain_text("Allen Lynch")
     shots(page, "footnote-hover")
+    for ref in page.locator(".snippet .fnref").all():           # every popup fits the window
+        ref.locator("a.fnlink").hover()
+        box = ref.locator(".fnpop").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= 1100
     page.mouse.move(0, 0)
     expect(pop).to_be_hidden()
     # keyboard: focus shows the note too; Escape hides it

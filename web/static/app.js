@@ -16,8 +16,18 @@
     }
   });
   function reopen(e) { var r = e.currentTarget; r.classList.remove("closed"); }
+  // Keep a note popup inside the window (CSS places it below the marker, left-aligned).
+  function place(e) {
+    var pop = e.currentTarget.querySelector(".fnpop");
+    if (!pop || getComputedStyle(pop).position === "fixed") return;
+    pop.style.left = "";
+    var rect = pop.getBoundingClientRect(), over = rect.right - (window.innerWidth - 8);
+    if (over > 0) pop.style.left = "calc(-1rem - " + Math.ceil(over) + "px)";
+  }
   document.querySelectorAll(".fnref").forEach(function (r) {
     r.addEventListener("mouseleave", reopen);
+    r.addEventListener("mouseenter", place);
+    r.addEventListener("focusin", place);
     r.addEventListener("focusout", function (e) { if (!r.contains(e.relatedTarget)) reopen(e); });
   });
   // Arriving at a passage from a result: open any <details> around the target and focus it.
