@@ -79,9 +79,9 @@ def corpus_files(corpus) -> tuple[Path, dict[str, Path]]:
     return corpus, files
 
 
-def _ingest(path: Path, root: Path) -> list[Article]:
+def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
     from search.ingest import ingest_file
-    return ingest_file(path, root=root)
+    return ingest_file(path, root=root, problems=problems)
 
 
 # -- documents --------------------------------------------------------------------------
@@ -271,8 +271,11 @@ def _live_name(index_dir: Path) -> str:
 
 
 def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]:
+    problems: list = []
     try:
-        return _ingest(path, root)
+        articles = _ingest(path, root, problems)
+        report.failures.extend(str(p) for p in problems)
+        return articles
     except DefsearchError as err:
         report.failures.append(str(err))
         return []

@@ -36,8 +36,10 @@ FIELD_WEIGHTS = {
 # Fields a plain word is looked up in (word-analysed). `grams` is handled separately.
 WORD_FIELDS = ("body", "title", "section", "notes", "authors")
 
-# Coordination bonus for Or-of-words queries: passages matching more of the words rank higher.
-COORD_SCALE = 1.0
+# Whoosh's coordination bonus (Or(scale=...), Apple V-Twin "SQR"): None = off. BM25F's sum
+# over words already ranks passages matching more of the words higher; Whoosh's CoordMatcher
+# divides by (terms - scale) and disables block-max skipping, so it stays off unless tuned.
+COORD_SCALE = None
 
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
