@@ -8,7 +8,12 @@ back, or with `--think` seconds of pause. Prints throughput, errors and latency 
 overall and per kind; `--json FILE` writes the figures.
 
     .venv/bin/python bench/load.py                        # bundled corpus, 50 clients, 30 s
-    .venv/bin/python bench/load.py --index bench/out/index-100k --clients 50 --duration 30
+    .venv/bin/python bench/load.py --synthetic 100000 --index bench/out/index-100k
+
+`--synthetic N` first writes bench/out/corpus-N.jsonl: the shared eval pool
+(../shared/eval/corpus.jsonl, 8,571 real zh/en passages) repeated with new ids and numbered
+titles until it holds N passages, so posting lists grow as with N real passages; the
+server then indexes it (once) before serving.
 
 Loopback only: the server is bound to 127.0.0.1 and the clients connect there.
 """
@@ -50,6 +55,27 @@ def request_mix() -> list[tuple[str, str]]:
     mix.append(("filtered", f"/search?q={quote('中俄')}&from=2020&to=2022"))
     mix.append(("filtered", f"/search?q={quote('國防')}&lang=zh-Hant"))
     return mix
+
+
+def synthetic_corpus(n: int, source: Path) -> Path:
+    """bench/out/corpus-<n>.jsonl: `source` passages repeated (new ids, numbered titles)."""
+    out = ROOT / "bench" / "out" / f"corpus-{n}.jsonl"
+    if out.exists():
+        return out
+    lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()
+             if line.strip()]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            copy, obj = divmod(i, len(lines))
+            obj = dict(lines[obj])
+            if copy:
+                obj["id"] = f"{obj['id']}~{copy}"
+                obj["title"] = f"{obj.get('title', '')} ({copy})"
+            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    return out
 
 
 def free_port() -> int:
@@ -150,10 +176,15 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", type=int, default=512,
                     help="serve --cache: result cache size (0 = every request searches)")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up traffic, not counted")
+    ap.add_argument("--synthetic", type=int, metavar="N",
+                    help="serve an index of N passages built from the shared eval pool")
     ap.add_argument("--json", help="write the summary here")
     ap.add_argument("--p95-limit", type=float, default=150.0)
     args = ap.parse_args(argv)
 
+    if args.synthetic:
+        args.corpus = str(synthetic_corpus(
+            args.synthetic, ROOT.parent / "shared" / "eval" / "corpus.jsonl"))
     port = free_port()
     cmd = defsearch_cmd() + ["serve", "--host", "127.0.0.1", "--port", str(port),
                              "--index", args.index, "--corpus", args.corpus,
@@ -180,7 +211,7 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
     summary = summarise(samples, seconds)
-    summary.update({"clients": args.clients, "think_s": args.think, "threads": args.threads,
+    summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think, "threads": args.threads,
                     "cache": args.cache, "workers": args.workers,
                     "index": args.index, "cpus": os.cpu_count()})
     print(json.dumps(summary, ensure_ascii=False, indent=2))
