@@ -401,3 +401,23 @@ def test_article_filter_shows_the_article_title_and_a_way_out(client):
 def test_api_index_lists_endpoints(client):
     data = client.get("/api").get_json()
     assert "/api/search" in data["endpoints"] and "/api/articles/<id>" in data["endpoints"]
+
+
+def test_markup_in_an_article_is_shown_as_text(tmp_path):
+    """Corpus text is data: tags in a title or passage are escaped on every page."""
+    from search.indexer import update_index
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "evil.jsonl").write_text(json.dumps({
+        "id": "evil-1", "title": "<script>alert('t')</script> 北約東擴",
+        "text": "北約東擴 <img src=x onerror=alert(1)> 與 <script>alert(2)</script> 中俄軍事合作"},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    page = text_of(client.get("/search?q=北約東擴"))
+    assert 'class="result"' in page
+    for html in (page,
+                 text_of(client.get("/articles/" + client.get("/api/search?q=北約東擴")
+                                    .get_json()["results"][0]["article_id"] + "?q=北約"))):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(" in html and "&lt;img src=x" in html
