@@ -189,6 +189,12 @@ def search():
     pages = _pagination(results, params) if results else None
     suggestion = fewer_words(params["q"], results.unmatched) if results else ""
     expansions = [_expansion(e) for e in results.expansions] if results else []
+    stats = None
+    if not params["q"]:
+        try:
+            stats = get_engine().stats()
+        except DefsearchError:
+            stats = None
     article_title = None
     if params["article"]:
         try:
@@ -198,7 +204,7 @@ def search():
     return render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
                            expansions=expansions, search_url=search_url,
-                           article_title=article_title,
+                           article_title=article_title, stats=stats,
                            example_queries=EXAMPLES)
 
 

@@ -21,6 +21,9 @@ def search(page, base, query):
 
 
 def test_type_a_query_and_see_highlighted_results(page, live_server, shots):
+    page.goto(live_server + "/")
+    expect(page.get_by_role("searchbox", name="Search passages")).to_be_focused()
+    shots(page, "home")
     search(page, live_server, "軍事合作")
     expect(page.get_by_role("searchbox", name="Search passages")).to_have_value("軍事合作")
     results = page.locator("li.result")
@@ -88,6 +91,10 @@ def test_result_opens_the_article_at_the_passage_with_words_marked(page, live_se
     expect(page.locator("h1")).to_have_text(re.compile("俄中軍事合作"))
     expect(page.locator(".back")).to_contain_text("Back to results")
     shots(page, "article-passage")
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator("dl.docmeta")).to_contain_text("蔡明彥")
+    expect(page.locator(".abstract")).to_be_visible()
+    shots(page, "article-header")
 
 
 def test_script_toggle_converts_and_is_remembered(page, live_server, shots):
