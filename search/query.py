@@ -170,8 +170,12 @@ def _merge_or(clauses: list[Clause], pending: bool) -> bool:
 class QueryBuilder:
     """Turns clauses into Whoosh queries with the index's own analyzers (same lexicon)."""
 
-    def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None):
+    def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
+                 fields=None):
         self.schema = schema
+        # fields that hold any text in this index: a term in an empty field costs a lookup
+        # per segment and can never match
+        self.fields = set(fields) if fields is not None else set(schema.names())
         self.words = schema["body"].analyzer
         self.grams = schema["grams"].analyzer
         self.glossary = glossary
@@ -282,10 +286,13 @@ class QueryBuilder:
         terms = []
         for tok in [main] + subs:
             for f in ranking.WORD_FIELDS:
-                if w.get(f):
+                if w.get(f) and f in self.fields:
                     terms.append(wq.Term(f, tok, boost=w[f] * boost))
-        if w.get("grams") and _CJK_RE.search(main) and len(main) >= 2:
+        if w.get("grams") and "grams" in self.fields and _CJK_RE.search(main) \
+                and len(main) >= 2:
             terms.append(self._gram_seq(main, boost=w["grams"] * boost))
+        if not terms:
+            return wq.Term("body", main, boost=boost)
         return terms[0] if len(terms) == 1 else wq.Or(terms)
 
     def _gram_seq(self, folded: str, boost: float):
