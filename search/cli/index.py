@@ -42,14 +42,11 @@ class _Progress:
               help="Build afresh in a new directory and swap it in atomically.")
 def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
     """Build or update the index: only new, changed and deleted files are processed."""
-    from search.errors import DefsearchError
     from search.indexer import update_index
 
     progress = _Progress()
     try:
         report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
-    except DefsearchError as err:
-        raise click.ClickException(str(err)) from None
     finally:
         progress.close()
     for failure in report.failures:

@@ -120,26 +120,22 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool) 
 def search_command(query, index_dir, page, limit, lang, article, year_from, year_to,
                    no_expand, as_json, explain, batch, run_path, tag):
     """Search the index: words, "phrases", OR, NOT/-, title: author: lang: article: year: date:."""
-    from search.errors import DefsearchError
     from search.searcher import Engine
 
     if batch is None and query is None:
         raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")
     if batch is not None and run_path is None:
         raise click.UsageError("--batch needs --run OUT (a TREC run file, '-' for stdout)")
-    try:
-        engine = Engine(index_dir)
-        if batch is not None:
-            n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand)
-            if run_path != "-":
-                click.echo(f"ran {n} queries -> {run_path}", err=True)
-            return
-        results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
-                                year_from=year_from, year_to=year_to, expand=not no_expand,
-                                explain=explain)
-    except DefsearchError as err:
-        click.echo(f"Error: {err}", err=True)
-        sys.exit(err.exit_code)
+    # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
+    engine = Engine(index_dir)
+    if batch is not None:
+        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand)
+        if run_path != "-":
+            click.echo(f"ran {n} queries -> {run_path}", err=True)
+        return
+    results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
+                            year_from=year_from, year_to=year_to, expand=not no_expand,
+                            explain=explain)
     if as_json:
         data = results_json(results)
         if explain:
