@@ -421,3 +421,8 @@ def test_markup_in_an_article_is_shown_as_text(tmp_path):
                                     .get_json()["results"][0]["article_id"] + "?q=北約"))):
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(" in html and "&lt;img src=x" in html
+
+
+def test_pages_forbid_inline_scripts(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp

@@ -22,7 +22,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         PAGE_SIZE=10,
         API_MAX_LIMIT=50,
         SEARCH_CACHE_SIZE=512,     # recent results kept per index generation; 0 = off
-        JSON_AS_ASCII=False,
     )
     if test_config is not None:
         app.config.update(test_config)

@@ -21,6 +21,9 @@ def search(page, base, query):
 
 
 def test_type_a_query_and_see_highlighted_results(page, live_server, shots):
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(live_server + "/")
     expect(page.get_by_role("searchbox", name="Search passages")).to_be_focused()
     shots(page, "home")
@@ -40,6 +43,7 @@ def test_type_a_query_and_see_highlighted_results(page, live_server, shots):
     details.locator("summary").click()
     expect(details.locator(".passage")).to_be_visible()
     shots(page, "search-results")
+    assert errors == []                     # no script errors, nothing blocked by the CSP
 
 
 def test_footnote_popup_and_link_to_the_note(page, live_server, shots):
