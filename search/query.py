@@ -36,6 +36,7 @@ LANGS = {"en": ["en"], "english": ["en"], "zh": ["zh-Hant", "zh-Hans"],
          "zh-hans": ["zh-Hans"], "zh-cn": ["zh-Hans"], "hans": ["zh-Hans"], "cn": ["zh-Hans"]}
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
+_SPACED_HEAD = re.compile(r"^[A-Z]{1,3}$")
 EMPTY_QUERY = 'empty query: type a word or a "phrase" to search'
 
 
@@ -112,8 +113,8 @@ def parse(text: str) -> list[Clause]:
             continue
         if word in ("AND", "&&", "&"):
             continue
-        if word == "NOT":
-            negate = True
+        if word == "NOT" or (word in ("-", "+") and i < n and text[i] in QUOTES):
+            negate, require = (True, False) if word != "+" else (negate, True)
             continue
         if word.startswith("-") and len(word) > 1 and not word[1].isdigit():
             negate, word = True, word.lstrip("-")
@@ -145,8 +146,13 @@ def parse(text: str) -> list[Clause]:
         if not _WORD_CHAR.search(word):
             negate = require = False
             continue
-        clauses.append(Clause("word", word, negated=negate, required=require))
-        pending_or = _merge_or(clauses, pending_or)
+        prev = clauses[-1] if clauses else None
+        if (prev is not None and prev.kind == "word" and _SPACED_HEAD.match(prev.text)
+                and word[0].isdigit() and not pending_or and not negate and not require):
+            prev.text += " " + word          # "SU 27": one designator for the analyzer
+        else:
+            clauses.append(Clause("word", word, negated=negate, required=require))
+            pending_or = _merge_or(clauses, pending_or)
         negate = require = False
     return clauses
 
@@ -271,7 +277,10 @@ class QueryBuilder:
         """Word tokens of `text` grouped by position: [(main, [sub-words])]."""
         groups: list[tuple[str, list[str]]] = []
         last_pos = None
-        for t in self.words(text, positions=True, mode="query"):
+        # Latin text gives the same tokens from both analyzers; the grams one never loads
+        # jieba's dictionary (0.5-2 s), which keeps an English query's cold start short.
+        analyzer = self.words if _CJK_RE.search(text) else self.grams
+        for t in analyzer(text, positions=True, mode="query"):
             if t.pos == last_pos and groups:
                 if t.text != groups[-1][0] and t.text not in groups[-1][1]:
                     groups[-1][1].append(t.text)
@@ -302,7 +311,7 @@ class QueryBuilder:
         return wq.Or([wq.Term("grams", g) for g in grams], boost=boost / len(grams))
 
     def _too_common(self, tok: str) -> bool:
-        if not self.doc_frequency or not self.doc_count:
+        if not self.doc_frequency or self.doc_count < ranking.PRUNE_MIN_DOCS:
             return False
         return self.doc_frequency("body", tok) > ranking.MAX_DF_RATIO * self.doc_count
 

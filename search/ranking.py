@@ -50,6 +50,7 @@ PHRASE_BOOST = 1.5
 # A query word found in more than this share of passages is left out of ranking (it scores
 # next to nothing and costs a scan of most postings); it is still highlighted.
 MAX_DF_RATIO = 0.3
+PRUNE_MIN_DOCS = 5000          # small indexes are fast anyway: never prune there
 
 # Longest query honoured: words beyond this many tokens are dropped (a pasted page).
 MAX_QUERY_TOKENS = 64

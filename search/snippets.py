@@ -15,7 +15,8 @@ import re
 SNIPPET_CHARS = 240
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
 _LATIN_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+(?:[-.'’][a-z0-9\u00c0-\u024f]+)*")
-_SPACED = re.compile(r"\b([a-z]{1,3}) ([0-9][0-9a-z]*)\b")
+_SPACED = re.compile(r"(?<![0-9a-z])([a-z]{1,3}) ([0-9][0-9a-z]*)(?![0-9a-z])")
+_DIGIT = re.compile(r"[0-9]")
 _ASCII_ALNUM = re.compile(r"[a-z0-9]")
 
 
@@ -54,6 +55,8 @@ class Highlighter:
                 joined = re.sub(r"[-.'’]", "", word)
                 if joined in self.latin or self.stem(joined) in self.latin:
                     found.append((m.start(), m.end()))
+                    continue
+                if _DIGIT.search(word):      # a designator is one token: su-33 is not "su"
                     continue
                 for part in re.finditer(r"[^-.'’]+", word):
                     if self.stem(part.group()) in self.latin:

@@ -1,0 +1,180 @@
+"""Engine.search on a real index of the seeds + tests/data/engine: ranking sanity, phrases,
+filters, snippets at original characters, footnotes, articles, paging, threads."""
+from __future__ import annotations
+
+import html
+import re
+import threading
+
+import pytest
+
+from search.errors import ArticleNotFound, QueryError
+
+SEED_2021 = "000_b276265bf07c8e54"
+SEED_2006 = "004_c926736664f9ed5b"
+
+
+def ids(results):
+    return [h.passage_id for h in results.hits]
+
+
+def marked(hit):
+    return [hit.text[s:e] for s, e in hit.highlights]
+
+
+def test_ranking_sanity_on_seeds(engine):
+    top = engine.search("中俄睦鄰友好合作條約 續約").hits[0]
+    assert top.article_id == SEED_2021
+    top = engine.search("俄中軍事合作 武器轉移").hits[0]
+    assert top.article_id == SEED_2006
+    # a passage with more of the words ranks above one with fewer; none is lost for one
+    results = engine.search("拉夫羅夫 王毅 xyzzy")
+    assert results.hits and results.hits[0].passage_id == f"{SEED_2021}#p0"
+    assert results.unmatched == ["xyzzy"]
+
+
+def test_traditional_simplified_and_english_meet(engine):
+    assert ids(engine.search("台灣海峽"))[:2] == ids(engine.search("台湾海峡"))[:2]
+    assert set(ids(engine.search("台湾海峡"))[:2]) == {"n5", "n6"}
+    assert ids(engine.search("missiles"))[:2] == ["n3", "n4"]
+
+
+@pytest.mark.parametrize("query", ["Su-27", "su27", "SU27"])
+def test_designators_match_every_spelling(engine, query):
+    results = engine.search(query)
+    assert ids(results)[0] == "n1"
+    assert marked(results.hits[0]) == ["Su-27"]
+    assert any(h.passage_id == f"{SEED_2006}#p42" for h in results.hits)
+
+
+def test_spaced_designator_is_marked_whole(engine):
+    hit = next(h for h in engine.search("SU 27").hits if h.passage_id == "n2")
+    assert "SU 27" in marked(hit)
+
+
+def test_phrase_across_segmentation_boundaries(engine):
+    # "合作條約" spans jieba words (…友好合作 / 條約) yet matches as a phrase via grams
+    results = engine.search('"合作條約"')
+    assert results.total >= 3
+    for hit in results.hits:
+        assert "合作條約" in hit.text
+        assert "合作條約" in marked(hit)
+    assert engine.search('"條約合作"').total == 0
+
+
+def test_phrase_is_exact_and_required(engine):
+    assert ids(engine.search('"missile defense"')) == ["n3"]
+    assert ids(engine.search('"defense missile"')) == []
+    results = engine.search('"戰略模糊" 俄羅斯')
+    assert results.total and all("戰略模糊" in h.text for h in results.hits)
+
+
+def test_or_and_not(engine):
+    either = set(ids(engine.search("無人機 OR missiles", limit=50)))
+    assert either == {"n3", "n4"}
+    without = engine.search("missile -stability")
+    assert "n4" not in ids(without) and "n3" in ids(without)
+    assert ids(engine.search("missile NOT stability")) == ids(without)
+    assert engine.search('北約 -"戰略模糊"').total > 0
+    assert all("戰略模糊" not in h.text for h in engine.search('北約 -"戰略模糊"', limit=50).hits)
+
+
+def test_field_filters(engine):
+    assert {h.article_id for h in engine.search("author:蔡明彥 飛彈", limit=50).hits} == {SEED_2006}
+    assert {h.article_id for h in engine.search("title:戰略模糊", limit=50).hits} == {SEED_2021}
+    assert {h.date for h in engine.search("year:2005..2010", limit=100).hits} == {"2006-12"}
+    assert {h.date for h in engine.search("date:2021-04 中俄", limit=50).hits} == {"2021-04-01"}
+    assert engine.search("year:2007..2010").total == 0
+    assert {h.lang for h in engine.search("lang:en", limit=100).hits} == {"en"}
+    only = engine.search(f"article:{SEED_2021} 俄羅斯", limit=50)
+    assert only.total and {h.article_id for h in only.hits} == {SEED_2021}
+
+
+def test_api_filters_match_query_filters(engine):
+    assert ids(engine.search("中俄", lang="en")) == ids(engine.search("中俄 lang:en"))
+    assert ids(engine.search("中俄", year_from=2005, year_to=2010, limit=50)) == \
+        ids(engine.search("中俄 year:2005..2010", limit=50))
+    assert ids(engine.search("中俄", article=SEED_2021)) == \
+        ids(engine.search(f"中俄 article:{SEED_2021}"))
+    with pytest.raises(QueryError):
+        engine.search("中俄", year_from="soon")
+
+
+def test_snippet_marks_original_characters_and_escapes(engine):
+    hit = engine.search("stability balance").hits[0]
+    assert hit.passage_id == "n4"
+    assert "&amp;" in hit.snippet and "&lt;b&gt;" in hit.snippet
+    assert "<mark>stability</mark>" in hit.snippet
+    plain = html.unescape(re.sub(r"</?mark>", "", hit.snippet))
+    assert plain.strip("…") in hit.text
+    # traditional text marked for a simplified query, at the author's own characters
+    hit = engine.search("军事合作").hits[0]
+    assert "軍事合作" in marked(hit)
+
+
+def test_footnotes_of_a_passage(engine):
+    hit = next(h for h in engine.search("柯茲烈夫 Kozyrev").hits
+               if h.passage_id == f"{SEED_2006}#p7")
+    labels = [f.label for f in hit.footnotes]
+    assert labels == [n.label for n in hit.notes] and "5" in labels
+    note = hit.footnotes[labels.index("5")]
+    assert "Kozyrev" in note.text
+    hit = engine.search("拉夫羅夫 Lavrov").hits[0]
+    assert hit.footnotes and hit.footnotes[0].label == "1"
+
+
+def test_article_records(engine):
+    article = engine.article(SEED_2006)
+    assert article.title == "俄中軍事合作關係的發展與影響"
+    assert article.authors == ["蔡明彥"] and len(article.passages) == 52
+    assert article.passages[7].notes and article.footnote("5").text
+    for bad in ("nope", "../../etc/passwd", "", "a" * 500):
+        with pytest.raises(ArticleNotFound):
+            engine.article(bad)
+
+
+def test_paging_and_total(engine):
+    first = engine.search("中國", limit=5)
+    second = engine.search("中國", limit=5, page=2)
+    assert first.total == second.total > 10
+    assert len(first.hits) == len(second.hits) == 5
+    assert not set(ids(first)) & set(ids(second))
+    assert ids(engine.search("中國", limit=10))[:10] == ids(first) + ids(second)
+    assert engine.search("中國", page=100).hits == []
+    with pytest.raises(QueryError):
+        engine.search("中國", page=0)
+    with pytest.raises(QueryError):
+        engine.search("中國", limit=0)
+
+
+def test_explain_shows_the_steps(engine):
+    results = engine.search("中俄軍事合作 missiles", explain=True)
+    text = "\n".join(results.explain)
+    assert "normalised:" in text and "segmented:" in text and "missil" in text
+    assert re.search(r"#1 \S+ score [0-9.]+ = \w+:", text)
+
+
+def test_rank_is_the_search_ranking(engine):
+    for q in ("中俄 條約", "missile defense", '"戰略模糊"', "台灣 -軍售"):
+        full = engine.search(q, limit=20)
+        assert [pid for pid, _ in engine.rank(q, 20)] == ids(full)
+
+
+def test_concurrent_searches_from_threads(engine):
+    expected = {q: ids(engine.search(q)) for q in ("中俄", "missile", "北約 條約", '"戰略模糊"')}
+    errors = []
+
+    def worker():
+        try:
+            for _ in range(5):
+                for q, want in expected.items():
+                    assert ids(engine.search(q)) == want
+        except Exception as err:      # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
