@@ -127,3 +127,8 @@ def test_compatibility_ideographs_are_unified():
 
 def test_hard_wrapped_lines_are_rejoined():
     assert normalise_text("俄國\n總統葉爾欽（Boris\nYeltsin）") == "俄國總統葉爾欽（Boris Yeltsin）"
+
+
+def test_noun_run_interrupted_by_a_number_is_rejected():
+    assert mine_pairs("鑫諾一號通信衛星（SINOSAT-1）是一顆衛星") == []
+    assert mine_pairs("俄國提出比提尼亞（Bithynia）") == []      # not the fragment 尼亞

@@ -86,8 +86,8 @@ def defense_lines() -> list[list[str]]:
 
 
 def defense_pairs() -> list[tuple[str, str]]:
-    """(mainland, taiwan) pairs of search/data/cross_strait.tsv."""
-    return [(parts[0], t) for parts in defense_lines() for t in parts[1:]]
+    """(mainland, taiwan) pairs of search/data/cross_strait.tsv (one-way marks removed)."""
+    return [(parts[0], t.lstrip(">")) for parts in defense_lines() for t in parts[1:]]
 
 
 def _build() -> dict[str, list[str]]:
@@ -101,11 +101,11 @@ def _build() -> dict[str, list[str]]:
         if b not in lst and all(fold_key(x) != kb for x in lst):
             lst.append(b)
 
-    for parts in defense_lines():                 # every term of a line meets every other
-        for a in parts:
+    for parts in defense_lines():                 # every term of a line meets every other,
+        for a in parts:                           # except that a ">term" is only a target
             for b in parts:
-                if a is not b:
-                    add(a, b)
+                if a is not b and not a.startswith(">"):
+                    add(a, b.lstrip(">"))
     for m, t in opencc_pairs():
         add(m, t)
         add(t, m)

@@ -31,7 +31,8 @@ seed pair in tests/test_glossary_mining.py):
    as person names -> those words (`有別於川普（Donald Trump）` -> 川普);
 5. nouns: walk back over jieba words tagged as nouns / place words while the term stays
    within 8 characters; a run still going at 8 characters is rejected, not truncated, and
-   so is a result under 3 characters, too often a fragment of a transliteration
+   so is a run that a number interrupts (`鑫諾一號通信衛星（SINOSAT-1）`) and a result under
+   3 characters, too often a fragment of a transliteration
    (`與空中指管（C2）` -> 空中指管; `比提尼亞（Bithynia）` -> nothing, not 尼亞).
 
 jieba is only imported here, at index time; query-time lookups never load it.
@@ -249,6 +250,8 @@ def _noun_walk(run: str, folded: str, person: bool) -> tuple[str, str] | None:
     if not last_flag.startswith(_NOUNISH):        # a verb/adjective: only the word itself
         return (run[len(run) - size:], "nouns") if size >= 3 else None
     for word, flag in reversed(words[:-1]):
+        if flag.startswith(("m", "q")):            # 鑫諾一號通信衛星: the name goes on
+            return None                            # past the number; 通信衛星 is a slip
         if not flag.startswith(_NOUNISH) or word in _TITLES:
             break
         if size + len(word) > _MAX_NOUN_RUN:
