@@ -147,7 +147,8 @@ def parse(text: str) -> list[Clause]:
             negate = require = False
             continue
         prev = clauses[-1] if clauses else None
-        if (prev is not None and prev.kind == "word" and _SPACED_HEAD.match(prev.text)
+        if (prev is not None and prev.kind == "word" and not prev.negated
+                and _SPACED_HEAD.match(prev.text)
                 and word[0].isdigit() and not pending_or and not negate and not require):
             prev.text += " " + word          # "SU 27": one designator for the analyzer
         else:
