@@ -57,9 +57,12 @@ class IndexReport:
     generation: str = ""
     seconds: float = 0.0
 
+    glossary_changed: bool = False
+
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.deleted or self.rebuilt)
+        return not (self.added or self.changed or self.deleted or self.rebuilt
+                    or self.glossary_changed)
 
 
 # -- corpus -----------------------------------------------------------------------------
@@ -196,12 +199,15 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         report.deleted = [rel for rel in old_files if rel not in files]
         todo = report.added + report.changed
         report.unchanged = len(files) - len(todo)
-        if old is not None and not todo and not report.deleted:
+        glossary_sha = _glossary_digest(root)
+        if old is not None and not todo and not report.deleted \
+                and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name
             _fill_counts(report, old)
             report.seconds = time.perf_counter() - started
             return report
 
+        report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
         articles = {rel: _ingest_safely(files[rel], root, report) for rel in todo}
         entries = {rel: old_files[rel] for rel in files if rel not in articles}
         for rel, arts in articles.items():
@@ -226,7 +232,11 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         gen = _new_generation(index_dir)
         try:
             _write(gen, old_gen, lexicon, articles, report, progress, procs)
+            removed = [aid for rel in report.changed + report.deleted
+                       for aid in old_files[rel].articles] if old_gen is not None else []
+            _update_glossary(gen, root, articles, removed, old_gen, report)
             manifest = Manifest(
+                glossary_sha256=glossary_sha,
                 format_version=FORMAT_VERSION, analyzer=analyzer_settings(), lexicon=lexicon,
                 libraries=library_versions(), corpus=str(Path(corpus)), files=entries,
                 passages=sum(e.passages for e in entries.values()),
@@ -282,12 +292,45 @@ def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]
 
 
 def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
+    return FileEntry(sha256=sha, size=path.stat().st_size, articles=[a.id for a in arts],
+                     passages=sum(len(a.passages) for a in arts),
+                     names=sorted(_file_names(arts)))
+
+
+def _glossary_digest(root: Path) -> str:
+    try:
+        from search.glossary import glossary_digest
+    except ImportError:
+        return ""
+    return glossary_digest(root)
+
+
+def _update_glossary(gen: Path, root: Path, articles: dict, removed: list, old_gen,
+                     report: IndexReport) -> None:
+    """Mine the (re)ingested articles into the new generation's glossary.json; a glossary
+    problem is reported, it never costs the index."""
+    try:
+        from search.glossary import update_glossary
+    except ImportError:
+        return
+    try:
+        update_glossary(gen, root, [a for arts in articles.values() for a in arts],
+                        removed, old_gen)
+    except Exception as err:    # noqa: BLE001 - the index is still good without expansions
+        report.failures.append(f"glossary: {err}")
+
+
+def _file_names(arts: list[Article]) -> set[str]:
+    """Names for jieba's user words: 「」/《》 names and the Chinese sides of glossed pairs."""
     from search.analysis import mine_names
 
     texts = [p.text for a in arts for p in a.passages] + [a.title for a in arts]
-    return FileEntry(sha256=sha, size=path.stat().st_size, articles=[a.id for a in arts],
-                     passages=sum(len(a.passages) for a in arts),
-                     names=sorted(mine_names(texts)))
+    names = set(mine_names(texts))
+    try:
+        from search.glossary import glossary_names
+    except ImportError:
+        return names
+    return names | set(glossary_names(arts))
 
 
 def _fill_counts(report: IndexReport, manifest: Manifest) -> None:

@@ -53,6 +53,7 @@ class Manifest:
     passages: int = 0
     articles: int = 0
     built: str = ""
+    glossary_sha256: str = ""      # of corpus/glossary.tsv ("" when absent)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1, sort_keys=True)

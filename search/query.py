@@ -344,6 +344,8 @@ class QueryBuilder:
             if alts:
                 unit = wq.Or([unit] + alts)
             units.append(unit)
+        if expand and len(groups) > 1:          # the whole word too: "missile defense"
+            units.extend(self._expansions(text, out))
         seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
         out.explain.append(f"segmented: {text} -> {seg}")
         if dropped:
@@ -393,13 +395,13 @@ class QueryBuilder:
                 q = wq.Or([wq.Term("grams", toks[0][0]), wq.Term("body", toks[0][0])])
             else:
                 q = wq.Phrase("grams", [t for t, _ in toks])
-            q.boost = ranking.EXPANSION_BOOST
+            q.boost = getattr(exp, "weight", ranking.EXPANSION_BOOST) or ranking.EXPANSION_BOOST
             qs.append(q)
             source = getattr(exp, "source", "")
             label = f"{alt} ({source})" if source else alt
             if label not in out.expansions:
                 out.expansions.append(label)
-                out.explain.append(f"expanded: {term} -> {label} (boost {ranking.EXPANSION_BOOST})")
+                out.explain.append(f"expanded: {term} -> {label} (boost {q.boost:g})")
             from search.analysis import fold
             out.highlight.append(fold(alt))
         return qs

@@ -64,7 +64,7 @@ def test_bad_query_message(engine_index):
 
 
 def test_listing(engine_index):
-    result = run("search", "柯茲烈夫", "--index", engine_index, "--limit", "1")
+    result = run("search", "柯茲烈夫", "--index", engine_index, "--limit", "1", "--no-expand")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("1 passages match '柯茲烈夫' (page 1 of 1,")
@@ -72,6 +72,8 @@ def test_listing(engine_index):
     assert lines[3].strip().startswith("004_c926736664f9ed5b#p7  score ")
     assert "柯茲烈夫" in lines[4] and "<mark>" not in lines[4]
     assert any(line.strip().startswith("[5] Andrei Kozyrev") for line in lines)
+    result = run("search", "柯茲烈夫", "--index", engine_index, "--limit", "1")
+    assert "also searched: Kozyrev (glossary)" in result.output
 
 
 def test_json_shape(engine_index):

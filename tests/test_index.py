@@ -230,3 +230,18 @@ def test_bad_lines_are_reported_not_fatal(tmp_path):
     assert report.passages == 1
     assert any("a.jsonl:2" in f for f in report.failures)
     assert any("b.txt" in f for f in report.failures)
+
+
+def test_user_glossary_change_makes_a_new_generation(corpus_copy, tmp_path):
+    index_dir = tmp_path / "index"
+    update_index(corpus_copy, index_dir)
+    gen = current_generation(index_dir)
+    assert (gen / "glossary.json").exists()
+    (corpus_copy / "glossary.tsv").write_text("無人機\tdrone\n", encoding="utf-8")
+    report = update_index(corpus_copy, index_dir)
+    assert report.glossary_changed and not report.nothing_changed
+    assert report.indexed_passages == 0
+    assert current_generation(index_dir) != gen
+    results = Engine(index_dir).search("drone")
+    assert any("無人機" in e for e in results.expansions)
+    assert update_index(corpus_copy, index_dir).nothing_changed
