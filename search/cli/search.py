@@ -69,7 +69,8 @@ def print_listing(results, color: bool) -> None:
                                                          else ""))
 
 
-def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool) -> int:
+def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
+              procs: int = 1) -> int:
     """Write a TREC run for every query of a {"id", "text"} JSONL file; returns the count."""
     from search.errors import DefsearchError
 
@@ -89,13 +90,38 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool) 
         raise DefsearchError(f"cannot read {batch}: {err.strerror or err}") from None
     out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
     try:
-        for qid, text in queries:
-            for rank, (pid, score) in enumerate(engine.rank(text, limit, expand=expand), 1):
+        for qid, ranked in zip((q for q, _ in queries),
+                               _rank_all(engine, [t for _, t in queries], limit, expand, procs)):
+            for rank, (pid, score) in enumerate(ranked, 1):
                 out.write(f"{qid} Q0 {pid} {rank} {score:.4f} {tag}\n")
     finally:
         if out is not sys.stdout:
             out.close()
     return len(queries)
+
+
+_WORKER = {}
+
+
+def _worker_init(index_dir, limit, expand):
+    from search.searcher import Engine
+    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
+
+
+def _worker_rank(text):
+    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"])
+
+
+def _rank_all(engine, texts, limit, expand, procs):
+    """Rankings in query order; with procs > 1 (and enough queries) forked workers each
+    keep one Engine (one searcher) for their share of the queries."""
+    if procs <= 1 or len(texts) < 64:
+        return [engine.rank(t, limit, expand=expand) for t in texts]
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs, initializer=_worker_init,
+                  initargs=(engine.index_dir, limit, expand)) as pool:
+        return pool.map(_worker_rank, texts, chunksize=16)
 
 
 @click.command("search")
@@ -117,8 +143,10 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool) 
 @click.option("--run", "run_path", type=click.Path(path_type=str), default=None,
               help="With --batch: write a TREC run file here ('-' for stdout).")
 @click.option("--tag", default="defsearch", show_default=True, help="Run tag for --run.")
+@click.option("--procs", default=2, show_default=True, type=int,
+              help="With --batch: worker processes (each keeps one searcher).")
 def search_command(query, index_dir, page, limit, lang, article, year_from, year_to,
-                   no_expand, as_json, explain, batch, run_path, tag):
+                   no_expand, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: lang: article: year: date:."""
     from search.searcher import Engine
 
@@ -129,7 +157,7 @@ def search_command(query, index_dir, page, limit, lang, article, year_from, year
     # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
     engine = Engine(index_dir)
     if batch is not None:
-        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand)
+        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return

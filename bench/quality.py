@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Ranking quality on the dev split of the shared eval pool, through the benchmark interface.
+
+    .venv/bin/python bench/quality.py [--index DIR] [--sets drcd-t,cran] [--rebuild] [--no-expand]
+
+1. `defsearch index --corpus ../shared/eval/corpus.jsonl --index DIR` (an update: a no-op
+   when the index is current);
+2. per query set, `defsearch search --index DIR --batch queries-dev-SET.jsonl --limit 100
+   --run bench/out/run-SET.trec`;
+3. `score.py` (MRR@10, R@10, R@100, nDCG@10) on each run.
+
+Prints one table and writes bench/out/quality.json. Dev split only: never tune on anything
+else (see ../shared/eval/README.md).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import EVAL, OUT, POOL, ROOT, SETS, load_average, log  # noqa: E402
+
+DEFSEARCH = [
+    str(ROOT / ".venv" / "bin" / "defsearch")]
+
+
+def scorer():
+    spec = importlib.util.spec_from_file_location("score", EVAL / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", default=str(OUT / "quality-index"))
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--no-expand", action="store_true")
+    ap.add_argument("--procs", type=int, default=2)
+    ap.add_argument("--tag", default="defsearch")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    cmd = DEFSEARCH + ["index", "--corpus", str(POOL), "--index", args.index]
+    if args.rebuild:
+        cmd.append("--rebuild")
+    log("$", " ".join(cmd))
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, cwd=ROOT)
+    log(f"index ready in {time.perf_counter() - started:.1f} s")
+
+    score = scorer()
+    rows = {}
+    for name in [s for s in args.sets.split(",") if s]:
+        queries = EVAL / f"queries-dev-{name}.jsonl"
+        qrels = EVAL / f"qrels-dev-{name}.tsv"
+        run = OUT / f"run-{name}.trec"
+        cmd = DEFSEARCH + ["search", "--index", args.index, "--batch", str(queries),
+                           "--limit", "100", "--run", str(run), "--tag", args.tag,
+                           "--procs", str(args.procs)]
+        if args.no_expand:
+            cmd.append("--no-expand")
+        log("$", " ".join(cmd))
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT)
+        seconds = time.perf_counter() - t
+        rel = score.load_qrels(qrels)
+        qids = [json.loads(line)["id"] for line in queries.open(encoding="utf-8")]
+        result = score.score(rel, score.load_run(run), qids)
+        result = {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}
+        result["seconds"] = round(seconds, 1)
+        rows[name] = result
+        log(name, json.dumps(result))
+
+    print(f"{'set':8} {'queries':>7} {'MRR@10':>7} {'R@10':>6} {'R@100':>6} {'nDCG@10':>7} {'s':>6}")
+    for name, r in rows.items():
+        print(f"{name:8} {r['queries']:>7} {r['MRR@10']:>7.4f} {r['R@10']:>6.4f} "
+              f"{r['R@100']:>6.4f} {r['nDCG@10']:>7.4f} {r['seconds']:>6.1f}")
+    (OUT / "quality.json").write_text(json.dumps(
+        {"sets": rows, "expand": not args.no_expand, "load": load_average()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
