@@ -119,8 +119,12 @@ def passage_docs(article: Article, source: str):
         if datenum is not None:
             doc["datenum"] = datenum
         yield doc
+    # The record without its passages: their text and metadata are already stored on the
+    # passage documents (Engine.article reassembles them), so the text is stored once.
+    record = asdict(article)
+    record["passages"] = [p.id for p in article.passages]
     yield dict(kind="a", pid="article:" + article.id, aid=article.id, source=source,
-               record=json.dumps(asdict(article), ensure_ascii=False))
+               record=json.dumps(record, ensure_ascii=False))
 
 
 # -- generations ------------------------------------------------------------------------

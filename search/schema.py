@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def build_schema(lexicon=()) -> fields.Schema:

@@ -194,7 +194,21 @@ class Engine:
         fields = s.document(aid=str(article_id))
         if not fields or "record" not in fields:
             raise ArticleNotFound(str(article_id))
-        return article_from_json(fields["record"])
+        data = json.loads(fields["record"])
+        passages = []
+        for pid in data.pop("passages", []):
+            stored = s.document(pid=pid)
+            if stored is None:
+                continue
+            meta = json.loads(stored["meta"])
+            passages.append(Passage(
+                id=pid, article_id=stored["article_id"], ordinal=meta.get("ordinal", 0),
+                text=stored["text"], section=list(meta.get("section") or []),
+                lang=stored.get("lang", ""),
+                notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])]))
+        footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
+        known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
+        return Article(passages=passages, footnotes=footnotes, **known)
 
 
 def _txt(t):
@@ -226,15 +240,6 @@ def _hit(hit: dict, score, highlighter, render) -> Hit:
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
         highlights=spans)
-
-
-def article_from_json(text: str) -> Article:
-    data = json.loads(text)
-    passages = [Passage(**{**p, "notes": [NoteRef(**n) for n in p.get("notes", [])]})
-                for p in data.pop("passages", [])]
-    footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
-    known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
-    return Article(passages=passages, footnotes=footnotes, **known)
 
 
 # -- evaluation -------------------------------------------------------------------------

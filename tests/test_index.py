@@ -42,7 +42,7 @@ def ranking(index_dir, queries=("中俄 軍事合作", "missile defense", '"戰�
 def test_fresh_build_counts_and_manifest(engine_index):
     gen = current_generation(engine_index)
     manifest = read_manifest(gen)
-    assert manifest.format_version == 1
+    assert manifest.format_version == 2
     assert set(manifest.files) == {"000_b276265bf07c8e54.txt", "004_c926736664f9ed5b.txt",
                                    "news.jsonl"}
     assert all(len(e.sha256) == 64 for e in manifest.files.values())
