@@ -95,13 +95,11 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
         click.echo(json.dumps([dataclasses.asdict(e) for e in entries],
                               ensure_ascii=False, indent=2))
         return
-    for a, b in glossary.variants():
-        click.echo(f"{a} = {b}  (user, Chinese<->Chinese)")
-    if not entries:
+    if not entries and not glossary.variants():
         click.echo("no glossary pairs (the corpus glosses no terms and there is no "
                    "corpus/glossary.tsv)")
         return
-    width = max(len(e.zh) for e in entries)
+    width = max((len(e.zh) for e in entries), default=0)
     for e in entries:
         pad = " " * (2 * (width - len(e.zh)))     # CJK characters are two columns wide
         flags = "" if e.expand_zh and e.expand_en else "  (no expansion: " + \
@@ -109,3 +107,5 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
                       if not ok) + ")"
         where = ", ".join(e.articles[:3]) + (" ..." if len(e.articles) > 3 else "")
         click.echo(f"{e.zh}{pad}  {e.en:<36} {e.count:>3}x  {e.source:<8} {where}{flags}")
+    for a, b in glossary.variants():
+        click.echo(f"{a} = {b}  (user, Chinese<->Chinese)")
