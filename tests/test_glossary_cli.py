@@ -48,9 +48,20 @@ def test_reads_the_glossary_saved_in_an_index_generation(tmp_path, monkeypatch):
 
 
 def test_missing_index_says_what_to_do(tmp_path):
-    r = CliRunner().invoke(command, ["--index", str(tmp_path / "none")])
+    from search.cli import main
+    r = CliRunner().invoke(main, ["glossary", "--index", str(tmp_path / "none")])
     assert r.exit_code == 1
-    assert "defsearch index" in r.output
+    assert "defsearch: index not found at" in r.output and "run `defsearch index`" in r.output
+
+
+def test_index_without_glossary_says_what_to_do(tmp_path, monkeypatch):
+    from search.cli import main
+    import search.manifest
+    (tmp_path / "gen").mkdir()
+    monkeypatch.setattr(search.manifest, "current_generation", lambda d: tmp_path / "gen")
+    r = CliRunner().invoke(main, ["glossary", "--index", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "has no glossary (glossary.json): rebuild it with `defsearch index --rebuild`" in r.output
 
 
 def test_cross_strait_table():

@@ -32,7 +32,7 @@ def _load(index_dir: Path, corpus: Path | None):
     from ..manifest import current_generation
     gen = current_generation(index_dir)            # raises IndexNotFound with the fix
     if not (Path(gen) / FILENAME).exists():
-        raise click.ClickException(
+        raise DefsearchError(
             f"the index at {index_dir}/ has no glossary ({FILENAME}): rebuild it with "
             "`defsearch index --rebuild`, or mine the corpus directly with "
             "`defsearch glossary --corpus corpus/`")
@@ -72,10 +72,7 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
             for r in rows:
                 click.echo(f"{r['mainland']}\t{r['taiwan']}\t{r['source']}")
         return
-    try:
-        glossary = _load(index_dir, corpus)
-    except DefsearchError as err:
-        raise click.ClickException(str(err)) from err
+    glossary = _load(index_dir, corpus)      # DefsearchError -> one line, exit 1 (cli group)
     for problem in glossary.problems:
         click.echo(f"defsearch: glossary.tsv {problem}", err=True)
     if terms:
