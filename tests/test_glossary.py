@@ -221,3 +221,11 @@ def test_mainland_dotted_name_is_searched_by_its_last_part():
     assert [(e.zh, e.en) for e in g.entries()] == [("谢尔盖·拉夫罗夫", "Sergey Lavrov")]
     assert terms(g, "Lavrov") == ["拉夫罗夫"]
     assert terms(g, "拉夫罗夫") == ["Lavrov"] and terms(g, "谢尔盖·拉夫罗夫") == ["Lavrov"]
+
+
+@pytest.mark.parametrize("content", ['{"format": 1, "entries": [{"zh": 1}]}', '[1, 2]',
+                                     '{"format": 99}', '{"format": 1, "mined": {"a": [[1]]}}'])
+def test_load_malformed_file_is_empty(tmp_path, content):
+    (tmp_path / "glossary.json").write_text(content, encoding="utf-8")
+    g = Glossary.load(tmp_path)
+    assert g.entries() == [] and terms(g, "导弹") == ["飛彈"]

@@ -291,17 +291,17 @@ class Glossary:
         path = Path(index_dir) / FILENAME
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
                 raise ValueError("format")
-        except (OSError, ValueError):
-            return cls()
-        entries = [GlossaryEntry(**e) for e in data.get("entries", [])]
-        mined = {aid: [MinedPair(zh, en, rule, bool(person)) for zh, en, rule, person in pairs]
-                 for aid, pairs in data.get("mined", {}).items()}
-        return cls(entries, [tuple(v) for v in data.get("variants", [])],
-                   [tuple(s) for s in data.get("suppress", [])], mined,
-                   data.get("user_tsv_sha256", ""), data.get("problems", []),
-                   data.get("common_surnames", []))
+            entries = [GlossaryEntry(**e) for e in data.get("entries", [])]
+            mined = {aid: [MinedPair(zh, en, rule, bool(person)) for zh, en, rule, person in pairs]
+                     for aid, pairs in data.get("mined", {}).items()}
+            return cls(entries, [tuple(v) for v in data.get("variants", [])],
+                       [tuple(s) for s in data.get("suppress", [])], mined,
+                       data.get("user_tsv_sha256", ""), data.get("problems", []),
+                       data.get("common_surnames", []))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls()                 # unreadable: search still runs, cross-Strait only
 
     # ------------------------------------------------------------------ lookups
 
