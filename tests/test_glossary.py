@@ -229,3 +229,18 @@ def test_load_malformed_file_is_empty(tmp_path, content):
     (tmp_path / "glossary.json").write_text(content, encoding="utf-8")
     g = Glossary.load(tmp_path)
     assert g.entries() == [] and terms(g, "导弹") == ["飛彈"]
+
+
+def test_find_terms_in_a_whole_query(glossary):
+    assert glossary.find_terms("confidence-building measures in Asia") == [
+        (0, 28, "confidence-building measures")]
+    assert glossary.find_terms("Sergey Lavrov and Partnership for Peace") == [
+        (0, 13, "Sergey Lavrov"), (18, 39, "Partnership for Peace")]
+    assert glossary.find_terms("拉夫羅夫訪問北京") == [(0, 4, "拉夫羅夫")]
+    assert glossary.find_terms("俄國巡航导弹與雷射武器") == [(2, 6, "巡航导弹"), (7, 11, "雷射武器")]
+    assert glossary.find_terms("俄國巡航导弹", cross_strait_vocab=False) == []
+    assert glossary.find_terms("lavrov") == [] and glossary.find_terms("") == []
+    t = time.perf_counter()
+    for _ in range(200):
+        glossary.find_terms("What did Sergey Lavrov say about confidence-building measures 信心建立措施")
+    assert (time.perf_counter() - t) / 200 < 500e-6

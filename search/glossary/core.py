@@ -135,6 +135,10 @@ def mine_article(article) -> list[MinedPair]:
     return pairs
 
 
+_LATIN_KEY = re.compile(r"^[a-z0-9]")
+_CJK_KEY = re.compile(r"^[\u3400-\u9fff]")
+_QUERY_WORD = re.compile(r"[a-z0-9][a-z0-9'’\-\.&]*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff·]+")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’\-]{2,}")
 
 
@@ -345,6 +349,10 @@ class Glossary:
             ka, kb = fold_key(a), fold_key(b)
             self._blocked.update({(ka, kb), (kb, ka)})
         self._map = {k: self._dedupe(k, v) for k, v in m.items()}
+        self._max_words = max((k.count(" ") + 1 for k in self._map if _LATIN_KEY.match(k)),
+                              default=1)
+        self._max_chars = max((len(k) for k in self._map if _CJK_KEY.match(k)), default=0)
+        self._first_words = {k.split(" ", 1)[0] for k in self._map if " " in k}
 
     @staticmethod
     def _dedupe(k: str, exps: list[Expansion]) -> list[Expansion]:
@@ -384,6 +392,42 @@ class Glossary:
         if self._blocked:
             out = [x for x in out if (k, fold_key(x.term)) not in self._blocked]
         return out
+
+    def find_terms(self, text: str, cross_strait_vocab: bool = True) -> list[tuple[int, int, str]]:
+        """Glossary terms inside a whole query, as (start, end, text) spans of `text`,
+        longest first and not overlapping: multi-word English terms (`confidence-building
+        measures` typed without quotes, `Partnership for Peace`) and Chinese terms of 3+
+        characters inside a run (`拉夫羅夫訪問北京`). For the query builder: call
+        `expansions(span_text)` for each span and add the alternatives like a word's.
+        Single English words and 2-character Chinese words are left to the per-word lookup."""
+        from search.glossary.folding import fold
+        folded = fold(text)
+        spans: list[tuple[int, int, str]] = []
+        taken = [False] * len(text)
+
+        def known(k: str) -> bool:
+            return k in self._map or (cross_strait_vocab and bool(cross_strait.partners(k)))
+
+        words = [(m.start(), m.end()) for m in _QUERY_WORD.finditer(folded)]
+        for n in range(min(self._max_words, len(words)), 1, -1):
+            for i in range(len(words) - n + 1):
+                a, b = words[i][0], words[i + n - 1][1]
+                if folded[a:words[i][1]] not in self._first_words or any(taken[a:b]):
+                    continue
+                if known(fold_key(folded[a:b])):
+                    spans.append((a, b, text[a:b]))
+                    taken[a:b] = [True] * (b - a)
+        longest = max(self._max_chars, 8 if cross_strait_vocab else 0)
+        for m in _CJK_RUN.finditer(folded):
+            a0, b0 = m.span()
+            for n in range(min(longest, b0 - a0), 2, -1):
+                for a in range(a0, b0 - n + 1):
+                    if any(taken[a:a + n]):
+                        continue
+                    if known(folded[a:a + n]):
+                        spans.append((a, a + n, text[a:a + n]))
+                        taken[a:a + n] = [True] * n
+        return sorted(spans)
 
     def entries(self) -> list[GlossaryEntry]:
         """zh<->en pairs (mined and user), most glossed first."""
