@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from search.glossary.folding import fold
 
@@ -326,6 +327,17 @@ def english_before(before: str) -> str | None:
 # --- entry points ---------------------------------------------------------------------
 
 def mine_pairs_detailed(text: str) -> list[MinedPair]:
+    """Every gloss of `text` with the rule that chose its Chinese side. Cached: the indexer
+    mines each file twice (jieba lexicon, then the glossary)."""
+    return list(_mine_cached(text))
+
+
+@lru_cache(maxsize=8192)
+def _mine_cached(text: str) -> tuple[MinedPair, ...]:
+    return tuple(_mine(text))
+
+
+def _mine(text: str) -> list[MinedPair]:
     text = normalise_text(text)
     out: list[MinedPair] = []
     for m in _PAREN.finditer(text):
