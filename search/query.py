@@ -37,6 +37,7 @@ LANGS = {"en": ["en"], "english": ["en"], "zh": ["zh-Hant", "zh-Hans"],
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 _SPACED_HEAD = re.compile(r"^[A-Z]{1,3}$")
+_QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
 EMPTY_QUERY = 'empty query: type a word or a "phrase" to search'
 
 
@@ -57,6 +58,8 @@ class ParsedQuery:
     text: str
     query: wq.Query | None                                  # None: nothing to search for
     highlight: list[str] = field(default_factory=list)    # folded terms / phrases to mark
+    # single CJK characters of split words: marked only in a passage where nothing else is
+    fallback_highlight: list[str] = field(default_factory=list)
     words: list[tuple[str, list[str]]] = field(default_factory=list)  # (word, its tokens)
     expansions: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
@@ -274,42 +277,55 @@ class QueryBuilder:
         from search.analysis import fold
         return fold(text)
 
-    def _groups(self, text: str):
-        """Word tokens of `text` grouped by position: [(main, [sub-words])]."""
+    def _groups(self, text: str, skip=()):
+        """Word tokens of `text` grouped by position: [(main, [sub-words])]. Tokens inside a
+        `skip` span (start, end) are left out, with the sub-words of a left-out word."""
         groups: list[tuple[str, list[str]]] = []
-        last_pos = None
+        last_pos = skipped = None
         # Latin text gives the same tokens from both analyzers; the grams one never loads
         # jieba's dictionary (0.5-2 s), which keeps an English query's cold start short.
         analyzer = self.words if _CJK_RE.search(text) else self.grams
-        for t in analyzer(text, positions=True, mode="query"):
+        for t in analyzer(text, positions=True, chars=bool(skip), mode="query"):
+            if t.pos == skipped:
+                continue
+            hit = bool(skip) and _overlaps(t.startchar, t.endchar, skip)
             if t.pos == last_pos and groups:
-                if t.text != groups[-1][0] and t.text not in groups[-1][1]:
+                if not hit and t.text != groups[-1][0] and t.text not in groups[-1][1]:
                     groups[-1][1].append(t.text)
+            elif hit:
+                skipped = t.pos
             else:
                 groups.append((t.text, []))
                 last_pos = t.pos
         return groups
 
+    def _question_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where question words (什麼, 哪一, 為何...) stand in `text`: ranking skips them."""
+        if not _CJK_RE.search(text):
+            return []
+        return [m.span() for m in _QUESTION_RE.finditer(self._fold(text))]
+
+    def _gram_terms(self, text: str, skip=()) -> list:
+        """One term per character bigram of the CJK runs of `text` (also bigrams spanning
+        two of jieba's words): segmentation-independent matching, weighted per bigram."""
+        weight = ranking.FIELD_WEIGHTS.get("grams")
+        if not weight or "grams" not in self.fields or not _CJK_RE.search(text):
+            return []
+        return [wq.Term("grams", t.text, boost=weight)
+                for t in self.grams(text, chars=True, mode="query")
+                if not t.text.isascii() and not _overlaps(t.startchar, t.endchar, skip)]
+
     def _term_unit(self, main: str, subs: list[str], boost: float = 1.0):
-        """One query word (with its sub-words) looked up in every word field + grams."""
+        """One query word (with its sub-words) looked up in every weighted word field."""
         w = ranking.FIELD_WEIGHTS
         terms = []
         for tok in [main] + subs:
             for f in ranking.WORD_FIELDS:
                 if w.get(f) and f in self.fields:
                     terms.append(wq.Term(f, tok, boost=w[f] * boost))
-        if w.get("grams") and "grams" in self.fields and _CJK_RE.search(main) \
-                and len(main) >= 2:
-            terms.append(self._gram_seq(main, boost=w["grams"] * boost))
         if not terms:
             return wq.Term("body", main, boost=boost)
         return terms[0] if len(terms) == 1 else wq.Or(terms)
-
-    def _gram_seq(self, folded: str, boost: float):
-        grams = [t.text for t in self.grams(folded, mode="query")]
-        if len(grams) == 1:
-            return wq.Term("grams", grams[0], boost=boost)
-        return wq.Or([wq.Term("grams", g) for g in grams], boost=boost / len(grams))
 
     def _too_common(self, tok: str) -> bool:
         if not self.doc_frequency or self.doc_count < ranking.PRUNE_MIN_DOCS:
@@ -317,7 +333,10 @@ class QueryBuilder:
         return self.doc_frequency("body", tok) > ranking.MAX_DF_RATIO * self.doc_count
 
     def _word(self, text: str, out: ParsedQuery, budget, expand: bool, negated: bool):
-        groups = self._groups(text)
+        skip = [] if negated else self._question_spans(text)
+        groups = self._groups(text, skip) if skip else []
+        if not groups:           # no question words, or nothing but question words
+            skip, groups = [], self._groups(text)
         groups = groups[:max(0, budget[0])]
         budget[0] -= len(groups)
         if not groups:
@@ -338,8 +357,11 @@ class QueryBuilder:
         for main, subs in kept:
             unit = self._term_unit(main, subs)
             # single CJK characters would mark every 中 of 中國: only whole words are marked
-            out.highlight.extend(t for t in [main] + subs
-                                 if len(t) > 1 or not _CJK_RE.match(t) or len(groups) == 1)
+            for t in [main] + subs:
+                if len(t) > 1 or not _CJK_RE.match(t) or len(groups) == 1:
+                    out.highlight.append(t)
+                else:
+                    out.fallback_highlight.append(t)
             alts = self._expansions(main, out) if expand else []
             if alts:
                 unit = wq.Or([unit] + alts)
@@ -457,6 +479,10 @@ class QueryBuilder:
             out.explain.append(f"filter year: {lo}..{hi}")
             filters.append(wq.ConstantScoreQuery(wq.NumericRange("datenum", lo, hi), 0.0))
         return filters
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < b and end > a for a, b in spans)
 
 
 def _year(value, name) -> int:

@@ -158,7 +158,7 @@ class Engine:
         evaluator = Evaluator(s, gen.cache, trace=explain)
         scores = evaluator.run(parsed.query)
         out.total = len(scores)
-        highlighter = Highlighter(parsed.highlight)
+        highlighter = Highlighter(parsed.highlight, parsed.fallback_highlight)
         best = top(scores, page * limit)[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
             out.hits.append(_hit(s.stored_fields(docnum), score, highlighter, render))
@@ -260,7 +260,6 @@ class Evaluator:
         self.s = searcher
         self.cache = cache               # per generation: length norms, filter doc sets
         self.leaves = searcher.leaf_searchers()
-        self.params = ranking.BM25
         self.trace = [] if trace else None
 
     def run(self, q) -> dict:
@@ -317,7 +316,7 @@ class Evaluator:
         return found
 
     def _norms(self, reader, offset, field, k1, b, avgfl):
-        key = ("norm", offset, field)
+        key = ("norm", offset, field, k1, b)
         norms = self.cache.get(key)
         if norms is None:
             length = reader.doc_field_length
@@ -337,9 +336,8 @@ class Evaluator:
             return acc
         scorable = s.schema[field].scorable
         if scorable:
-            p = self.params.get(field, self.params["default"])
-            k1, b = p["k1"], p["b"]
-            idf = s.idf(field, text)
+            k1, b, _power = ranking.term_params(text)
+            idf = s.idf(field, text)        # ranking.ScriptBM25F.idf: per-script power
             avgfl = s.avg_field_length(field) or 1
             factor = idf * (k1 + 1) * boost
         for sub, offset in self.leaves:

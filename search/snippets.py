@@ -23,7 +23,7 @@ _ASCII_ALNUM = re.compile(r"[a-z0-9]")
 class Highlighter:
     """Compiled once per query, applied to each hit."""
 
-    def __init__(self, terms):
+    def __init__(self, terms, fallback=()):
         from search.analysis import english_term, fold
 
         self.fold = fold
@@ -35,8 +35,15 @@ class Highlighter:
                 self.substrings.append(term)
             else:
                 self.latin.add(term)
+        self.fallback = Highlighter(fallback) if fallback else None
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        found = self._spans(text)
+        if not found and self.fallback is not None:
+            found = self.fallback.spans(text)
+        return found
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
         folded = self.fold(text)
         found = []
         for term in self.substrings:
