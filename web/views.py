@@ -175,7 +175,8 @@ def set_script():
 def index():
     """The search page; with ?q=... it is the results page."""
     if request.args.get("q", "").strip():
-        return redirect(url_for("views.search", **request.args), code=302)
+        return redirect(url_for("views.search") + "?" + request.query_string.decode("latin-1"),
+                        code=302)
     return search()
 
 
