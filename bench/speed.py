@@ -5,7 +5,7 @@
 
 Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids):
   * `defsearch index --corpus FILE --index DIR --rebuild` in a subprocess: wall time, chars
-    of passage text per second, peak RSS summed over the process tree (sampled every 0.1 s);
+    of passage text per second, peak memory of the process tree (sum of PSS, sampled every 0.1 s);
   * in-process `Engine.search(q, limit=10)` (snippets and footnotes included) after a warm-up:
     p50/p95 for 1-4-word keyword queries (drawn from passages with a fixed seed) and for
     question queries (the dev query sets, evenly);
@@ -33,7 +33,7 @@ DEFSEARCH = str(ROOT / ".venv" / "bin" / "defsearch")
 
 
 def tree_rss_kib(pid: int) -> int:
-    """RSS of `pid` and all its descendants (KiB), from /proc."""
+    """Proportional set size of `pid` and all its descendants (KiB), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -47,11 +47,12 @@ def tree_rss_kib(pid: int) -> int:
     while todo:
         p = todo.pop()
         todo.extend(children.get(p, []))
-        try:
-            with open(f"/proc/{p}/status") as fh:
+        try:     # Pss: shared pages (forked workers, page cache of the jieba dict) counted once
+            with open(f"/proc/{p}/smaps_rollup") as fh:
                 for line in fh:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
+                        break
         except OSError:
             pass
     return total

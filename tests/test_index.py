@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from search.schema import FORMAT_VERSION
 from search.errors import IndexNotFound, IndexOutOfDate
 from search.indexer import update_index
 from search.manifest import current_generation, read_manifest
@@ -42,7 +43,7 @@ def ranking(index_dir, queries=("中俄 軍事合作", "missile defense", '"戰�
 def test_fresh_build_counts_and_manifest(engine_index):
     gen = current_generation(engine_index)
     manifest = read_manifest(gen)
-    assert manifest.format_version == 2
+    assert manifest.format_version == FORMAT_VERSION
     assert set(manifest.files) == {"000_b276265bf07c8e54.txt", "004_c926736664f9ed5b.txt",
                                    "news.jsonl"}
     assert all(len(e.sha256) == 64 for e in manifest.files.values())
@@ -245,3 +246,14 @@ def test_user_glossary_change_makes_a_new_generation(corpus_copy, tmp_path):
     results = Engine(index_dir).search("drone")
     assert any("無人機" in e for e in results.expansions)
     assert update_index(corpus_copy, index_dir).nothing_changed
+
+
+def test_two_worker_build_equals_single_process_build(engine_corpus, engine_index, tmp_path,
+                                                      monkeypatch):
+    from search import indexer
+
+    monkeypatch.setattr(indexer, "MP_THRESHOLD", 10)     # use worker processes here too
+    index_dir = tmp_path / "index"
+    update_index(engine_corpus, index_dir, procs=2)
+    assert snapshot(index_dir) == snapshot(engine_index)
+    assert ranking(index_dir) == ranking(engine_index)
