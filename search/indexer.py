@@ -38,6 +38,16 @@ WRITER_LIMITMB = 128
 MP_LIMITMB = 64            # per worker process: three processes must fit in 1 GiB
 
 
+class _Clock:
+    def __init__(self, report):
+        self.report, self.last = report, time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.report.timings[phase] = round(self.report.timings.get(phase, 0) + now - self.last, 2)
+        self.last = now
+
+
 class IndexLocked(DefsearchError):
     pass
 
@@ -57,6 +67,7 @@ class IndexReport:
     reason: str = ""           # why everything was re-analysed
     generation: str = ""
     seconds: float = 0.0
+    timings: dict = field(default_factory=dict)   # seconds per phase, for benchmarks
 
     glossary_changed: bool = False
 
@@ -218,11 +229,14 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             return report
 
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
+        clock = _Clock(report)
         articles = {rel: _ingest_safely(files[rel], root, report) for rel in todo}
+        clock("ingest")
         entries = {rel: old_files[rel] for rel in files if rel not in articles}
         for rel, arts in articles.items():
             entries[rel] = _entry(files[rel], hashes[rel], arts)
         lexicon = sorted({n for e in entries.values() for n in e.names})
+        clock("names")
 
         if old is not None and lexicon != old.lexicon:
             gained = len(set(lexicon) - set(old.lexicon))
@@ -242,9 +256,11 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         gen = _new_generation(index_dir)
         try:
             _write(gen, old_gen, lexicon, articles, report, progress, procs)
+            clock("write")
             removed = [aid for rel in report.changed + report.deleted
                        for aid in old_files[rel].articles] if old_gen is not None else []
             _update_glossary(gen, root, articles, removed, old_gen, report)
+            clock("glossary")
             manifest = Manifest(
                 glossary_sha256=glossary_sha,
                 format_version=FORMAT_VERSION, analyzer=analyzer_settings(), lexicon=lexicon,
@@ -254,6 +270,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                 built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             write_manifest(gen, manifest)
             fsync_tree(gen)
+            clock("fsync")
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise

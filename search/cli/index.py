@@ -64,6 +64,8 @@ def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
     click.echo(f"analysed {report.indexed_passages} passages in {report.seconds:.1f} s "
                f"({rate:.0f}k chars/s); index holds {report.articles} articles, "
                f"{report.passages} passages")
+    if report.timings:
+        click.echo("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
 
 
 command = index_command
