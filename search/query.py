@@ -368,8 +368,16 @@ class QueryBuilder:
             units.append(unit)
         if expand and len(groups) > 1:          # the whole word too: "missile defense"
             units.extend(self._expansions(text, out))
+        grams = self._gram_terms(text, skip)
+        units.extend(grams)
         seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
         out.explain.append(f"segmented: {text} -> {seg}")
+        if skip:
+            out.explain.append("question words not ranked: "
+                               + " ".join(self._fold(text)[a:b] for a, b in skip))
+        if grams:
+            out.explain.append(f"bigrams (weight {grams[0].boost:g} each): "
+                               + " ".join(g.text for g in grams))
         if dropped:
             out.explain.append(f"too common to rank (kept for highlighting): {' '.join(dropped)}")
         return units
