@@ -156,10 +156,9 @@ class Engine:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        scores = evaluator.run(parsed.query)
-        out.total = len(scores)
+        ranked, out.total = evaluator.top(parsed.query, page * limit)
         highlighter = Highlighter(parsed.highlight, parsed.fallback_highlight)
-        best = top(scores, page * limit)[(page - 1) * limit:]
+        best = ranked[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
             out.hits.append(_hit(s.stored_fields(docnum), score, highlighter, render))
             if explain:
@@ -186,8 +185,8 @@ class Engine:
             return []
         if parsed.query is None:
             return []
-        scores = Evaluator(s, gen.cache).run(parsed.query)
-        return [(s.stored_fields(d)["pid"], score) for d, score in top(scores, limit)]
+        ranked, _total = Evaluator(s, gen.cache).top(parsed.query, limit)
+        return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     def article(self, article_id: str) -> Article:
         gen, s = self._searcher()
@@ -306,6 +305,124 @@ class Evaluator:
             self.trace.append((str(q), dict(acc)))
         return acc
 
+    # -- top k with MaxScore pruning --------------------------------------------------------
+
+    def top(self, q, k: int) -> tuple[list[tuple[int, float]], int]:
+        """The k best (docnum, score) and the number of matching documents.
+
+        A query that is a sum of weighted terms (plain words: an Or tree of Terms) is scored
+        MaxScore-style: terms in decreasing order of their highest possible contribution;
+        once the k-th best score so far beats everything the remaining terms could add, no
+        new document can enter the top k, so the remaining (common, long) terms are only
+        looked up for the few candidates still in reach (skipping posting blocks), and read
+        for their document ids alone to keep the total exact. Same scores as `run`.
+        """
+        leaves = _flatten(q) if self.trace is None else None
+        if not leaves or k <= 0:
+            acc = self.run(q)
+            return top(acc, k), len(acc)
+        return self._maxscore(leaves, k)
+
+    def _leaf_info(self, field, text, weight):
+        s = self.s
+        if field not in s.schema or not s.schema[field].scorable:
+            return None
+        df = s.doc_frequency(field, text)
+        if not df:
+            return None
+        k1, _b, _power = ranking.term_params(text)
+        factor = s.idf(field, text) * (k1 + 1) * weight
+        return factor, df, field, text, weight
+
+    def _maxscore(self, leaves, k):
+        import heapq
+
+        infos = [i for i in (self._leaf_info(*leaf) for leaf in leaves) if i]
+        infos.sort(key=lambda i: -i[0])
+        remaining = [0.0] * (len(infos) + 1)
+        for n in range(len(infos) - 1, -1, -1):
+            remaining[n] = remaining[n + 1] + infos[n][0]
+        acc: dict = {}
+        candidates = None
+        theta = 0.0
+        extra_ids: dict = {}         # docs of pruned terms, for the total: offset -> set
+        for n, (factor, df, field, text, weight) in enumerate(infos):
+            if candidates is None and len(acc) >= k and df > PRUNE_MIN_DF:
+                theta = heapq.nlargest(k, acc.values())[-1]
+                if theta >= remaining[n]:
+                    candidates = sorted(d for d, v in acc.items() if v + remaining[n] >= theta)
+            if candidates is None:
+                for d, v in self.term(field, text, weight).items():
+                    acc[d] = acc.get(d, 0.0) + v
+            else:
+                self._lookup(field, text, weight, candidates, acc, extra_ids)
+                candidates = [d for d in candidates if acc[d] + remaining[n + 1] >= theta]
+        total = len(acc)
+        if extra_ids:
+            for offset, ids in extra_ids.items():
+                size = self._segment_size(offset)
+                total += len(ids - {d - offset for d in acc if offset <= d < offset + size})
+        if candidates is not None:
+            acc = {d: acc[d] for d in candidates} if len(candidates) >= k else acc
+        return top(acc, k), total
+
+    def _segment_size(self, offset):
+        for sub, off in self.leaves:
+            if off == offset:
+                return sub.reader().doc_count_all()
+        return 0
+
+    def _lookup(self, field, text, weight, candidates, acc, extra_ids):
+        """Add one term's contribution to `candidates` (sorted global docnums); collect the
+        ids of every document it matches into `extra_ids` for the total."""
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+        from whoosh.matching.wrappers import FilterMatcher
+        from whoosh.reading import TermNotFound
+
+        s = self.s
+        k1, b, _power = ranking.term_params(text)
+        factor = s.idf(field, text) * (k1 + 1) * weight
+        avgfl = s.avg_field_length(field) or 1
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            size = reader.doc_count_all()
+            local = [d - offset for d in candidates if offset <= d < offset + size]
+            try:
+                m = reader.postings(field, text)
+            except TermNotFound:
+                continue
+            deleted = ()
+            if isinstance(m, FilterMatcher):
+                deleted, m = m._ids, m.child
+            ids = extra_ids.setdefault(offset, set())
+            if isinstance(m, W3LeafMatcher):
+                m2 = reader.postings(field, text)
+                if isinstance(m2, FilterMatcher):
+                    m2 = m2.child
+                while not m2._atend:
+                    m2._read_ids()
+                    ids.update(m2._ids)
+                    if m2._lastblock:
+                        break
+                    m2._goto(m2._nextoffset)
+            else:
+                ids.update(m.all_ids())
+                m = reader.postings(field, text)
+                if isinstance(m, FilterMatcher):
+                    m = m.child
+            if deleted:
+                ids.difference_update(deleted)
+            if not local:
+                continue
+            norms = self._norms(reader, offset, field, k1, b, avgfl)
+            for d in local:
+                if not m.is_active():
+                    break
+                m.skip_to(d)
+                if m.is_active() and m.id() == d and d not in deleted:
+                    w = m.weight()
+                    acc[d + offset] += factor * w / (w + norms[d])
+
     def docs(self, q) -> frozenset:
         key = ("docs", repr(q))
         found = self.cache.get(key)
@@ -375,6 +492,31 @@ class Evaluator:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
         return acc
+
+
+PRUNE_MIN_DF = 512    # shorter posting lists are cheaper to read than to prune
+
+
+def _flatten(q, weight: float = 1.0):
+    """[(field, text, weight)] when `q` is an Or tree of Terms (a sum of weighted terms),
+    else None."""
+    from whoosh import query as wq
+
+    kind = type(q)
+    if kind is wq.Term:
+        return [(q.fieldname, q.text, weight * q.boost)]
+    if kind is wq.Or and q.scale is None:
+        out = []
+        for sub in q.subqueries:
+            part = _flatten(sub, weight * q.boost)
+            if part is None:
+                return None
+            out.extend(part)
+        merged: dict = {}
+        for field, text, w in out:
+            merged[(field, text)] = merged.get((field, text), 0.0) + w
+        return [(f, t, w) for (f, t), w in merged.items()]
+    return None
 
 
 def _scaled(acc: dict, boost: float) -> dict:

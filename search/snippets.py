@@ -17,6 +17,8 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
 _LATIN_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+(?:[-.'’][a-z0-9\u00c0-\u024f]+)*")
 _SPACED = re.compile(r"(?<![0-9a-z])([a-z]{1,3}) ([0-9][0-9a-z]*)(?![0-9a-z])")
 _DIGIT = re.compile(r"[0-9]")
+_SEPARATORS = re.compile(r"[-.'’]")
+_PARTS = re.compile(r"[^-.'’]+")
 _ASCII_ALNUM = re.compile(r"[a-z0-9]")
 
 
@@ -36,6 +38,10 @@ class Highlighter:
             else:
                 self.latin.add(term)
         self.fallback = Highlighter(fallback) if fallback else None
+        self._substring_edges = [(t, bool(_ASCII_ALNUM.match(t[0])),
+                                  bool(_ASCII_ALNUM.match(t[-1]))) for t in self.substrings]
+        self._designators = any(_DIGIT.search(t) for t in self.latin)
+        self._memo: dict = {}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         found = self._spans(text)
@@ -46,32 +52,40 @@ class Highlighter:
     def _spans(self, text: str) -> list[tuple[int, int]]:
         folded = self.fold(text)
         found = []
-        for term in self.substrings:
+        n = len(folded)
+        for term, left, right in self._substring_edges:
             start = folded.find(term)
-            latin_edges = bool(_ASCII_ALNUM.match(term[0])), bool(_ASCII_ALNUM.match(term[-1]))
             while start >= 0:
                 end = start + len(term)
-                if not ((latin_edges[0] and start > 0 and _ASCII_ALNUM.match(folded[start - 1]))
-                        or (latin_edges[1] and end < len(folded)
-                            and _ASCII_ALNUM.match(folded[end]))):
+                if not ((left and start > 0 and _ASCII_ALNUM.match(folded[start - 1]))
+                        or (right and end < n and _ASCII_ALNUM.match(folded[end]))):
                     found.append((start, end))
                 start = folded.find(term, end)
         if self.latin:
+            memo = self._memo
             for m in _LATIN_WORD.finditer(folded):
                 word = m.group()
-                joined = re.sub(r"[-.'’]", "", word)
-                if joined in self.latin or self.stem(joined) in self.latin:
-                    found.append((m.start(), m.end()))
-                    continue
-                if _DIGIT.search(word):      # a designator is one token: su-33 is not "su"
-                    continue
-                for part in re.finditer(r"[^-.'’]+", word):
-                    if self.stem(part.group()) in self.latin:
-                        found.append((m.start() + part.start(), m.start() + part.end()))
-            for m in _SPACED.finditer(folded):
-                if m.group(1) + m.group(2) in self.latin:
-                    found.append((m.start(), m.end()))
+                rel = memo.get(word)
+                if rel is None:
+                    rel = memo[word] = self._word_spans(word)
+                if rel:
+                    base = m.start()
+                    found.extend((base + a, base + b) for a, b in rel)
+            if self._designators:
+                for m in _SPACED.finditer(folded):
+                    if m.group(1) + m.group(2) in self.latin:
+                        found.append((m.start(), m.end()))
         return merge(found)
+
+    def _word_spans(self, word: str) -> tuple:
+        """Marked stretches of one folded Latin word (relative offsets), memoised per query."""
+        joined = _SEPARATORS.sub("", word) if _SEPARATORS.search(word) else word
+        if joined in self.latin or self.stem(joined) in self.latin:
+            return ((0, len(word)),)
+        if joined is word or _DIGIT.search(word):   # one part / a designator (su-33 is not su)
+            return ()
+        return tuple((p.start(), p.end()) for p in _PARTS.finditer(word)
+                     if self.stem(p.group()) in self.latin)
 
 
 def merge(spans):

@@ -178,3 +178,24 @@ def test_concurrent_searches_from_threads(engine):
     for t in threads:
         t.join()
     assert not errors
+
+
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k):
+    from search import searcher as searcher_module
+    from search.searcher import Evaluator, top
+
+    monkeypatch.setattr(searcher_module, "PRUNE_MIN_DF", 0)      # prune whenever possible
+    gen, s = engine._searcher()
+    from search.query import QueryBuilder
+    builder = QueryBuilder(gen.schema, gen.glossary, doc_count=s.doc_count(),
+                           doc_frequency=s.doc_frequency, fields=gen.live_fields(s))
+    for text in ("中俄 軍事 合作 條約 美國", "俄羅斯 中國 武器 出售 戰機 飛彈", "missile defense Europe",
+                 "中國 的 發展", "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進"):
+        q = builder.build(text).query
+        exhaustive = Evaluator(s, gen.cache).run(q)
+        ranked, total = Evaluator(s, gen.cache).top(q, k)
+        assert total == len(exhaustive)
+        want = top(exhaustive, k)
+        assert [d for d, _ in ranked] == [d for d, _ in want]
+        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ranked, want))
