@@ -24,7 +24,9 @@ _opencc_lock = threading.Lock()
 @lru_cache(maxsize=None)
 def _converter(config: str):
     import opencc
-    return opencc.OpenCC(config)
+    conv = opencc.OpenCC(config)
+    conv.convert("")        # loads its dictionaries now: lazily, two threads could race
+    return conv
 
 
 def convert(text, script: str):
@@ -32,7 +34,7 @@ def convert(text, script: str):
     quotes, and leaves ASCII - tags, entities, URLs - untouched)."""
     if script not in _OPENCC_CONFIG or not text:
         return text
-    with _opencc_lock:                      # building the dictionaries once, not per thread
+    with _opencc_lock:                      # built once, then shared read-only
         conv = _converter(_OPENCC_CONFIG[script])
     out = conv.convert(str(text))
     return Markup(out) if isinstance(text, Markup) else out

@@ -6,9 +6,8 @@ import logging
 import re
 from urllib.parse import urlencode, urlsplit
 
-from flask import (Blueprint, abort, current_app, g, jsonify, make_response, redirect,
+from flask import (Blueprint, abort, current_app, g, jsonify, redirect,
                    render_template, request, url_for)
-from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
