@@ -52,6 +52,8 @@ def request_mix() -> list[tuple[str, str]]:
             mix.append(("paged", f"/search?q={quote(q)}&page={page}"))
     for q in ZH[:4] + EN[:3]:
         mix.append(("api", f"/api/search?q={quote(q)}&limit=10"))
+    for q in ZH[:3] + EN[:2]:       # shown in Simplified (script cookie): OpenCC per page
+        mix.append(("hans", f"/search?q={quote(q)}"))
     mix.append(("filtered", f"/search?q={quote('中俄')}&from=2020&to=2022"))
     mix.append(("filtered", f"/search?q={quote('國防')}&lang=zh-Hant"))
     return mix
@@ -118,7 +120,10 @@ def client(port: int, mix, stop_at: float, think: float, seed: int, out: list) -
         t0 = time.perf_counter()
         status, error = 0, ""
         try:
-            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+            headers = {"Accept-Encoding": "identity"}
+            if kind == "hans":
+                headers["Cookie"] = "script=hans"
+            conn.request("GET", path, headers=headers)
             resp = conn.getresponse()
             body = resp.read()
             status = resp.status

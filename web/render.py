@@ -34,10 +34,16 @@ def convert(text, script: str):
     quotes, and leaves ASCII - tags, entities, URLs - untouched)."""
     if script not in _OPENCC_CONFIG or not text:
         return text
-    with _opencc_lock:                      # built once, then shared read-only
-        conv = _converter(_OPENCC_CONFIG[script])
-    out = conv.convert(str(text))
+    out = _convert_cached(str(text), _OPENCC_CONFIG[script])
     return Markup(out) if isinstance(text, Markup) else out
+
+
+@lru_cache(maxsize=20_000)
+def _convert_cached(text: str, config: str) -> str:
+    """OpenCC is pure Python (~1 ms per passage); titles, snippets and notes repeat."""
+    with _opencc_lock:                      # built once, then shared read-only
+        conv = _converter(config)
+    return conv.convert(text)
 
 
 def display_lang(lang: str, script: str) -> str:
