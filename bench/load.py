@@ -8,12 +8,11 @@ back, or with `--think` seconds of pause. Prints throughput, errors and latency 
 overall and per kind; `--json FILE` writes the figures.
 
     .venv/bin/python bench/load.py                        # bundled corpus, 50 clients, 30 s
-    .venv/bin/python bench/load.py --synthetic 100000 --index bench/out/index-100k
+    .venv/bin/python bench/load.py --synthetic 100000      # the 100k index of bench/speed.py
 
-`--synthetic N` first writes bench/out/corpus-N.jsonl: the shared eval pool
-(../shared/eval/corpus.jsonl, 8,571 real zh/en passages) repeated with new ids and numbered
-titles until it holds N passages, so posting lists grow as with N real passages; the
-server then indexes it (once) before serving.
+`--synthetic N` serves the benchmark corpus of bench/speed.py (bench.common.big_corpus: the
+shared eval pool, 8,571 real zh/en passages, repeated with new ids up to N passages) from
+its index bench/out/speed-index-N, built first if bench/speed.py has not built it.
 
 Loopback only: the server is bound to 127.0.0.1 and the clients connect there.
 """
@@ -57,27 +56,6 @@ def request_mix() -> list[tuple[str, str]]:
     mix.append(("filtered", f"/search?q={quote('中俄')}&from=2020&to=2022"))
     mix.append(("filtered", f"/search?q={quote('國防')}&lang=zh-Hant"))
     return mix
-
-
-def synthetic_corpus(n: int, source: Path) -> Path:
-    """bench/out/corpus-<n>.jsonl: `source` passages repeated (new ids, numbered titles)."""
-    out = ROOT / "bench" / "out" / f"corpus-{n}.jsonl"
-    if out.exists():
-        return out
-    lines = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for i in range(n):
-            copy, obj = divmod(i, len(lines))
-            obj = dict(lines[obj])
-            if copy:
-                obj["id"] = f"{obj['id']}~{copy}"
-                obj["title"] = f"{obj.get('title', '')} ({copy})"
-            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    tmp.replace(out)
-    return out
 
 
 def free_port() -> int:
@@ -188,8 +166,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     if args.synthetic:
-        args.corpus = str(synthetic_corpus(
-            args.synthetic, ROOT.parent / "shared" / "eval" / "corpus.jsonl"))
+        sys.path.insert(0, str(ROOT))
+        from bench.common import OUT, big_corpus
+        args.corpus = str(big_corpus(args.synthetic))
+        if args.index == ap.get_default("index"):
+            args.index = str(OUT / f"speed-index-{args.synthetic}")
     port = free_port()
     cmd = defsearch_cmd() + ["serve", "--host", "127.0.0.1", "--port", str(port),
                              "--index", args.index, "--corpus", args.corpus,
