@@ -64,6 +64,7 @@ class ParsedQuery:
     expansions: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
     has_text: bool = True
+    proximity: list[str] = field(default_factory=list)    # folded word clauses, for rerank
 
 
 # -- lexing -----------------------------------------------------------------------------
@@ -370,6 +371,10 @@ class QueryBuilder:
             units.extend(self._expansions(text, out))
         grams = self._gram_terms(text, skip)
         units.extend(grams)
+        folded = list(folded_word)
+        for a, b in skip:                     # question words take no part in proximity
+            folded[a:b] = " " * (b - a)
+        out.proximity.append("".join(folded))
         seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
         out.explain.append(f"segmented: {text} -> {seg}")
         if skip:

@@ -60,6 +60,12 @@ PRUNE_MIN_DOCS = 5000          # small indexes are fast anyway: never prune ther
 MAX_QUERY_TOKENS = 64
 
 
+# Proximity rerank (search/proximity.py): how many of BM25's best passages are reranked, and
+# the bonus per contiguous query trigram (Chinese) / nearby word pair (English), times the
+# lower IDF of its two parts.
+PROXIMITY_DEPTH = 30
+PROXIMITY_WEIGHTS = {"cjk": 1.0, "latin": 0.5}
+
 # Question words carry no topic: they are rare in declarative passages, so their IDF is high
 # and they pull in passages that happen to ask something. Dropped from ranking (never from a
 # query made only of them). Folded (Simplified) forms.

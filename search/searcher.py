@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search import ranking
+from search.analysis import fold
 from search.errors import ArticleNotFound, QueryError
 from search.manifest import CURRENT, check_compatible, current_generation, read_manifest
 from search.model import Article, Footnote, Hit, NoteRef, Passage, SearchResults
@@ -156,7 +157,7 @@ class Engine:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        ranked, out.total = evaluator.top(parsed.query, page * limit)
+        ranked, out.total, prox = _top(s, evaluator, parsed, page * limit)
         highlighter = Highlighter(parsed.highlight, parsed.fallback_highlight)
         best = ranked[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
@@ -164,9 +165,11 @@ class Engine:
             if explain:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
+                bonus = prox.bonus(fold(out.hits[-1].text)) if prox else 0.0
                 out.explain.append(f"#{n} {out.hits[-1].passage_id} score {score:.3f} = "
                                    + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
-                                   + (" + ..." if len(parts) > 12 else ""))
+                                   + (" + ..." if len(parts) > 12 else "")
+                                   + (f" + proximity {bonus:.2f}" if bonus else ""))
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
 
@@ -185,7 +188,7 @@ class Engine:
             return []
         if parsed.query is None:
             return []
-        ranked, _total = Evaluator(s, gen.cache).top(parsed.query, limit)
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), parsed, limit)
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     def article(self, article_id: str) -> Article:
@@ -208,6 +211,17 @@ class Engine:
         footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
         known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
         return Article(passages=passages, footnotes=footnotes, **known)
+
+
+def _top(s, evaluator, parsed, k: int):
+    """The k best (docnum, score) by BM25F, then the proximity rerank of the first
+    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+    from search import proximity
+
+    ranked, total = evaluator.top(parsed.query, max(k, ranking.PROXIMITY_DEPTH))
+    prox = proximity.features(parsed.proximity, s.doc_frequency, s.doc_count_all())
+    ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
+    return ranked[:k], total, prox
 
 
 def _txt(t):
