@@ -154,6 +154,11 @@ def search_command(query, index_dir, page, limit, lang, article, year_from, year
         raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")
     if batch is not None and run_path is None:
         raise click.UsageError("--batch needs --run OUT (a TREC run file, '-' for stdout)")
+    if batch is None:
+        # One query in a fresh process: look words up in jieba's dictionary on disk rather
+        # than load all of it (0.6 s); batches and the server keep the in-memory dictionary.
+        from search.analysis import use_lazy_dictionary
+        use_lazy_dictionary()
     # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
     engine = Engine(index_dir)
     if batch is not None:
