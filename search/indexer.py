@@ -250,7 +250,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                     entries[rel] = _entry(files[rel], hashes[rel], articles[rel])
             old_gen = None
         elif old is None:
+            # --rebuild, a first build, or an incompatible index: a fresh, empty generation
+            # (the live one is only kept on disk for searches still open on it)
             report.rebuilt = True
+            old_gen = None
 
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)

@@ -110,6 +110,10 @@ def test_rebuild_swaps_generation_and_keeps_previous(engine_corpus, tmp_path):
     first = current_generation(index_dir).name
     report = update_index(engine_corpus, index_dir, rebuild=True)
     assert report.rebuilt and report.generation != first
+    from whoosh import index
+    ix = index.open_dir(str(current_generation(index_dir)))
+    assert ix.doc_count_all() == ix.doc_count() == 64 + 7   # afresh: nothing deleted
+    ix.close()
     names = sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-"))
     assert names == [first, report.generation]
     update_index(engine_corpus, index_dir, rebuild=True)
