@@ -500,12 +500,22 @@ class Evaluator:
                         d, w = m.id(), m.weight()
                         acc[d + offset] = factor * w / (w + norms[d])
                         m.next()
-            for d in deleted:
-                acc.pop(d + offset, None)
+            if deleted:
+                _drop_deleted(acc, deleted, offset, reader.doc_count_all())
         if self.trace is not None:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
         return acc
+
+
+def _drop_deleted(acc: dict, deleted, offset: int, size: int) -> None:
+    """Remove one segment's deleted documents from `acc`, walking the smaller side."""
+    if len(deleted) <= len(acc):
+        for d in deleted:
+            acc.pop(d + offset, None)
+    else:
+        for key in [k for k in acc if offset <= k < offset + size and k - offset in deleted]:
+            del acc[key]
 
 
 PRUNE_MIN_DF = 512    # shorter posting lists are cheaper to read than to prune
