@@ -84,8 +84,12 @@ def clean(text: str) -> str:
     return " ".join("".join(out).split())[:MAX_QUERY_CHARS]
 
 
+PASTE_CHARS = 120      # longer input is a pasted text: its 「」/“” are not phrase operators
+
+
 def parse(text: str) -> list[Clause]:
     """Clauses of a cleaned query string, OR groups folded in."""
+    quotes = QUOTES if len(text) <= PASTE_CHARS else {'"': '"'}
     clauses: list[Clause] = []
     i, n = 0, len(text)
     negate = require = False
@@ -95,8 +99,8 @@ def parse(text: str) -> list[Clause]:
         if ch.isspace():
             i += 1
             continue
-        if ch in QUOTES:
-            close = QUOTES[ch]
+        if ch in quotes:
+            close = quotes[ch]
             j = text.find(close, i + 1)
             j = n if j < 0 else j
             body = text[i + 1:j].strip()
@@ -107,7 +111,7 @@ def parse(text: str) -> list[Clause]:
             negate = require = False
             continue
         j = i
-        while j < n and not text[j].isspace() and not (j > i and text[j] in QUOTES
+        while j < n and not text[j].isspace() and not (j > i and text[j] in quotes
                                                       and text[j - 1] != ":"):
             j += 1
         word = text[i:j]
@@ -117,7 +121,7 @@ def parse(text: str) -> list[Clause]:
             continue
         if word in ("AND", "&&", "&"):
             continue
-        if word == "NOT" or (word in ("-", "+") and i < n and text[i] in QUOTES):
+        if word == "NOT" or (word in ("-", "+") and i < n and text[i] in quotes):
             negate, require = (True, False) if word != "+" else (negate, True)
             continue
         if word.startswith("-") and len(word) > 1 and not word[1].isdigit():
@@ -127,13 +131,13 @@ def parse(text: str) -> list[Clause]:
         name, sep, value = word.partition(":")
         if sep and name.lower() in FIELD_ALIASES:
             fname = FIELD_ALIASES[name.lower()]
-            if not value and i < n and text[i] in QUOTES:
-                close = QUOTES[text[i]]
+            if not value and i < n and text[i] in quotes:
+                close = quotes[text[i]]
                 j = text.find(close, i + 1)
                 j = n if j < 0 else j
                 value, i = text[i + 1:j].strip(), j + 1
-            elif value and value[0] in QUOTES:
-                close = QUOTES[value[0]]
+            elif value and value[0] in quotes:
+                close = quotes[value[0]]
                 if close in value[1:]:
                     value = value[1:value.index(close, 1)]
                 else:
@@ -312,9 +316,10 @@ class QueryBuilder:
         weight = ranking.FIELD_WEIGHTS.get("grams")
         if not weight or "grams" not in self.fields or not _CJK_RE.search(text):
             return []
-        return [wq.Term("grams", t.text, boost=weight)
-                for t in self.grams(text, chars=True, mode="query")
-                if not t.text.isascii() and not _overlaps(t.startchar, t.endchar, skip)]
+        terms = [wq.Term("grams", t.text, boost=weight)
+                 for t in self.grams(text, chars=True, mode="query")
+                 if not t.text.isascii() and not _overlaps(t.startchar, t.endchar, skip)]
+        return terms[:ranking.MAX_QUERY_TOKENS * 2]     # a pasted page: bounded work
 
     def _term_unit(self, main: str, subs: list[str], boost: float = 1.0):
         """One query word (with its sub-words) looked up in every weighted word field."""

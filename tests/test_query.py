@@ -86,3 +86,11 @@ def test_operators_glued_to_quotes():
     (group,) = parse("SU 27")
     assert group.text == "SU 27"           # a spaced designator stays one word
     assert [c.text for c in parse("-SU 27")] == ["SU", "27"]
+
+
+def test_a_pasted_text_with_corner_quotes_is_not_a_phrase_query(engine):
+    paste = engine.article("000_b276265bf07c8e54").passages[3].text     # has 《》「」, long
+    assert len(paste) > 120 and "「" in paste or "《" in paste
+    results = engine.search(paste)
+    assert results.hits[0].passage_id == "000_b276265bf07c8e54#p3"
+    assert [c.kind for c in parse("「戰略模糊」")] == ["phrase"]    # short: still a phrase
