@@ -470,7 +470,7 @@ class QueryBuilder:
             return wq.ConstantScoreQuery(wq.Term("article_id", value), 0.0)
         lo, hi = date_range(value, f)
         out.explain.append(f"filter {f}: {lo}..{hi}")
-        return wq.ConstantScoreQuery(wq.NumericRange("datenum", lo, hi), 0.0)
+        return date_filter(lo, hi)
 
     def _lang(self, value: str, out: ParsedQuery):
         langs = LANGS.get(value.lower())
@@ -495,8 +495,23 @@ class QueryBuilder:
                 raise QueryError(f"year range {year_from}..{year_to} is empty: "
                                  "put the earlier year first")
             out.explain.append(f"filter year: {lo}..{hi}")
-            filters.append(wq.ConstantScoreQuery(wq.NumericRange("datenum", lo, hi), 0.0))
+            filters.append(date_filter(lo, hi))
         return filters
+
+
+# Whoosh 2.7.4's NumericRange on the 32-bit `datenum` field matches *every* document when a
+# bound is 0 or above ~5*10^7 (its tiered range terms go wrong there), so an open-ended
+# year range must not reach those values. Dates are clamped to years 1000-2999.
+MIN_DATENUM, MAX_DATENUM = 10000000, 29991231
+
+
+def date_filter(lo: int, hi: int):
+    """A non-scoring filter on `datenum` (YYYYMMDD) for lo..hi, bounds clamped to the range
+    the index can answer; an empty range matches nothing."""
+    lo, hi = max(lo, MIN_DATENUM), min(hi, MAX_DATENUM)
+    if lo > hi:
+        return wq.NullQuery
+    return wq.ConstantScoreQuery(wq.NumericRange("datenum", lo, hi), 0.0)
 
 
 def _overlaps(start: int, end: int, spans) -> bool:
