@@ -108,3 +108,21 @@ class SearchResults:
     unmatched: list[str] = field(default_factory=list)     # query words that matched nothing
     expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
     explain: list[str] = field(default_factory=list)       # lines for --explain
+
+    def to_json(self) -> dict:
+        """The stable JSON shape of `defsearch search --json` and `/api/search`."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "results": [{
+                "passage_id": h.passage_id, "article_id": h.article_id, "title": h.title,
+                "section": h.section, "date": h.date, "score": h.score, "text": h.text,
+                "snippet": h.snippet,
+                "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
+                              for f in h.footnotes],
+            } for h in self.hits],
+            "expansions": self.expansions,
+            "unmatched": self.unmatched,
+        }

@@ -13,7 +13,6 @@ from werkzeug.exceptions import HTTPException
 from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
                            QueryError)
 
-from search.cli.search import results_json   # the one `--json` serialisation, shared
 
 from . import render
 from .engine import get_engine, holder
@@ -329,7 +328,7 @@ def api_search():
         results = run_search(params, limit)
     except QueryError as err:
         raise BadRequest(str(err)) from None
-    return jsonify(results_json(results))
+    return jsonify(results.to_json())
 
 
 @bp.route("/api/articles/<path:article_id>")

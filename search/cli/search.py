@@ -22,25 +22,6 @@ def _plain(snippet: str, color: bool) -> str:
     return "".join(out)
 
 
-def results_json(results) -> dict:
-    """The stable `--json` shape."""
-    return {
-        "query": results.query,
-        "total": results.total,
-        "page": results.page,
-        "limit": results.limit,
-        "results": [{
-            "passage_id": h.passage_id, "article_id": h.article_id, "title": h.title,
-            "section": h.section, "date": h.date, "score": h.score, "text": h.text,
-            "snippet": h.snippet,
-            "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
-                          for f in h.footnotes],
-        } for h in results.hits],
-        "expansions": results.expansions,
-        "unmatched": results.unmatched,
-    }
-
-
 def print_listing(results, color: bool) -> None:
     pages = max(1, -(-results.total // results.limit))
     if not results.total:
@@ -170,7 +151,7 @@ def search_command(query, index_dir, page, limit, lang, article, year_from, year
                             year_from=year_from, year_to=year_to, expand=not no_expand,
                             explain=explain)
     if as_json:
-        data = results_json(results)
+        data = results.to_json()
         if explain:
             data["explain"] = results.explain
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
