@@ -35,6 +35,7 @@ GEN_PREFIX = "gen-"
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
 WRITER_LIMITMB = 128
+MP_BATCH = 100            # documents per job file handed to a worker
 MP_LIMITMB = 64            # per worker process: three processes must fit in 1 GiB
 
 
@@ -224,6 +225,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name
+            _cleanup(index_dir, keep={n for n in _generations(index_dir) if n <= old_gen.name})
             _fill_counts(report, old)
             report.seconds = time.perf_counter() - started
             return report
@@ -327,6 +329,43 @@ def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
                      names=sorted(_file_names(arts)))
 
 
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this worker when the `defsearch index` parent dies
+    (kill -9 included), instead of leaving it blocked on its job queue."""
+    import signal
+
+    # The parent handles Ctrl-C / `kill` and terminates its workers: no handler of its own
+    # (inherited through fork) may turn that into a traceback here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGKILL))   # PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _mp_writer_class():
+    """Whoosh's MpWriter whose workers are daemonic and die with their parent."""
+    from whoosh.multiproc import MpWriter, SubWriterTask
+
+    class Task(SubWriterTask):
+        def run(self):
+            _die_with_parent()
+            super().run()
+
+    class Writer(MpWriter):
+        def _new_task(self):
+            task = Task(self.storage, self.indexname, self.jobqueue, self.resultqueue,
+                        self.subargs, self.multisegment)
+            task.daemon = True
+            self.tasks.append(task)
+            task.start()
+            return task
+
+    return Writer
+
+
 def _glossary_digest(root: Path) -> str:
     try:
         from search.glossary import glossary_digest
@@ -382,12 +421,11 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
     if procs > 1 and total >= MP_THRESHOLD:
         import gc
 
-        from whoosh.multiproc import MpWriter
         # Workers are forked with the ingested corpus in memory; freezing the collector
         # keeps its pages shared (a GC pass in a worker would otherwise copy them all).
         gc.freeze()
-        writer = MpWriter(ix, procs=procs, batchsize=100, limitmb=MP_LIMITMB,
-                          multisegment=True, codec=codec())
+        writer = _mp_writer_class()(ix, procs=procs, batchsize=MP_BATCH, limitmb=MP_LIMITMB,
+                                    multisegment=True, codec=codec())
     else:
         writer = SegmentWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
     try:
@@ -407,6 +445,13 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
         report.indexed_passages = done
         writer.commit()
     except BaseException:
+        # Whoosh's MpWriter.cancel() only flips a flag in the parent's copy of each worker:
+        # the workers would wait on their job queue forever (and the parent, joining them at
+        # exit, with them). Stop them for real.
+        for task in getattr(writer, "tasks", ()):
+            if task.is_alive():
+                task.terminate()
+                task.join(5)
         writer.cancel()
         raise
     finally:

@@ -261,3 +261,28 @@ def test_two_worker_build_equals_single_process_build(engine_corpus, engine_inde
     update_index(engine_corpus, index_dir, procs=2)
     assert snapshot(index_dir) == snapshot(engine_index)
     assert ranking(index_dir) == ranking(engine_index)
+
+
+def test_failure_with_worker_processes_stops_them_and_keeps_the_index(corpus_copy, tmp_path,
+                                                                      monkeypatch):
+    import multiprocessing
+
+    from search import indexer
+
+    index_dir = tmp_path / "index"
+    update_index(corpus_copy, index_dir)
+    before = snapshot(index_dir)
+    monkeypatch.setattr(indexer, "MP_THRESHOLD", 10)
+    monkeypatch.setattr(indexer, "MP_BATCH", 5)
+    started = []
+
+    def fail_late(done, total):
+        started.append(len(multiprocessing.active_children()))
+        if len(started) == 4:        # the workers have jobs by now
+            raise Boom("injected failure")
+
+    with pytest.raises(Boom):
+        update_index(corpus_copy, index_dir, rebuild=True, progress=fail_late, procs=2)
+    assert max(started) == 2                      # two workers were running...
+    assert multiprocessing.active_children() == []   # ...and were stopped
+    assert snapshot(index_dir) == before

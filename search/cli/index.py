@@ -42,8 +42,14 @@ class _Progress:
               help="Build afresh in a new directory and swap it in atomically.")
 def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
     """Build or update the index: only new, changed and deleted files are processed."""
+    import signal
+
     from search.indexer import update_index
 
+    def stop(signum, frame):       # `kill`: clean up (workers, half-written generation)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     progress = _Progress()
     try:
         report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
