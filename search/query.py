@@ -65,6 +65,7 @@ class ParsedQuery:
     explain: list[str] = field(default_factory=list)
     has_text: bool = True
     proximity: list[str] = field(default_factory=list)    # folded word clauses, for rerank
+    expanded: set = field(default_factory=set)             # terms already expanded
 
 
 # -- lexing -----------------------------------------------------------------------------
@@ -224,6 +225,9 @@ class QueryBuilder:
                 required.append(q)
             else:
                 optional.append(q)
+        if expand and optional:
+            plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
+            optional.extend(self._span_expansions(plain, out))
         filters.extend(self._api_filters(lang, article, year_from, year_to, out))
         if not (required or optional or negated or filters):
             if clauses:
@@ -418,9 +422,24 @@ class QueryBuilder:
         alts = self._expansions(folded.strip(), out) if expand else []
         return wq.Or([q] + alts) if alts else q
 
-    def _expansions(self, term: str, out: ParsedQuery):
-        if self.glossary is None:
+    def _span_expansions(self, text: str, out: ParsedQuery):
+        """Partners of glossary terms that span several query words (`confidence-building
+        measures` typed without quotes) or sit inside a Chinese run, like a word's."""
+        if self.glossary is None or not text:
             return []
+        try:
+            spans = self.glossary.find_terms(text)
+        except Exception:          # a glossary problem must not break search
+            return []
+        qs = []
+        for _start, _end, span in spans:
+            qs.extend(self._expansions(span.strip(), out))
+        return qs
+
+    def _expansions(self, term: str, out: ParsedQuery):
+        if self.glossary is None or term in out.expanded:
+            return []
+        out.expanded.add(term)
         try:
             found = self.glossary.expansions(term)
         except Exception:          # a glossary problem must not break search
