@@ -390,8 +390,6 @@ class Evaluator:
         """Add one term's contribution to `candidates` (sorted global docnums); collect the
         ids of every document it matches into `extra_ids` for the total."""
         from whoosh.codec.whoosh3 import W3LeafMatcher
-        from whoosh.matching.wrappers import FilterMatcher
-        from whoosh.reading import TermNotFound
 
         s = self.s
         k1, b, _power = ranking.term_params(text)
@@ -401,18 +399,12 @@ class Evaluator:
             reader = sub.reader()
             size = reader.doc_count_all()
             local = [d - offset for d in candidates if offset <= d < offset + size]
-            try:
-                m = reader.postings(field, text)
-            except TermNotFound:
+            m, deleted = _postings(reader, field, text)
+            if m is None:
                 continue
-            deleted = ()
-            if isinstance(m, FilterMatcher):
-                deleted, m = m._ids, m.child
             ids = extra_ids.setdefault(offset, set())
             if isinstance(m, W3LeafMatcher):
-                m2 = reader.postings(field, text)
-                if isinstance(m2, FilterMatcher):
-                    m2 = m2.child
+                m2, _deleted = _postings(reader, field, text)
                 while not m2._atend:
                     m2._read_ids()
                     ids.update(m2._ids)
@@ -421,9 +413,7 @@ class Evaluator:
                     m2._goto(m2._nextoffset)
             else:
                 ids.update(m.all_ids())
-                m = reader.postings(field, text)
-                if isinstance(m, FilterMatcher):
-                    m = m.child
+                m, _deleted = _postings(reader, field, text)
             if deleted:
                 ids.difference_update(deleted)
             if not local:
@@ -458,8 +448,6 @@ class Evaluator:
 
     def term(self, field, text, boost=1.0) -> dict:
         from whoosh.codec.whoosh3 import W3LeafMatcher
-        from whoosh.matching.wrappers import FilterMatcher
-        from whoosh.reading import TermNotFound
 
         s = self.s
         acc: dict = {}
@@ -473,13 +461,9 @@ class Evaluator:
             factor = idf * (k1 + 1) * boost
         for sub, offset in self.leaves:
             reader = sub.reader()
-            try:
-                m = reader.postings(field, text)
-            except TermNotFound:
+            m, deleted = _postings(reader, field, text)
+            if m is None:
                 continue
-            deleted = ()
-            if isinstance(m, FilterMatcher):
-                deleted, m = m._ids, m.child
             if not scorable:
                 while m.is_active():
                     acc[m.id() + offset] = 0.0
@@ -541,6 +525,21 @@ def _flatten(q, weight: float = 1.0):
             merged[(field, text)] = merged.get((field, text), 0.0) + w
         return [(f, t, w) for (f, t), w in merged.items()]
     return None
+
+
+def _postings(reader, field, text):
+    """A term's leaf matcher in one segment and the deleted doc ids it would have filtered
+    out (read unfiltered for speed; callers drop them), or (None, ()) if absent."""
+    from whoosh.matching.wrappers import FilterMatcher
+    from whoosh.reading import TermNotFound
+
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:
+        return None, ()
+    if isinstance(m, FilterMatcher):
+        return m.child, m._ids
+    return m, ()
 
 
 def _scaled(acc: dict, boost: float) -> dict:
