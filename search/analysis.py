@@ -105,8 +105,8 @@ what when where which while who whom why will with would you your yours yourself
 """.split())
 
 
-def _latin_words(folded: str, start: int, end: int, original: str):
-    """Yield (text, startchar, endchar, joined_with_next) for one Latin run.
+def _latin_words(folded: str, start: int, end: int):
+    """Yield (text, startchar, endchar) for one Latin run.
 
     A run whose hyphen/dot-separated parts include a digit is a designator or number and is
     kept whole without separators (su-27 -> su27, 1.5 -> 1.5 stays one token); otherwise the
@@ -342,7 +342,7 @@ class BilingualTokenizer(Tokenizer):
 
     @staticmethod
     def _latin(folded, start, end, original):
-        pieces = list(_latin_words(folded, start, end, original))
+        pieces = list(_latin_words(folded, start, end))
         for text, s, e in pieces:
             yield text, s, e, 1
         # "SU 27": a capitalised short letter group followed by a number also yields the
