@@ -84,10 +84,12 @@ def fold(text: str) -> str:
 
 # --------------------------------------------------------------------------- runs
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
+# The characters the analyzer treats as CJK (after folding, so no compatibility ideographs);
+# query building, proximity and snippets use the same class.
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff"
 # A run is either CJK characters or a Latin/digit word (hyphens and dots kept inside words
 # so designators can be recognised); anything else (punctuation, space) separates runs.
-_RUN_RE = re.compile(rf"([{_CJK}]+)|([a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+"
+_RUN_RE = re.compile(rf"([{CJK_CHARS}]+)|([a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+"
                      rf"(?:[-.'’][a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+)*)")
 _HAS_DIGIT = re.compile(r"\d")
 _PARTS_RE = re.compile(r"[^-.'’]+")
@@ -247,7 +249,7 @@ def mine_names(texts) -> set[str]:
     for text in texts:
         for m in _NAME_RE.finditer(text):
             name = fold(m.group(1))
-            if 2 <= len(name) <= 20 and re.fullmatch(rf"[{_CJK}]+", name):
+            if 2 <= len(name) <= 20 and re.fullmatch(rf"[{CJK_CHARS}]+", name):
                 names.add(name)
     return names
 

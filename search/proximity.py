@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 
 from search import ranking
-from search.analysis import ENGLISH_STOP_WORDS, english_term, fold
+from search.analysis import CJK_CHARS, ENGLISH_STOP_WORDS, english_term, fold
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]+")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 

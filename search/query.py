@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search import ranking
+from search.analysis import CJK_CHARS
 from search.errors import QueryError
 
 MAX_QUERY_CHARS = 2000
@@ -34,7 +35,7 @@ QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 LANGS = {"en": ["en"], "english": ["en"], "zh": ["zh-Hant", "zh-Hans"],
          "zh-hant": ["zh-Hant"], "zh-tw": ["zh-Hant"], "hant": ["zh-Hant"], "tw": ["zh-Hant"],
          "zh-hans": ["zh-Hans"], "zh-cn": ["zh-Hans"], "hans": ["zh-Hans"], "cn": ["zh-Hans"]}
-_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 _SPACED_HEAD = re.compile(r"^[A-Z]{1,3}$")
 _QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))

@@ -12,8 +12,10 @@ from __future__ import annotations
 import html
 import re
 
+from search.analysis import CJK_CHARS
+
 SNIPPET_CHARS = 240
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ffff]")
+_CJK = re.compile(f"[{CJK_CHARS}]")
 _LATIN_WORD = re.compile(r"[a-z0-9\u00c0-\u024f]+(?:[-.'’][a-z0-9\u00c0-\u024f]+)*")
 _SPACED = re.compile(r"(?<![0-9a-z])([a-z]{1,3}) ([0-9][0-9a-z]*)(?![0-9a-z])")
 _DIGIT = re.compile(r"[0-9]")
