@@ -273,16 +273,15 @@ def test_failure_with_worker_processes_stops_them_and_keeps_the_index(corpus_cop
     update_index(corpus_copy, index_dir)
     before = snapshot(index_dir)
     monkeypatch.setattr(indexer, "MP_THRESHOLD", 10)
-    monkeypatch.setattr(indexer, "MP_BATCH", 5)
-    started = []
+    running = []
 
-    def fail_late(done, total):
-        started.append(len(multiprocessing.active_children()))
-        if len(started) == 4:        # the workers have jobs by now
-            raise Boom("injected failure")
+    def fail(done, total):
+        running.append(len(multiprocessing.active_children()))
+        raise Boom("injected failure")
 
     with pytest.raises(Boom):
-        update_index(corpus_copy, index_dir, rebuild=True, progress=fail_late, procs=2)
-    assert max(started) == 2                      # two workers were running...
+        update_index(corpus_copy, index_dir, rebuild=True, progress=fail, procs=2)
+    assert running == [2]                           # two workers were running...
     assert multiprocessing.active_children() == []   # ...and were stopped
     assert snapshot(index_dir) == before
+    assert not list(index_dir.glob("gen-*/*.run"))
