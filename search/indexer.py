@@ -35,7 +35,7 @@ GEN_PREFIX = "gen-"
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
 WRITER_LIMITMB = 64        # the parent's writer: merges of small segments only
-WORKER_LIMITMB = 160       # postings buffered per segment writer before a run is spilled
+WORKER_LIMITMB = 96        # postings buffered per segment writer before a run is spilled
 
 
 class _Clock:
