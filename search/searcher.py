@@ -388,7 +388,13 @@ class Evaluator:
 
     def _lookup(self, field, text, weight, candidates, acc, extra_ids):
         """Add one term's contribution to `candidates` (sorted global docnums); collect the
-        ids of every document it matches into `extra_ids` for the total."""
+        ids of every document it matches into `extra_ids` for the total.
+
+        The term's ids are read whole anyway (for the total). When the candidates are many
+        next to the term's postings (two common words), its weights are read in the same
+        pass and the candidates picked out of each block; when they are few, the matcher
+        skips to each of them instead.
+        """
         from whoosh.codec.whoosh3 import W3LeafMatcher
 
         s = self.s
@@ -403,6 +409,25 @@ class Evaluator:
             if m is None:
                 continue
             ids = extra_ids.setdefault(offset, set())
+            norms = self._norms(reader, offset, field, k1, b, avgfl) if local else None
+            dense = isinstance(m, W3LeafMatcher) and \
+                len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text)
+            if dense:
+                wanted = set(local) - set(deleted) if deleted else set(local)
+                while not m._atend:
+                    m._read_ids()
+                    ids.update(m._ids)
+                    if not wanted.isdisjoint(m._ids):
+                        m._read_weights()
+                        for d, w in zip(m._ids, m._weights):
+                            if d in wanted:
+                                acc[d + offset] += factor * w / (w + norms[d])
+                    if m._lastblock:
+                        break
+                    m._goto(m._nextoffset)
+                if deleted:
+                    ids.difference_update(deleted)
+                continue
             if isinstance(m, W3LeafMatcher):
                 m2, _deleted = _postings(reader, field, text)
                 while not m2._atend:
@@ -416,9 +441,6 @@ class Evaluator:
                 m, _deleted = _postings(reader, field, text)
             if deleted:
                 ids.difference_update(deleted)
-            if not local:
-                continue
-            norms = self._norms(reader, offset, field, k1, b, avgfl)
             for d in local:
                 if not m.is_active():
                     break
@@ -503,6 +525,8 @@ def _drop_deleted(acc: dict, deleted, offset: int, size: int) -> None:
 
 
 PRUNE_MIN_DF = 512    # shorter posting lists are cheaper to read than to prune
+DENSE_LOOKUP = 8      # a pruned term is scanned, not skipped through, when it has fewer than
+                      # this many postings per candidate (a skip costs ~8 scanned postings)
 
 
 def _flatten(q, weight: float = 1.0):

@@ -180,12 +180,14 @@ def test_concurrent_searches_from_threads(engine):
     assert not errors
 
 
+@pytest.mark.parametrize("dense", [0, 10**9])      # pruned terms skipped to / scanned
 @pytest.mark.parametrize("k", [1, 3, 10])
-def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k):
+def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dense):
     from search import searcher as searcher_module
     from search.searcher import Evaluator, top
 
     monkeypatch.setattr(searcher_module, "PRUNE_MIN_DF", 0)      # prune whenever possible
+    monkeypatch.setattr(searcher_module, "DENSE_LOOKUP", dense)
     gen, s = engine._searcher()
     from search.query import QueryBuilder
     builder = QueryBuilder(gen.schema, gen.glossary, doc_count=s.doc_count(),
