@@ -155,7 +155,8 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--think", type=float, default=0.0, help="mean pause between a client's requests, seconds")
     ap.add_argument("--threads", type=int, default=8, help="waitress worker threads")
-    ap.add_argument("--workers", type=int, default=1, help="serve --workers: server processes")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="serve --workers: server processes (0: serve's default, one per core)")
     ap.add_argument("--cache", type=int, default=512,
                     help="serve --cache: result cache size (0 = every request searches)")
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up traffic, not counted")
@@ -174,8 +175,9 @@ def main(argv=None) -> int:
     port = free_port()
     cmd = defsearch_cmd() + ["serve", "--host", "127.0.0.1", "--port", str(port),
                              "--index", args.index, "--corpus", args.corpus,
-                             "--threads", str(args.threads), "--cache", str(args.cache),
-                             "--workers", str(args.workers)]
+                             "--threads", str(args.threads), "--cache", str(args.cache)]
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
     print("server:", " ".join(cmd), file=sys.stderr)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
     try:
@@ -198,7 +200,7 @@ def main(argv=None) -> int:
             proc.kill()
     summary = summarise(samples, seconds)
     summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think, "threads": args.threads,
-                    "cache": args.cache, "workers": args.workers,
+                    "cache": args.cache, "workers": args.workers or "serve default (one per core)",
                     "index": args.index, "cpus": os.cpu_count()})
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if args.json:

@@ -48,9 +48,9 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
 @click.option("--cache", "cache_size", default=512, show_default=True,
               type=click.IntRange(0, 100_000),
               help="Recent search results kept in memory per index generation (0 = off).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 32),
-              help="Server processes sharing the port (each with its own engine and "
-                   "cache); more than 1 uses more CPU cores.")
+@click.option("--workers", type=click.IntRange(1, 32),
+              help="Server processes sharing the port, each with its own engine and cache "
+                   "[default: one per CPU core, at most 4].")
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
           cache_size: int, workers: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
@@ -58,6 +58,9 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
     """
     index_dir = index_dir.resolve()
+    if workers is None:
+        import os
+        workers = max(1, min(os.cpu_count() or 1, 4))   # Python serves a request per core
     try:
         ensure_index(index_dir, corpus)
     except DefsearchError as err:
