@@ -351,6 +351,40 @@ def test_a_rebuilt_index_is_served_without_restart(tmp_path):
     assert after > before
 
 
+def test_a_repeated_search_page_shows_its_own_time_and_follows_the_index(tmp_path,
+                                                                           monkeypatch):
+    """The rendered page is cached per index generation, URL and script; the time shown is
+    the request's own."""
+    import re
+    import shutil
+    from search.indexer import update_index
+    from web import engine as web_engine
+    monkeypatch.setattr(web_engine, "REFRESH_EVERY", 0.0)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    first, second = sorted(CORPUS.glob("*.txt"))[:2]
+    shutil.copy(first, corpus)
+    update_index(corpus, tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+    def shown(html):
+        total = re.search(r"<strong>([\d,]+)</strong> passage", html).group(1)
+        took = re.search(r"· (&lt;1|\d+) ms</p>", html).group(1)
+        return total, took, re.sub(r"· (&lt;1|\d+) ms</p>", "", html)
+
+    total1, _took, page1 = shown(text_of(client.get("/search?q=中國")))
+    total2, took2, page2 = shown(text_of(client.get("/search?q=中國")))
+    assert (total2, page2) == (total1, page1) and took2 == "&lt;1"     # served from cache
+    client.post("/script", data={"to": "hans", "next": "/"})
+    hans = text_of(client.get("/search?q=中國")).split('class="results"', 1)[1]
+    assert "中国" in hans and "中國" not in hans                        # one entry per script
+    client.post("/script", data={"to": "orig", "next": "/"})
+    shutil.copy(second, corpus)
+    update_index(corpus, tmp_path / "index")
+    total3, _took, _page = shown(text_of(client.get("/search?q=中國")))
+    assert int(total3.replace(",", "")) > int(total1.replace(",", ""))
+
+
 def test_defsearch_serve_builds_the_index_then_serves(tmp_path):
     """`defsearch serve` on a fresh checkout: no index yet -> built from the corpus, then
     the page is served (two worker processes here), and SIGTERM stops everything."""

@@ -6,7 +6,9 @@ and says "run `defsearch index`", before an index exists).
 
 Paging back and forth, reloading and shared links repeat the same searches, so the last
 SEARCH_CACHE_SIZE results are kept, keyed by the index generation: a new index never serves
-old results. SEARCH_CACHE_SIZE = 0 turns the cache off.
+old results. The search page keeps its rendered HTML the same way (`page`/`keep_page`,
+keyed by generation, URL and display script), so a repeated search costs neither the
+engine nor the template. SEARCH_CACHE_SIZE = 0 turns both off.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ class EngineHolder:
         self._lock = threading.Lock()
         self._engine = None
         self._cache: OrderedDict = OrderedDict()
+        self._pages: OrderedDict = OrderedDict()
         self._refreshed = 0.0
 
     def get(self):
@@ -41,33 +44,58 @@ class EngineHolder:
                 self._refreshed = time.monotonic()
             return self._engine
 
-    def search(self, query: str, **options):
-        """`Engine.search(query, **options)`, from the cache when the same search ran on
-        the same index generation; `took_ms` is always this call's own time."""
-        started = time.perf_counter()
+    def _current(self):
+        """The engine, reopened on a new index generation at most every REFRESH_EVERY s."""
         engine = self.get()
-        if not self.cache_size:
-            return engine.search(query, **options)
         if time.monotonic() - self._refreshed > REFRESH_EVERY:
             self._refreshed = time.monotonic()
             try:
                 engine.refresh()
             except Exception:       # a half-written update: keep serving what we have
                 pass
-        key = (engine.stats().generation, query, tuple(sorted(options.items())))
+        return engine
+
+    def _lookup(self, cache: OrderedDict, key):
         with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
+            found = cache.get(key)
+            if found is not None:
+                cache.move_to_end(key)
+        return found
+
+    def _keep(self, cache: OrderedDict, key, value) -> None:
+        with self._lock:
+            cache[key] = value
+            while len(cache) > self.cache_size:
+                cache.popitem(last=False)
+
+    def search(self, query: str, **options):
+        """`Engine.search(query, **options)`, from the cache when the same search ran on
+        the same index generation; `took_ms` is always this call's own time."""
+        started = time.perf_counter()
+        if not self.cache_size:
+            return self.get().search(query, **options)
+        engine = self._current()
+        key = (engine.stats().generation, query, tuple(sorted(options.items())))
+        cached = self._lookup(self._cache, key)
         if cached is not None:
             return dataclasses.replace(
                 cached, took_ms=(time.perf_counter() - started) * 1000)
         results = engine.search(query, **options)
-        with self._lock:
-            self._cache[key] = results
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+        self._keep(self._cache, key, results)
         return results
+
+    def page_key(self, *parts):
+        """A key for a rendered page of the live generation, or None when caching is off."""
+        if not self.cache_size:
+            return None
+        return (self._current().stats().generation,) + parts
+
+    def page(self, key):
+        return self._lookup(self._pages, key) if key is not None else None
+
+    def keep_page(self, key, html: str) -> None:
+        if key is not None:
+            self._keep(self._pages, key, html)
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import secrets
+import time
 from urllib.parse import urlencode, urlsplit
 
 from flask import (Blueprint, abort, current_app, g, jsonify, redirect,
@@ -178,9 +180,19 @@ def index():
     return search()
 
 
+# The rendered search page is cached with this token where the time taken goes, so a
+# repeated search shows its own time. Random per process: no corpus text can contain it.
+_TOOK = f"took-{secrets.token_hex(8)}"
+
+
+def _took_text(ms: float) -> str:
+    return "&lt;1" if ms < 1 else f"{ms:.0f}"
+
+
 @bp.route("/search")
 def search():
     """Results for ?q= with page, lang, article, from, to kept in the URL."""
+    started = time.perf_counter()
     try:
         params = search_params()
     except BadRequest as err:
@@ -190,7 +202,15 @@ def search():
                                search_url=search_url), err.status
     results = None
     hits = []
+    key = None
     if params["q"]:
+        try:
+            key = holder().page_key(request.full_path, current_script())
+        except DefsearchError:
+            key = None
+        html = holder().page(key)
+        if html is not None:
+            return html.replace(_TOOK, _took_text((time.perf_counter() - started) * 1000))
         try:
             results = run_search(params, current_app.config["PAGE_SIZE"])
         except QueryError as err:
@@ -212,11 +232,15 @@ def search():
             article_title = get_engine().article(params["article"]).title or params["article"]
         except DefsearchError:
             article_title = params["article"]
-    return render_template("search.html", params=params, results=results, hits=hits,
+    html = render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
                            expansions=expansions, search_url=search_url,
                            article_title=article_title, stats=stats,
-                           example_queries=EXAMPLES)
+                           example_queries=EXAMPLES, took=_TOOK)
+    if results is not None:
+        holder().keep_page(key, html)
+        html = html.replace(_TOOK, _took_text(results.took_ms))
+    return html
 
 
 def _expansion(text: str) -> tuple[str, str]:
