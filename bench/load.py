@@ -4,8 +4,11 @@ Starts `defsearch serve --host 127.0.0.1 --port <free port> --index DIR` (buildi
 from --corpus first if DIR has none), waits for it, then runs N client threads for D
 seconds. Each client keeps one HTTP/1.1 connection and sends requests from a fixed mix
 (Chinese, English, paged and filtered searches on the HTML page and the JSON API) back to
-back, or with `--think` seconds of pause. Prints throughput, errors and latency percentiles
-overall and per kind; `--json FILE` writes the figures.
+back, or with `--think` seconds of pause. `--unique F` makes a fraction F of the requests
+fresh searches never sent before in the run (1-3 words drawn from the served corpus's own
+vocabulary, by frequency), so the server's result cache cannot answer them: the long tail of
+real traffic. Prints throughput, errors and latency percentiles overall and per kind;
+`--json FILE` writes the figures.
 
     .venv/bin/python bench/load.py                        # bundled corpus, 50 clients, 30 s
     .venv/bin/python bench/load.py --synthetic 100000      # the 100k index of bench/speed.py
@@ -90,11 +93,53 @@ def wait_ready(port: int, proc: subprocess.Popen, timeout: float) -> None:
     raise SystemExit(f"server not ready after {timeout:.0f} s")
 
 
-def client(port: int, mix, stop_at: float, think: float, seed: int, out: list) -> None:
+def corpus_words(corpus: str) -> list[str]:
+    """Every word occurrence (2-4 Chinese characters or 4+ Latin letters) of the corpus's
+    passages, so drawing from the list follows word frequency."""
+    import re
+
+    sys.path.insert(0, str(ROOT))
+    from search.analysis import WordAnalyzer
+    from search.indexer import corpus_files, _ingest
+
+    root, files = corpus_files(corpus)
+    texts = [p.text for path in files.values() for a in _ingest(path, root) for p in a.passages]
+    random.Random(5).shuffle(texts)
+    analyzer = WordAnalyzer()
+    words: list[str] = []
+    for text in texts[:3000]:
+        for t in analyzer(text, chars=True):
+            surface = text[t.startchar:t.endchar]
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,4}|[A-Za-z]{4,}", surface):
+                words.append(surface)
+    return words
+
+
+class FreshQueries:
+    """Search paths never handed out before (thread-safe)."""
+
+    def __init__(self, words: list[str], seed: int = 17):
+        self.words, self.rnd, self.seen = words, random.Random(seed), set()
+        self.lock = threading.Lock()
+
+    def next(self) -> str:
+        with self.lock:
+            while True:
+                q = " ".join(self.rnd.choices(self.words, k=self.rnd.choice((1, 2, 2, 3))))
+                if q not in self.seen:
+                    self.seen.add(q)
+                    return f"/search?q={quote(q)}"
+
+
+def client(port: int, mix, stop_at: float, think: float, seed: int, out: list,
+           unique: float = 0.0, fresh: FreshQueries | None = None) -> None:
     rnd = random.Random(seed)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     while time.monotonic() < stop_at:
-        kind, path = rnd.choice(mix)
+        if fresh is not None and rnd.random() < unique:
+            kind, path = "unique", fresh.next()
+        else:
+            kind, path = rnd.choice(mix)
         t0 = time.perf_counter()
         status, error = 0, ""
         try:
@@ -162,6 +207,8 @@ def main(argv=None) -> int:
     ap.add_argument("--warmup", type=float, default=3.0, help="seconds of warm-up traffic, not counted")
     ap.add_argument("--synthetic", type=int, metavar="N",
                     help="serve an index of N passages built from the shared eval pool")
+    ap.add_argument("--unique", type=float, default=0.0, metavar="F",
+                    help="fraction of requests that are searches never sent before (cache misses)")
     ap.add_argument("--json", help="write the summary here")
     ap.add_argument("--p95-limit", type=float, default=150.0)
     args = ap.parse_args(argv)
@@ -183,14 +230,17 @@ def main(argv=None) -> int:
     try:
         wait_ready(port, proc, timeout=900)
         mix = request_mix()
+        fresh = FreshQueries(corpus_words(args.corpus)) if args.unique else None
         # warm-up: every request once (caches, lazily built converters), then a short burst
         warm: list = []
         for _kind, path in mix:
             client_once(port, path)
-        run_clients(port, mix, min(args.clients, 8), args.warmup, args.think, warm, seed=999)
+        run_clients(port, mix, min(args.clients, 8), args.warmup, args.think, warm, seed=999,
+                    unique=args.unique, fresh=fresh)
         samples: list = []
         started = time.monotonic()
-        run_clients(port, mix, args.clients, args.duration, args.think, samples, seed=0)
+        run_clients(port, mix, args.clients, args.duration, args.think, samples, seed=0,
+                    unique=args.unique, fresh=fresh)
         seconds = time.monotonic() - started
     finally:
         proc.terminate()
@@ -199,7 +249,8 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
     summary = summarise(samples, seconds)
-    summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think, "threads": args.threads,
+    summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think,
+                    "unique": args.unique, "threads": args.threads,
                     "cache": args.cache, "workers": args.workers or "serve default (one per core)",
                     "index": args.index, "cpus": os.cpu_count()})
     print(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -221,10 +272,11 @@ def client_once(port: int, path: str) -> None:
         conn.close()
 
 
-def run_clients(port, mix, n, duration, think, out, seed) -> None:
+def run_clients(port, mix, n, duration, think, out, seed, unique=0.0, fresh=None) -> None:
     stop_at = time.monotonic() + duration
-    threads = [threading.Thread(target=client, args=(port, mix, stop_at, think, seed + i, out),
-                                daemon=True) for i in range(n)]
+    threads = [threading.Thread(target=client, daemon=True,
+                                args=(port, mix, stop_at, think, seed + i, out, unique, fresh))
+               for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:

@@ -86,16 +86,17 @@ def timed_index(corpus: Path, index_dir: Path) -> dict:
             "output": output.strip().splitlines()[-2:]}
 
 
-def keyword_queries(n: int, seed: int = 7) -> list[str]:
+def keyword_queries(n: int, seed: int = 7, texts: list[str] | None = None) -> list[str]:
+    """n keyword queries of 1-4 consecutive words (2-4 Chinese characters or 4+ Latin
+    letters) of passages drawn with a fixed seed from `texts` (default: the eval pool)."""
     from search.analysis import WordAnalyzer
 
     rng = random.Random(seed)
-    items = read_jsonl(POOL)
+    texts = texts if texts is not None else [item["text"] for item in read_jsonl(POOL)]
     words_an = WordAnalyzer()
     out = []
     while len(out) < n:
-        item = rng.choice(items)
-        text = item["text"]
+        text = rng.choice(texts)
         words = []
         last = None
         for t in words_an(text, chars=True, positions=True):
