@@ -116,6 +116,7 @@ def passage_docs(article: Article, source: str):
             notes.append(article.footnote(ref.label) or Footnote(ref.label))
         meta = {
             "title": article.title, "section": p.section, "date": article.date,
+            "venue": article.venue,
             "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
             "footnotes": [[f.label, f.text, f.urls] for f in notes],
         }
@@ -133,6 +134,8 @@ def passage_docs(article: Article, source: str):
             doc["notes"] = "\n".join(f.text for f in notes if f.text)
         if authors:
             doc["authors"] = authors
+        if article.venue:
+            doc["venue"] = article.venue
         if datenum is not None:
             doc["datenum"] = datenum
         yield doc

@@ -95,6 +95,7 @@ class Hit:
     ordinal: int = 0
     notes: list[NoteRef] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
+    venue: str = ""                # the article's journal / publisher / institute
 
 
 @dataclass
@@ -122,6 +123,7 @@ class SearchResults:
                 "snippet": h.snippet,
                 "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
                               for f in h.footnotes],
+                "venue": h.venue,
             } for h in self.hits],
             "expansions": self.expansions,
             "unmatched": self.unmatched,

@@ -8,7 +8,7 @@ Syntax (a small hand-written parser; Whoosh's QueryParser errors never reach the
     a OR b           either (also `|`)
     NOT a, -a        exclude
     +a               require a word
-    title:x  author:x  lang:en|zh|zh-Hant|zh-Hans  article:ID
+    title:x  author:x  venue:x  lang:en|zh|zh-Hant|zh-Hans  article:ID
     year:2005  year:2005..2010  year:..2010  date:2021-04  date:2021-01..2021-06-30
 
 Quoted phrases and field filters are required; plain words are optional with a coordination
@@ -30,7 +30,8 @@ from search.errors import QueryError
 
 MAX_QUERY_CHARS = 2000
 FIELD_ALIASES = {"title": "title", "author": "author", "authors": "author", "lang": "lang",
-                 "language": "lang", "article": "article", "year": "year", "date": "date"}
+                 "language": "lang", "article": "article", "year": "year", "date": "date",
+                 "venue": "venue", "journal": "venue"}
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 LANGS = {"en": ["en"], "english": ["en"], "zh": ["zh-Hant", "zh-Hans"],
          "zh-hant": ["zh-Hant"], "zh-tw": ["zh-Hant"], "hant": ["zh-Hant"], "tw": ["zh-Hant"],
@@ -46,7 +47,7 @@ EMPTY_QUERY = 'empty query: type a word or a "phrase" to search'
 class Clause:
     kind: str                  # "word" | "phrase" | "field" | "or"
     text: str = ""
-    fname: str = ""            # for kind "field": title author lang article year date
+    fname: str = ""            # for kind "field": title author venue lang article year date
     negated: bool = False
     required: bool = False
     members: list["Clause"] = field(default_factory=list)
@@ -200,7 +201,7 @@ class QueryBuilder:
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
-              expand: bool = True) -> ParsedQuery:
+              expand: bool = True, venue=None) -> ParsedQuery:
         cleaned = clean(text)
         clauses = parse(cleaned)
         out = ParsedQuery(text=text, query=None)
@@ -229,7 +230,7 @@ class QueryBuilder:
         if expand and optional:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
             optional.extend(self._span_expansions(plain, out))
-        filters.extend(self._api_filters(lang, article, year_from, year_to, out))
+        filters.extend(self._api_filters(lang, article, year_from, year_to, out, venue))
         if not (required or optional or negated or filters):
             if clauses:
                 out.has_text = False
@@ -483,6 +484,14 @@ class QueryBuilder:
                 out.highlight.extend(m for m, _ in groups)
             out.explain.append(f"filter {f}: {' '.join(m for m, _ in groups)}")
             return units[0] if len(units) == 1 else wq.And(units)
+        if f == "venue":
+            groups = self._groups(value)
+            if not groups:
+                raise QueryError(f"venue:{value} has no searchable words: try venue:WORD")
+            units = [wq.Term("venue", main) if not subs else
+                     wq.Or([wq.Term("venue", t) for t in [main] + subs]) for main, subs in groups]
+            out.explain.append(f"filter venue: {' '.join(m for m, _ in groups)}")
+            return wq.ConstantScoreQuery(units[0] if len(units) == 1 else wq.And(units), 0.0)
         if f == "lang":
             return self._lang(value, out)
         if f == "article":
@@ -502,8 +511,11 @@ class QueryBuilder:
             [wq.Term("lang", x) for x in langs])
         return wq.ConstantScoreQuery(q, 0.0)
 
-    def _api_filters(self, lang, article, year_from, year_to, out: ParsedQuery):
+    def _api_filters(self, lang, article, year_from, year_to, out: ParsedQuery,
+                     venue=None):
         filters = []
+        if venue:
+            filters.append(self._field(Clause("field", str(venue), fname="venue"), out))
         if lang:
             filters.append(self._lang(str(lang), out))
         if article:

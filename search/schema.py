@@ -10,7 +10,8 @@ Field roles:
   grams    CJK bigrams + English stems with positions (GramAnalyzer): quoted phrases, also
            across jieba's segmentation boundaries, and a recall back-stop for plain words
   title    article title (+ English title), section: section path, notes: the text of the
-           footnotes the passage cites (own, lower-weight field), authors: author names
+           footnotes the passage cites (own, lower-weight field), authors: author names,
+           venue: journal / publisher / institute (a filter, `venue:`)
   lang, article_id, datenum (YYYYMMDD, month/day 00 when absent): filters
   text, meta: stored display text and JSON metadata (section path, date, notes, footnotes)
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 def build_schema(lexicon=()) -> fields.Schema:
@@ -40,6 +41,7 @@ def build_schema(lexicon=()) -> fields.Schema:
         section=fields.TEXT(analyzer=words, phrase=False),
         notes=fields.TEXT(analyzer=words, phrase=False),
         authors=fields.TEXT(analyzer=words, phrase=False),
+        venue=fields.TEXT(analyzer=words, phrase=False),
         text=fields.STORED(),
         meta=fields.STORED(),
         record=fields.STORED(),

@@ -134,7 +134,7 @@ class Engine:
                           path=str(self.index_dir))
 
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
-               year_from=None, year_to=None, expand: bool = True,
+               year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False) -> SearchResults:
         from search.query import QueryBuilder
         from search.snippets import Highlighter, render
@@ -146,7 +146,7 @@ class Engine:
                                doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
                                fields=gen.live_fields(s))
         parsed = builder.build(query, lang=lang, article=article, year_from=year_from,
-                               year_to=year_to, expand=expand)
+                               year_to=year_to, venue=venue, expand=expand)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
                             expansions=parsed.expansions)
         if explain:
@@ -252,7 +252,7 @@ def _hit(hit: dict, score, highlighter, render) -> Hit:
                    meta.get("footnotes", [])],
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
-        highlights=spans)
+        highlights=spans, venue=meta.get("venue", ""))
 
 
 # -- evaluation -------------------------------------------------------------------------

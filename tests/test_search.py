@@ -201,3 +201,20 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
         want = top(exhaustive, k)
         assert [d for d, _ in ranked] == [d for d, _ in want]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ranked, want))
+
+
+def test_venue_filter_in_the_query_and_as_an_option(engine):
+    journal = "004_c926736664f9ed5b"
+    def articles(results):
+        return {h.article_id for h in results.hits}
+    by_word = engine.search("中俄 venue:俄羅斯學報", limit=100)
+    assert by_word.total > 0 and articles(by_word) == {journal}
+    assert all(h.venue == "俄羅斯學報 第五期" for h in by_word.hits)
+    simplified = engine.search("中俄 venue:俄罗斯学报", limit=100)
+    assert simplified.total == by_word.total
+    option = engine.search("中俄", venue="俄羅斯學報 第五期", limit=100)
+    assert option.total == by_word.total
+    everything = engine.search("中俄", limit=100)
+    excluded = engine.search("中俄 -venue:俄羅斯學報", limit=100)
+    assert excluded.total == everything.total - by_word.total and journal not in articles(excluded)
+    assert engine.search("中俄", venue="No Such Journal").total == 0

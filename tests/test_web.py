@@ -256,7 +256,7 @@ def test_api_search_schema(client):
     assert len(data["results"]) <= 3
     for r in data["results"]:
         assert list(r) == ["passage_id", "article_id", "title", "section", "date", "score",
-                           "text", "snippet", "footnotes"]
+                           "text", "snippet", "footnotes", "venue"]
         for n in r["footnotes"]:
             assert list(n) == ["label", "text", "urls"]
     assert "<mark>" in "".join(r["snippet"] for r in data["results"])
@@ -458,3 +458,14 @@ def test_markup_in_an_article_is_shown_as_text(tmp_path):
 def test_pages_forbid_inline_scripts(client):
     csp = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_venue_filter_from_a_result_link(client):
+    html = text_of(client.get("/search?q=中俄"))
+    m = re.search(r'<a class="venue" href="([^"]+)"[^>]*>俄羅斯學報 第五期</a>', html)
+    assert m, "each result names its venue as a filter link"
+    filtered = unescape(text_of(client.get(unescape(m.group(1)))))
+    assert "Filtered:" in filtered and 'aria-label="Remove the venue filter"' in filtered
+    hits = client.get("/api/search?q=中俄&limit=50&venue=俄羅斯學報 第五期").get_json()["results"]
+    assert hits and {h["venue"] for h in hits} == {"俄羅斯學報 第五期"}
+    assert client.get("/api/search?q=中俄&venue=" + "x" * 300).status_code == 400

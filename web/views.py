@@ -70,14 +70,18 @@ def search_params() -> dict:
     article = request.args.get("article", "").strip() or None
     if article is not None and not _ARTICLE_ID_RE.fullmatch(article):
         raise BadRequest("That article filter is not a valid article id.")
-    return {"q": q, "page": page, "lang": lang, "article": article,
+    venue = " ".join(request.args.get("venue", "").split()) or None
+    if venue is not None and len(venue) > 200:
+        raise BadRequest("That venue filter is too long (over 200 characters).")
+    return {"q": q, "page": page, "lang": lang, "article": article, "venue": venue,
             "year_from": year_from, "year_to": year_to}
 
 
 def run_search(params: dict, limit: int):
     return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
-        article=params["article"], year_from=params["year_from"], year_to=params["year_to"])
+        article=params["article"], venue=params["venue"], year_from=params["year_from"],
+        year_to=params["year_to"])
 
 
 def search_url(params: dict, **changes) -> str:
@@ -85,7 +89,8 @@ def search_url(params: dict, **changes) -> str:
     shared links stay short."""
     merged = {**params, **changes}
     args = [("q", merged.get("q")), ("lang", merged.get("lang")),
-            ("article", merged.get("article")), ("from", merged.get("year_from")),
+            ("article", merged.get("article")), ("venue", merged.get("venue")),
+            ("from", merged.get("year_from")),
             ("to", merged.get("year_to"))]
     if merged.get("page") and merged["page"] != 1:
         args.append(("page", merged["page"]))
@@ -191,13 +196,13 @@ def _took_text(ms: float) -> str:
 
 @bp.route("/search")
 def search():
-    """Results for ?q= with page, lang, article, from, to kept in the URL."""
+    """Results for ?q= with page, lang, article, venue, from, to kept in the URL."""
     started = time.perf_counter()
     try:
         params = search_params()
     except BadRequest as err:
         raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
-               "article": None, "year_from": None, "year_to": None}
+               "article": None, "venue": None, "year_from": None, "year_to": None}
         return render_template("search.html", params=raw, results=None, error=err.message,
                                search_url=search_url), err.status
     results = None
@@ -334,14 +339,15 @@ def api_index():
     """JSON: the API's endpoints and their parameters."""
     return jsonify({"endpoints": {
         "/api/search": {"doc": api_search.__doc__.strip(),
-                        "params": ["q", "page", "limit", "lang", "article", "from", "to"]},
+                        "params": ["q", "page", "limit", "lang", "article", "venue", "from",
+                                   "to"]},
         "/api/articles/<id>": {"doc": api_article.__doc__.strip()},
     }})
 
 
 @bp.route("/api/search")
 def api_search():
-    """JSON: ?q= (required), page, limit, lang, article, from, to. Same schema and ranking
+    """JSON: ?q= (required), page, limit, lang, article, venue, from, to. Same schema and ranking
     as `defsearch search --json`."""
     params = search_params()
     if not params["q"]:

@@ -113,6 +113,8 @@ def _rank_all(engine, texts, limit, expand, procs):
 @click.option("--limit", default=10, show_default=True, type=int, help="Results per page.")
 @click.option("--lang", default=None, help="Only passages in this language (en, zh, zh-Hant, zh-Hans).")
 @click.option("--article", default=None, help="Only passages of this article id.")
+@click.option("--venue", default=None,
+              help="Only passages of articles from this journal, publisher or institute.")
 @click.option("--year-from", type=int, default=None, help="Earliest year.")
 @click.option("--year-to", type=int, default=None, help="Latest year.")
 @click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
@@ -126,9 +128,10 @@ def _rank_all(engine, texts, limit, expand, procs):
 @click.option("--tag", default="defsearch", show_default=True, help="Run tag for --run.")
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
-def search_command(query, index_dir, page, limit, lang, article, year_from, year_to,
+def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
                    no_expand, as_json, explain, batch, run_path, tag, procs):
-    """Search the index: words, "phrases", OR, NOT/-, title: author: lang: article: year: date:."""
+    """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
+    year: date:."""
     from search.searcher import Engine
 
     if batch is None and query is None:
@@ -148,7 +151,8 @@ def search_command(query, index_dir, page, limit, lang, article, year_from, year
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
     results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
-                            year_from=year_from, year_to=year_to, expand=not no_expand,
+                            venue=venue, year_from=year_from, year_to=year_to,
+                            expand=not no_expand,
                             explain=explain)
     if as_json:
         data = results.to_json()
