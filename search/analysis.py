@@ -230,6 +230,11 @@ def _segmenter(user_words: tuple[str, ...]):
                 if _lazy_dictionary:
                     freq = _LazyFreq(_lazy_freq_path(seg))
                     seg.FREQ, seg.total, seg.initialized = freq, freq.total(), True
+                elif jieba.dt.initialized and jieba.dt.dictionary == seg.dictionary:
+                    # jieba's default dictionary is already loaded (the glossary's miner
+                    # reads it, read-only): a copy costs 0.03 s, a second load 0.6 s
+                    seg.FREQ, seg.total = dict(jieba.dt.FREQ), jieba.dt.total
+                    seg.initialized = True
                 else:
                     seg.initialize()
                 for word in user_words:
