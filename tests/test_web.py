@@ -332,10 +332,10 @@ def test_serve_builds_a_missing_index(tmp_path):
     assert current_generation(tmp_path / "idx").is_dir()
 
 
-def test_a_rebuilt_index_is_served_without_restart(tmp_path):
-    """The engine and the result cache follow `defsearch index` while the app runs."""
+def _app_on_one_seed(tmp_path):
+    """A client serving an index of the first seed article, and `add_second()`, which adds
+    the second seed to the corpus and updates the index under the running app."""
     import shutil
-    import time
     from search.indexer import update_index
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -343,9 +343,19 @@ def test_a_rebuilt_index_is_served_without_restart(tmp_path):
     shutil.copy(first, corpus)
     update_index(corpus, tmp_path / "index")
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+
+    def add_second():
+        shutil.copy(second, corpus)
+        update_index(corpus, tmp_path / "index")
+    return client, add_second
+
+
+def test_a_rebuilt_index_is_served_without_restart(tmp_path):
+    """The engine and the result cache follow `defsearch index` while the app runs."""
+    import time
+    client, add_second = _app_on_one_seed(tmp_path)
     before = client.get("/api/search?q=中國").get_json()["total"]
-    shutil.copy(second, corpus)
-    update_index(corpus, tmp_path / "index")
+    add_second()
     time.sleep(1.1)
     after = client.get("/api/search?q=中國").get_json()["total"]
     assert after > before
@@ -355,17 +365,9 @@ def test_a_repeated_search_page_shows_its_own_time_and_follows_the_index(tmp_pat
                                                                            monkeypatch):
     """The rendered page is cached per index generation, URL and script; the time shown is
     the request's own."""
-    import re
-    import shutil
-    from search.indexer import update_index
     from web import engine as web_engine
     monkeypatch.setattr(web_engine, "REFRESH_EVERY", 0.0)
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    first, second = sorted(CORPUS.glob("*.txt"))[:2]
-    shutil.copy(first, corpus)
-    update_index(corpus, tmp_path / "index")
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    client, add_second = _app_on_one_seed(tmp_path)
 
     def shown(html):
         total = re.search(r"<strong>([\d,]+)</strong> passage", html).group(1)
@@ -379,8 +381,7 @@ def test_a_repeated_search_page_shows_its_own_time_and_follows_the_index(tmp_pat
     hans = text_of(client.get("/search?q=中國")).split('class="results"', 1)[1]
     assert "中国" in hans and "中國" not in hans                        # one entry per script
     client.post("/script", data={"to": "orig", "next": "/"})
-    shutil.copy(second, corpus)
-    update_index(corpus, tmp_path / "index")
+    add_second()
     total3, _took, _page = shown(text_of(client.get("/search?q=中國")))
     assert int(total3.replace(",", "")) > int(total1.replace(",", ""))
 
