@@ -414,28 +414,20 @@ class Evaluator:
                 len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text)
             if dense:
                 wanted = set(local) - set(deleted) if deleted else set(local)
-                while not m._atend:
-                    m._read_ids()
+                for _ in _blocks(m):
                     ids.update(m._ids)
                     if not wanted.isdisjoint(m._ids):
                         m._read_weights()
                         for d, w in zip(m._ids, m._weights):
                             if d in wanted:
                                 acc[d + offset] += factor * w / (w + norms[d])
-                    if m._lastblock:
-                        break
-                    m._goto(m._nextoffset)
                 if deleted:
                     ids.difference_update(deleted)
                 continue
             if isinstance(m, W3LeafMatcher):
                 m2, _deleted = _postings(reader, field, text)
-                while not m2._atend:
-                    m2._read_ids()
+                for _ in _blocks(m2):
                     ids.update(m2._ids)
-                    if m2._lastblock:
-                        break
-                    m2._goto(m2._nextoffset)
             else:
                 ids.update(m.all_ids())
                 m, _deleted = _postings(reader, field, text)
@@ -493,14 +485,10 @@ class Evaluator:
             else:
                 norms = self._norms(reader, offset, field, k1, b, avgfl)
                 if isinstance(m, W3LeafMatcher):
-                    while not m._atend:
-                        m._read_ids()
+                    for _ in _blocks(m):
                         m._read_weights()
                         for d, w in zip(m._ids, m._weights):
                             acc[d + offset] = factor * w / (w + norms[d])
-                        if m._lastblock:
-                            break
-                        m._goto(m._nextoffset)
                 else:
                     while m.is_active():
                         d, w = m.id(), m.weight()
@@ -549,6 +537,17 @@ def _flatten(q, weight: float = 1.0):
             merged[(field, text)] = merged.get((field, text), 0.0) + w
         return [(f, t, w) for (f, t), w in merged.items()]
     return None
+
+
+def _blocks(m):
+    """Walk a W3 leaf matcher a posting block at a time, the block's ids read (`m._ids`;
+    `m._read_weights()` adds `m._weights`)."""
+    while not m._atend:
+        m._read_ids()
+        yield m
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
 
 
 def _postings(reader, field, text):
