@@ -17,10 +17,6 @@ from typing import Callable, Iterable
 
 from search.errors import DefsearchError
 
-# A job is (source path, [documents...]) or anything `docs_of` turns into documents.
-Job = tuple
-
-
 def split_jobs(jobs: list, weights: list[int], parts: int) -> list[list]:
     """Contiguous shares of `jobs` with about equal total weight (order kept)."""
     total = sum(weights) or 1

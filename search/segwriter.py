@@ -53,33 +53,35 @@ def _freq_value(n: int) -> bytes:
     return _FREQ_VALUES[n] if n < 512 else pack_uint(n)
 
 
-def _positions_value(poslist: list[int]) -> bytes:
-    """Whoosh's `Positions.encode`, memoised for the one-position lists most terms have."""
-    if len(poslist) == 1:
-        pos = poslist[0]
-        value = _POSITION_VALUES.get(pos)
-        if value is None:
-            value = _POSITION_VALUES[pos] = pack_uint(1) + dumps([pos], 2)
-        return value
-    deltas, base = [], 0
-    for pos in poslist:
-        deltas.append(pos - base)
-        base = pos
-    return pack_uint(len(deltas)) + dumps(deltas, 2)
+def _positions_value(fmt, poslist: list[int]) -> bytes:
+    """`fmt.encode(poslist)` (Whoosh's `Positions`), memoised for the one-position lists
+    most terms have."""
+    if len(poslist) != 1:
+        return fmt.encode(poslist)
+    pos = poslist[0]
+    value = _POSITION_VALUES.get(pos)
+    if value is None:
+        value = _POSITION_VALUES[pos] = fmt.encode(poslist)
+    return value
+
+
+def _length_range(lens, ids) -> tuple[int | None, int]:
+    """(shortest, longest) non-zero field length of documents `ids`, as the W3 postings
+    writer tracks them ((None, 0) when none has a length)."""
+    nonzero = [n for n in map(lens.__getitem__, ids) if n] if lens is not None else ()
+    return (min(nonzero), max(nonzero)) if nonzero else (None, 0)
 
 
 class PostingBuffer:
     """The postings of one segment, by field and term; spills sorted runs to disk.
 
-    Also answers the bits of Whoosh's pool interface its writer calls (`fieldnames`,
-    `cleanup`).
+    Also answers the bit of Whoosh's pool interface `SegmentWriter` calls (`cleanup`).
     """
 
     def __init__(self, limitmb: int, tempdir: str | None = None):
         self.limit = limitmb * 1024 * 1024
         self.tempdir = tempdir
         self.fields: dict[str, dict[bytes, list]] = {}
-        self.fieldnames: set[str] = set()
         self.postings = 0
         self.terms = 0
         self.runs: list[str] = []
@@ -89,7 +91,6 @@ class PostingBuffer:
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-            self.fieldnames.add(fieldname)
         return terms
 
     def grew(self, postings: int, terms: int) -> None:
@@ -252,7 +253,7 @@ class FastSegmentWriter(SegmentWriter):
             else:
                 plist.append(t.pos)
         return [(text.encode("utf-8"), len(plist), _weight(len(plist)),
-                 _positions_value(plist)) for text, plist in poses.items()]
+                 _positions_value(fmt, plist)) for text, plist in poses.items()]
 
     def _flush_segment(self):
         self.perdocwriter.close()
@@ -282,13 +283,9 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
             lens.extend([0] * (doccount - len(lens)))
         for _, btext, flat in group:
             ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
-            if lens is not None:
-                nonzero = [n for n in map(lens.__getitem__, ids) if n]
-                minlen, maxlen = (min(nonzero), max(nonzero)) if nonzero else (None, 0)
-            else:
-                minlen, maxlen = None, 0
             if len(ids) < inline_limit:
-                add_term(prefix + btext, _inlined_terminfo(ids, weights, values, minlen, maxlen))
+                add_term(prefix + btext, _inlined_terminfo(ids, weights, values,
+                                                           *_length_range(lens, ids)))
                 continue
             fieldwriter.start_term(btext)
             for start in range(0, len(ids), blocklimit):
@@ -300,10 +297,7 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
                 pw._weights = array("f", block_weights)
                 pw._values = [v for v in values[start:start + blocklimit] if v]
                 pw._maxweight = max(0, max(block_weights))
-                if lens is not None:
-                    nonzero = [n for n in map(lens.__getitem__, block_ids) if n]
-                    if nonzero:
-                        pw._minlength, pw._maxlength = min(nonzero), max(nonzero)
+                pw._minlength, pw._maxlength = _length_range(lens, block_ids)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
 
