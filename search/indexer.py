@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from whoosh.writing import SegmentWriter
+
 from search.errors import DefsearchError
 from search.manifest import (
     CURRENT, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
@@ -147,6 +149,28 @@ def passage_docs(article: Article, source: str):
                record=json.dumps(record, ensure_ascii=False))
 
 
+def article_from_stored(record: dict, stored_passage: Callable[[str], dict | None]) -> Article:
+    """The Article that `passage_docs` indexed, from its record and `stored_passage(pid)`
+    (a passage's stored fields, or None when it is not in the index)."""
+    from search.model import NoteRef, Passage
+
+    data = dict(record)
+    passages = []
+    for pid in data.pop("passages", []):
+        stored = stored_passage(pid)
+        if stored is None:
+            continue
+        meta = json.loads(stored["meta"])
+        passages.append(Passage(
+            id=pid, article_id=stored["article_id"], ordinal=meta.get("ordinal", 0),
+            text=stored["text"], section=list(meta.get("section") or []),
+            lang=stored.get("lang", ""),
+            notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])]))
+    footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
+    known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
+    return Article(passages=passages, footnotes=footnotes, **known)
+
+
 # -- generations ------------------------------------------------------------------------
 
 def _generations(index_dir: Path) -> list[str]:
@@ -262,7 +286,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)
         try:
-            _write(gen, old_gen, lexicon, articles, report, progress, procs)
+            _write(gen, old_gen, lexicon, articles, report.deleted, report, progress, procs)
             clock("write")
             removed = [aid for rel in report.changed + report.deleted
                        for aid in old_files[rel].articles] if old_gen is not None else []
@@ -381,13 +405,26 @@ def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
     report.passages = manifest.passages
 
 
-def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
-           report: IndexReport, progress, procs: int) -> None:
-    """Write the new generation: the live one's segments (if updating) minus the changed
-    and deleted files, plus new segments for `articles` (see `search.segments`)."""
-    from whoosh import index
-    from whoosh.writing import SegmentWriter
+class _MergingWriter(SegmentWriter):
+    """Whoosh's writer, able to merge segments with inlined postings (`schema.codec`):
+    Whoosh reads an inlined posting list without values (an ID field's) back with ''
+    (str) values, which its own pool then rejects (`AssertionError: vbytes=''`), so the
+    update that first merged small segments (about the fifth) failed."""
 
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        add_post = self.pool.add
+        for item in self._process_posts(reader.iter_postings(), startdoc, docmap):
+            add_post(item if item[4] != "" else item[:4] + (b"",))
+
+
+def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
+           deleted: list[str], report: IndexReport, progress, procs: int) -> None:
+    """Write the new generation: the live one's segments (if updating) minus the changed
+    and `deleted` files, plus new segments for `articles` (see `search.segments`), and the
+    statistics of what is deleted but still in segments (see `search.livestats`)."""
+    from whoosh import index
+
+    from search import livestats
     from search.segments import write_segments
 
     jobs = [(rel, article) for rel, arts in articles.items() for article in arts]
@@ -400,11 +437,10 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
         ix = index.open_dir(str(gen))
     # This writer holds the lock, applies deletions (and Whoosh's merge of small segments)
     # and writes the TOC; new documents go to segments of their own.
-    writer = SegmentWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
+    writer = _MergingWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
     try:
-        if old_gen is not None:
-            for rel in articles:
-                writer.delete_by_term("source", rel)
+        removed = livestats.delete_sources(writer, list(articles) + list(deleted)) \
+            if old_gen is not None else {}
         # Load jieba and the lexicon once, here: forked workers inherit it.
         list(ix.schema["body"].analyzer("中文"))
         segments = write_segments(
@@ -414,11 +450,18 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
             codec=codec(), total=total, failures=report.failures, progress=progress)
         report.indexed_passages = total
         report.indexed_chars = sum(chars)
+        before = list(writer.segments)
         final = writer._merge_segments(None, None, None)
+        kept = list(final)
+        merged = None
         if writer._added:
-            final.append(writer._finalize_segment())
+            merged = writer._finalize_segment()
+            final.append(merged)
         else:
             writer._close_segment()
+        livestats.save(gen, livestats.carry_forward(
+            livestats.load(gen) if old_gen is not None else {}, removed, before, kept,
+            merged))
         writer._commit_toc(final + segments)
         writer._finish()
     except BaseException:

@@ -75,5 +75,5 @@ def rerank(ranked: list[tuple[int, float]], prox: Proximity, text_of) -> list[tu
         return ranked
     depth = ranking.PROXIMITY_DEPTH
     head = [(d, score + prox.bonus(fold(text_of(d)))) for d, score in ranked[:depth]]
-    head.sort(key=lambda kv: (-kv[1], kv[0]))
+    head.sort(key=lambda kv: -kv[1])     # stable: ties keep BM25's (passage id) order
     return head + ranked[depth:]

@@ -99,7 +99,9 @@ class ScriptBM25F(scoring.BM25F):
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
         power = term_params(text)[2]
-        return idf(parent.doc_frequency(fieldname, text), parent.doc_count_all(), power)
+        # doc_count, not doc_count_all: a deleted document still in its segment is not
+        # one a fresh build would count (see search.livestats)
+        return idf(parent.doc_frequency(fieldname, text), parent.doc_count(), power)
 
     def scorer(self, searcher, fieldname, text, qf=1):
         if not searcher.schema[fieldname].scorable:

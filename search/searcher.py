@@ -15,11 +15,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from search import ranking
+from search import livestats, ranking
 from search.analysis import fold
 from search.errors import ArticleNotFound, QueryError
 from search.manifest import CURRENT, check_compatible, current_generation, read_manifest
-from search.model import Article, Footnote, Hit, NoteRef, Passage, SearchResults
+from search.model import Article, Footnote, Hit, NoteRef, SearchResults
 
 MAX_LIMIT = 1000
 REFRESH_EVERY = 1.0
@@ -47,6 +47,7 @@ class _Generation:
         self.ix = index.open_dir(str(gen_dir))
         self.schema = self.ix.schema
         self.glossary = _load_glossary(gen_dir)
+        self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
         self.cache: dict = {}        # Evaluator: length norms and filter doc sets
         self._live = None
 
@@ -114,7 +115,8 @@ class Engine:
                     old.close()
                 except Exception:
                     pass
-            local.searcher = gen.ix.searcher(weighting=ranking.weighting())
+            local.searcher = livestats.searcher(gen.ix, gen.adjustments,
+                                                weighting=ranking.weighting())
             local.gen = gen
         return gen, local.searcher
 
@@ -192,25 +194,14 @@ class Engine:
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     def article(self, article_id: str) -> Article:
+        from search.indexer import article_from_stored
+
         gen, s = self._searcher()
         fields = s.document(aid=str(article_id))
         if not fields or "record" not in fields:
             raise ArticleNotFound(str(article_id))
-        data = json.loads(fields["record"])
-        passages = []
-        for pid in data.pop("passages", []):
-            stored = s.document(pid=pid)
-            if stored is None:
-                continue
-            meta = json.loads(stored["meta"])
-            passages.append(Passage(
-                id=pid, article_id=stored["article_id"], ordinal=meta.get("ordinal", 0),
-                text=stored["text"], section=list(meta.get("section") or []),
-                lang=stored.get("lang", ""),
-                notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])]))
-        footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
-        known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
-        return Article(passages=passages, footnotes=footnotes, **known)
+        return article_from_stored(json.loads(fields["record"]),
+                                   lambda pid: s.document(pid=pid))
 
 
 def _top(s, evaluator, parsed, k: int):
@@ -219,7 +210,7 @@ def _top(s, evaluator, parsed, k: int):
     from search import proximity
 
     ranked, total = evaluator.top(parsed.query, max(k, ranking.PROXIMITY_DEPTH))
-    prox = proximity.features(parsed.proximity, s.doc_frequency, s.doc_count_all())
+    prox = proximity.features(parsed.proximity, s.doc_frequency, s.doc_count())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
     return ranked[:k], total, prox
 
@@ -334,7 +325,7 @@ class Evaluator:
         leaves = _flatten(q) if self.trace is None else None
         if not leaves or k <= 0:
             acc = self.run(q)
-            return top(acc, k), len(acc)
+            return top(acc, k, self._pid), len(acc)
         return self._maxscore(leaves, k)
 
     def _leaf_info(self, field, text, weight):
@@ -378,7 +369,10 @@ class Evaluator:
                 total += len(ids - {d - offset for d in acc if offset <= d < offset + size})
         if candidates is not None:
             acc = {d: acc[d] for d in candidates} if len(candidates) >= k else acc
-        return top(acc, k), total
+        return top(acc, k, self._pid), total
+
+    def _pid(self, docnum: int) -> str:
+        return self.s.stored_fields(docnum)["pid"]
 
     def _segment_size(self, offset):
         for sub, off in self.leaves:
@@ -572,7 +566,23 @@ def _scaled(acc: dict, boost: float) -> dict:
     return acc
 
 
-def top(acc: dict, n: int) -> list[tuple[int, float]]:
-    """The n best (docnum, score), ties broken by index order (stable across runs)."""
+def top(acc: dict, n: int, pid_of) -> list[tuple[int, float]]:
+    """The n best (docnum, score); equal scores in passage id order (`pid_of(docnum)`).
+
+    Not in docnum order: an update numbers documents differently from a fresh build of the
+    same files (a changed file's passages move to a new segment), and both must rank alike.
+    Only the documents tied with another one in the result, or at the cut, are looked up.
+    """
     import heapq
-    return heapq.nsmallest(n, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+    from collections import Counter
+
+    best = heapq.nsmallest(n, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not best:
+        return best
+    cut = best[-1][1]
+    pool = [kv for kv in best if kv[1] != cut] + [(d, v) for d, v in acc.items() if v == cut]
+    ties = Counter(v for _, v in pool)
+    if len(ties) == len(pool):
+        return best
+    pool.sort(key=lambda kv: (-kv[1], pid_of(kv[0]) if ties[kv[1]] > 1 else ""))
+    return pool[:n]

@@ -198,7 +198,7 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
         exhaustive = Evaluator(s, gen.cache).run(q)
         ranked, total = Evaluator(s, gen.cache).top(q, k)
         assert total == len(exhaustive)
-        want = top(exhaustive, k)
+        want = top(exhaustive, k, lambda d: s.stored_fields(d)["pid"])
         assert [d for d, _ in ranked] == [d for d, _ in want]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ranked, want))
 
