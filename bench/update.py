@@ -9,7 +9,8 @@ deleted, timed; and after each step the `--queries` dev questions (the five sets
 ranked by the updated index and by a fresh build of the same files: a query differs when
 its top-30 passage ids, their order, or a score (beyond 1e-6) differ. Updates run
 in-process after the fresh build (jieba already loaded), as `defsearch index` does after
-its start-up. Writes bench/out/update.json.
+its start-up; CPU seconds are this process's (the machine is shared). Writes
+bench/out/update.json.
 """
 from __future__ import annotations
 
@@ -65,12 +66,12 @@ def differing(updated: list, fresh: list) -> int:
 
 
 def timed(corpus: Path, index_dir: Path) -> dict:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = update_index(corpus, index_dir)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if report.rebuilt:
         raise SystemExit(f"the update rebuilt everything ({report.reason}): not measured")
-    return {"seconds": round(seconds, 3), "changed": len(report.changed),
+    return {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "changed": len(report.changed),
             "deleted": len(report.deleted), "indexed_passages": report.indexed_passages,
             "phases": report.timings}
 
@@ -120,7 +121,8 @@ def main() -> None:
             shutil.rmtree(fresh)
             result["steps"].append({"change_1_file": change, "delete_1_file": delete,
                                     "queries_differing_from_fresh": bad})
-            log(f"step {step + 1}: change {change['seconds']} s, delete {delete['seconds']} s,"
+            log(f"step {step + 1}: change {change['seconds']} s ({change['cpu_seconds']} s CPU), "
+                f"delete {delete['seconds']} s ({delete['cpu_seconds']} s CPU),"
                 f" {bad}/{len(texts)} queries rank differently from a fresh build")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus"
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
-QUERIES = ("中俄", "軍事 合作", "美國 中國 關係", '"戰略"', '"軍事合作"', "Su-27",
+QUERIES = ("中俄", "軍事 合作", "美國 中國 關係", '"戰略"', '"軍事合作"', '"戰"', "Su-27",
            "missile defense", "drone strategy", "title:中俄 合作", "lang:en missile",
            "中俄 -美國", "合作 OR 對抗", "year:2021 中俄", "+俄羅斯 北約")
 
