@@ -136,32 +136,31 @@ class Engine:
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False) -> SearchResults:
-        from search.query import QueryBuilder
-        from search.snippets import Highlighter, render
+        from search.query import compile
+        from search.snippets import Highlighter
 
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
         gen, s = self._searcher()
-        builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
-                               doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                               fields=gen.live_fields(s))
-        parsed = builder.build(query, lang=lang, article=article, year_from=year_from,
-                               year_to=year_to, venue=venue, expand=expand)
+        plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
+                                               year_from=year_from, year_to=year_to,
+                                               venue=venue, expand=expand)
+        q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
-                            expansions=parsed.expansions)
+                            expansions=plan.expansions)
         if explain:
-            out.explain = list(parsed.explain)
-        out.unmatched = [w for w, toks in parsed.words if not toks or not any(
-            s.doc_frequency(f, t) for t in toks for f in ("body", "title", "grams"))]
-        if parsed.query is None:
+            out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
+        out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
+            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams"))]
+        if q is None:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        ranked, out.total, prox = _top(s, evaluator, parsed, page * limit)
-        highlighter = Highlighter(parsed.highlight, parsed.fallback_highlight)
+        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit)
+        highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
         best = ranked[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
-            out.hits.append(_hit(s.stored_fields(docnum), score, highlighter, render))
+            out.hits.append(_hit(s.stored_fields(docnum), score, highlighter))
             if explain:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
@@ -176,19 +175,17 @@ class Engine:
     def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
-        from search.query import QueryBuilder
+        from search.query import compile
 
         gen, s = self._searcher()
-        builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
-                               doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                               fields=gen.live_fields(s))
         try:
-            parsed = builder.build(query, expand=expand)
+            plan = _builder(gen, s, expand).build(query, expand=expand)
         except QueryError:
             return []
-        if parsed.query is None:
+        q = compile(plan)
+        if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), parsed, limit)
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     def article(self, article_id: str) -> Article:
@@ -213,13 +210,24 @@ class Engine:
         return Article(passages=passages, footnotes=footnotes, **known)
 
 
-def _top(s, evaluator, parsed, k: int):
-    """The k best (docnum, score) by BM25F, then the proximity rerank of the first
-    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+def _builder(gen, s, expand: bool):
+    """The query builder for one generation, with its glossary and this searcher's
+    statistics."""
+    from search.query import QueryBuilder
+
+    return QueryBuilder(gen.schema, gen.glossary if expand else None,
+                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
+                        fields=gen.live_fields(s))
+
+
+def _top(s, evaluator, q, proximity_texts, k: int):
+    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
+    of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
+    features."""
     from search import proximity
 
-    ranked, total = evaluator.top(parsed.query, max(k, ranking.PROXIMITY_DEPTH))
-    prox = proximity.features(parsed.proximity, s.doc_frequency, s.doc_count_all())
+    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
+    prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count_all())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
     return ranked[:k], total, prox
 
@@ -240,7 +248,9 @@ def _page_args(page, limit) -> tuple[int, int]:
     return page, limit
 
 
-def _hit(hit: dict, score, highlighter, render) -> Hit:
+def _hit(hit: dict, score, highlighter) -> Hit:
+    from search.snippets import render
+
     text = hit["text"]
     meta = json.loads(hit["meta"])
     spans = highlighter.spans(text)
