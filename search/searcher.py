@@ -249,20 +249,21 @@ def _page_args(page, limit) -> tuple[int, int]:
 
 
 def _hit(hit: dict, score, highlighter) -> Hit:
-    from search.snippets import render
+    from search.snippets import snippet_window, to_html
 
     text = hit["text"]
     meta = json.loads(hit["meta"])
     spans = highlighter.spans(text)
+    window = snippet_window(text, spans)
     return Hit(
         passage_id=hit["pid"], article_id=hit["article_id"], title=meta.get("title", ""),
         section=" › ".join(meta.get("section") or []), date=meta.get("date", ""),
-        score=round(float(score), 4), text=text, snippet=render(text, spans),
+        score=round(float(score), 4), text=text, snippet=to_html(text, window),
         footnotes=[Footnote(label, body, list(urls)) for label, body, urls in
                    meta.get("footnotes", [])],
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
-        highlights=spans, venue=meta.get("venue", ""))
+        highlights=spans, venue=meta.get("venue", ""), window=window)
 
 
 # -- evaluation -------------------------------------------------------------------------

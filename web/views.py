@@ -263,14 +263,12 @@ def _present_hit(hit, query: str, n: int) -> dict:
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
-    plain = hit.snippet.replace("<mark>", "").replace("</mark>", "").strip()
-    truncated = plain.startswith(render._ELLIPSES) or plain.endswith(render._ELLIPSES)
+    truncated = hit.window.cut_before or hit.window.cut_after
     return {
         "hit": hit,
         "url": f"{article_url}#p{hit.ordinal}",
         "truncated": truncated,     # the snippet is only part of the passage: offer the whole
-        "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.highlights,
-                                               hit.notes, marker),
+        "snippet": render.snippet_html(hit.text, hit.window, hit.notes, marker),
         "full": render.render_text(hit.text, hit.highlights, hit.notes, marker)
         if truncated else None,
         "footnotes": [(n, render.linkify(n.text, n.urls),
