@@ -77,6 +77,8 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
               "Ctrl-C to stop)")
     if workers == 1:
+        import logging
+        logging.basicConfig()           # as waitress.serve does: its warnings on stderr
         try:
             server = create_server(create_app(config), host=host, port=port, **options)
         except OSError as err:
