@@ -14,6 +14,7 @@ segmented without the new names, so everything is re-analysed and the report say
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
@@ -23,15 +24,17 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from search.errors import DefsearchError
+from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
+                           IndexWriteError)
 from search.manifest import (
-    CURRENT, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
-    fsync_tree, library_versions, read_manifest, sha256_file, swap_current, write_manifest)
+    CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
+    fsync_tree, generation_number, library_versions, new_generation_name, read_current,
+    read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
+    write_manifest)
 from search.model import Article, Footnote
 from search.schema import FORMAT_VERSION, build_schema, codec, date_number
 
 SUFFIXES = {".txt", ".jsonl", ".pdf"}
-GEN_PREFIX = "gen-"
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
 WRITER_LIMITMB = 64        # the parent's writer: merges of small segments only
@@ -46,10 +49,6 @@ class _Clock:
         now = time.perf_counter()
         self.report.timings[phase] = round(self.report.timings.get(phase, 0) + now - self.last, 2)
         self.last = now
-
-
-class IndexLocked(DefsearchError):
-    pass
 
 
 @dataclass
@@ -149,22 +148,25 @@ def passage_docs(article: Article, source: str):
 
 # -- generations ------------------------------------------------------------------------
 
-def _generations(index_dir: Path) -> list[str]:
-    return sorted(p.name for p in index_dir.iterdir()
-                  if p.is_dir() and p.name.startswith(GEN_PREFIX))
+def _generations(index_dir: Path, upto: str | None = None) -> list[str]:
+    """Generation directories, oldest first (by number); with `upto`, that one and older."""
+    gens = sorted((generation_number(p.name), p.name) for p in index_dir.iterdir()
+                  if generation_number(p.name) is not None and p.is_dir())
+    if upto is not None:
+        gens = [g for g in gens if g <= (generation_number(upto), upto)]
+    return [name for _, name in gens]
 
 
 def _new_generation(index_dir: Path) -> Path:
     gens = _generations(index_dir)
-    last = int(gens[-1][len(GEN_PREFIX):].split(".")[0]) if gens else 0
-    gen = index_dir / f"{GEN_PREFIX}{last + 1:06d}"
+    gen = index_dir / new_generation_name(generation_number(gens[-1]) if gens else 0)
     gen.mkdir()
     return gen
 
 
 def _link_copy(src: Path, dst: Path) -> None:
     for item in src.iterdir():
-        if item.name.endswith("LOCK") or item.name.endswith(".tmp"):
+        if item.name.endswith(("LOCK", ".tmp", CHECKSUMS)):
             continue
         try:
             os.link(item, dst / item.name)
@@ -184,7 +186,13 @@ class _Lock:
         self.path = index_dir / ".lock"
 
     def __enter__(self):
-        self.fh = open(self.path, "w")
+        try:
+            self.fh = open(self.path, "w")
+        except IsADirectoryError:
+            raise IndexWriteError(f"{self.path} is a directory: remove it, then run "
+                                  "`defsearch index` again") from None
+        except OSError as err:
+            raise _write_error(self.path.parent, err) from None
         try:
             fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -211,7 +219,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
     started = time.perf_counter()
     index_dir = Path(index_dir)
     root, files = corpus_files(corpus)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    _make_dir(index_dir)
     report = IndexReport()
     with _Lock(index_dir):
         old_gen, old = _live(index_dir, rebuild, report)
@@ -227,7 +235,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name
-            _cleanup(index_dir, keep={n for n in _generations(index_dir) if n <= old_gen.name})
+            _cleanup(index_dir, keep=set(_generations(index_dir, upto=old_gen.name)))
             _fill_counts(report, old)
             report.seconds = time.perf_counter() - started
             return report
@@ -276,12 +284,16 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                 articles=sum(len(e.articles) for e in entries.values()),
                 built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             write_manifest(gen, manifest)
+            write_checksums(gen, previous=old_gen)
             fsync_tree(gen)
             clock("fsync")
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            swap_current(index_dir, gen.name)
+        except BaseException as err:
+            if _live_name(index_dir) != gen.name:
+                shutil.rmtree(gen, ignore_errors=True)
+            if isinstance(err, OSError):
+                raise _write_error(index_dir, err, previous) from err
             raise
-        swap_current(index_dir, gen.name)
         _cleanup(index_dir, keep={gen.name, previous})
         report.generation = gen.name
         _fill_counts(report, manifest)
@@ -290,28 +302,60 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
 
 
 def _live(index_dir: Path, rebuild: bool, report: IndexReport):
-    """(generation dir, manifest) of the live index, or (None, None) for a fresh build."""
+    """(generation dir, manifest) of the live index to update, or (dir or None, None) for a
+    fresh build. The live generation is verified in full first: an update hard-links its
+    files into the next generation, so damage would outlive the update."""
     try:
         gen = current_generation(index_dir)
+        if rebuild:
+            report.reason = "--rebuild"
+            return gen, None
+        checked = verify_generation(gen, full=True)
         manifest = read_manifest(gen)
-    except (DefsearchError, ValueError, OSError):
+    except IndexNotFound:
         return None, None
-    if rebuild:
-        report.reason = "--rebuild"
-        return gen, None
+    except IndexDamaged as err:
+        report.reason = "--rebuild" if rebuild else \
+            f"the index was damaged ({err.problem}): rebuilt from scratch"
+        return None, None
     try:
         check_compatible(manifest)
     except DefsearchError:
         report.reason = "the index format or analyzer changed: rebuilt from scratch"
+        return gen, None
+    if checked is None:
+        report.reason = ("the index has no checksums (built by an older defsearch): "
+                         "rebuilt from scratch")
         return gen, None
     return gen, manifest
 
 
 def _live_name(index_dir: Path) -> str:
     try:
-        return (index_dir / CURRENT).read_text().strip()
-    except OSError:
+        return read_current(index_dir)
+    except DefsearchError:
         return ""
+
+
+def _make_dir(index_dir: Path) -> None:
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexWriteError(f"{index_dir} is a file, not an index directory: "
+                              "pass --index DIR")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _write_error(index_dir, err) from None
+
+
+def _write_error(index_dir: Path, err: OSError, previous: str = "") -> IndexWriteError:
+    """What to do about an OSError while writing the index (the live one is untouched)."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return IndexWriteError(
+            f"cannot write the index at {index_dir} ({err.strerror}): free some space, then "
+            "run `defsearch index` again" + ("; the previous index still serves" if previous
+                                             else ""))
+    return IndexWriteError(f"cannot write to {index_dir} ({err.strerror}): make it writable "
+                           "or pass --index DIR")
 
 
 def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]:

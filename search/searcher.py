@@ -4,12 +4,17 @@ One Engine serves many threads (a multi-threaded WSGI server): each thread gets 
 Whoosh searcher, opened on the generation named by `CURRENT` at the time. After
 `defsearch index` swaps in a new generation, `refresh()` (also run automatically at most
 once a second by `search`) opens it; searches already running finish on the old one, whose
-files stay on disk until the next update.
+files stay on disk until the next update. A generation's name never repeats, so a changed
+name in CURRENT is always a new index (even one rebuilt after `rm -rf index`).
+
+Opening a generation checks its files against their checksums (cheaply: see
+`search.manifest.verify_generation`); an unexpected error while reading one checks them in
+full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
 """
 from __future__ import annotations
 
+import functools
 import json
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -17,8 +22,9 @@ from pathlib import Path
 
 from search import ranking
 from search.analysis import fold
-from search.errors import ArticleNotFound, QueryError
-from search.manifest import CURRENT, check_compatible, current_generation, read_manifest
+from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
+from search.manifest import (check_compatible, current_generation, read_current,
+                             read_manifest, verify_generation)
 from search.model import Article, Footnote, Hit, NoteRef, Passage, SearchResults
 
 MAX_LIMIT = 1000
@@ -42,9 +48,14 @@ class _Generation:
 
         self.name = gen_dir.name
         self.dir = gen_dir
+        verify_generation(gen_dir)
         self.manifest = read_manifest(gen_dir)
         check_compatible(self.manifest)
-        self.ix = index.open_dir(str(gen_dir))
+        try:
+            self.ix = index.open_dir(str(gen_dir))
+        except Exception as err:    # noqa: BLE001 - a generation without checksums, damaged
+            raise IndexDamaged(gen_dir.parent, f"{gen_dir.name}: Whoosh cannot open it "
+                                               f"({type(err).__name__})") from err
         self.schema = self.ix.schema
         self.glossary = _load_glossary(gen_dir)
         self.cache: dict = {}        # Evaluator: length norms and filter doc sets
@@ -68,6 +79,24 @@ def _load_glossary(gen_dir: Path):
         return None
 
 
+def _reports_damage(method):
+    """An unexpected error while reading the live generation: if its files no longer match
+    their checksums, raise IndexDamaged naming the file instead. (A generation an update
+    has since replaced and removed is not damaged: the next search opens the new one.)"""
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        gen = self._gen
+        try:
+            return method(self, *args, **kwargs)
+        except DefsearchError:
+            raise
+        except Exception:
+            if read_current(self.index_dir) == gen.name:
+                verify_generation(gen.dir, full=True)
+            raise
+    return checked
+
+
 class Engine:
     def __init__(self, index_dir="index"):
         self.index_dir = Path(index_dir)
@@ -75,25 +104,15 @@ class Engine:
         self._local = threading.local()
         self._gen = _Generation(current_generation(self.index_dir))
         self._checked = time.monotonic()
-        self._pointer_mtime = self._mtime()
 
     # -- generations ----------------------------------------------------------------------
 
-    def _mtime(self):
-        try:
-            return os.stat(self.index_dir / CURRENT).st_mtime_ns
-        except OSError:
-            return None
-
     def refresh(self) -> bool:
-        """Open the live generation if `defsearch index` swapped in a new one."""
+        """Open the live generation if `defsearch index` swapped in a new one (CURRENT
+        names another generation: names are never reused)."""
         with self._lock:
             self._checked = time.monotonic()
-            mtime = self._mtime()
-            if mtime == self._pointer_mtime:
-                return False
             gen_dir = current_generation(self.index_dir)
-            self._pointer_mtime = mtime
             if gen_dir.name == self._gen.name:
                 return False
             self._gen = _Generation(gen_dir)
@@ -133,6 +152,7 @@ class Engine:
                           files=len(m.files), built=m.built, lexicon=len(m.lexicon),
                           path=str(self.index_dir))
 
+    @_reports_damage
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False) -> SearchResults:
@@ -172,6 +192,7 @@ class Engine:
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
 
+    @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
@@ -188,6 +209,7 @@ class Engine:
         ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
+    @_reports_damage
     def article(self, article_id: str) -> Article:
         gen, s = self._searcher()
         fields = s.document(aid=str(article_id))

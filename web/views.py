@@ -12,8 +12,8 @@ from flask import (Blueprint, abort, current_app, g, jsonify, redirect,
                    render_template, request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
-                           QueryError)
+from search.errors import (ArticleNotFound, DefsearchError, IndexDamaged, IndexNotFound,
+                           IndexOutOfDate, QueryError)
 
 
 from . import render
@@ -394,6 +394,10 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IndexOutOfDate)
     def no_index(err: DefsearchError):
         return _error(503, "No search index", str(err))
+
+    @app.errorhandler(IndexDamaged)
+    def damaged_index(err: IndexDamaged):
+        return _error(503, "The index needs a rebuild", str(err))
 
     @app.errorhandler(DefsearchError)
     def defsearch_error(err: DefsearchError):
