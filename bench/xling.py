@@ -60,6 +60,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-original", action="store_true",
                     help="search the translations only, not the question's own words")
     ap.add_argument("--no-translate", action="store_true", help="the engine as it is")
+    ap.add_argument("--sense-order", choices=("df", "dict"), default=None)
+    ap.add_argument("--segment", choices=("jieba", "fmm"), default=None)
+    ap.add_argument("--single-chars", type=int, default=None)
+    ap.add_argument("--no-surface", action="store_true")
     ap.add_argument("--show", type=int, default=0, help="print N translated queries per set")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -69,7 +73,15 @@ def main(argv=None) -> int:
     log("$", " ".join(cmd))
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
+    from search.glossary import translate as translate_mod
     from search.glossary.translate import translate
+    if args.segment:
+        translate_mod.SEGMENT = args.segment
+    if args.single_chars is not None:
+        translate_mod.SINGLE_CHARS = args.single_chars
+    translate_mod.SURFACE_FIRST = not args.no_surface
+    if args.sense_order:
+        translate_mod.SENSE_ORDER = args.sense_order
     from search.searcher import Engine
     engine = Engine(args.index)
     gen, searcher = engine._searcher()                 # the index's own statistics

@@ -14,7 +14,8 @@ What is kept is what helps retrieval, not what helps a reader:
 - senses that only point elsewhere (`variant of 著`, `see 兵器`, `CL:個`, `surname Wang`,
   `abbr. for 北大西洋公約組織`, `also pr. ...`, `old variant`) are dropped;
 - in a sense, parentheses (`(guided) missile` -> `missile`), pinyin `[...]`, Chinese
-  cross-references, `to ` before verbs, `sth`/`sb`/`etc` are removed, and `;` splits it;
+  cross-references, `to ` before verbs, `sth`/`sb`/`etc` are removed, and `;` and `,`
+  split it (`Warsaw, capital of Poland`: `Warsaw` is the translation);
 - an English gloss longer than `MAX_GLOSS_WORDS` index words is an explanation, not a
   translation: it is not a key for English -> Chinese and not searched from Chinese.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 from search.glossary.folding import key as fold_key
 
 SOURCE = "cc-cedict"
-FORMAT = 1
+FORMAT = 5
 MAX_GLOSS_WORDS = 4
 
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
@@ -53,6 +54,10 @@ _XREF = re.compile(
 _NOISE_WORDS = re.compile(r"\b(?:sth|sb|sb's|sth's|etc|oneself|one's|someone|something)\b\.?",
                           re.IGNORECASE)
 _LEADING = re.compile(r"^(?:to be |to |a |an |the )", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|no|non|never|without|n't)\b", re.IGNORECASE)
+_PLACE_SUFFIX = re.compile(
+    r"^([A-Z][\w'’\-]*(?: [A-Z][\w'’\-]*)*) (?:River|Mountains?|Lake|Islands?|Province|"
+    r"County|City|Sea|Ocean|Desert|Valley|State|Prefecture|District|Strait|Peninsula|Bay)$")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*")
 
 
@@ -107,7 +112,7 @@ def clean_sense(sense: str) -> list[str]:
         prev, text = text, _PAREN.sub(" ", text)
     text = _CJK.sub(" ", text).replace("(", " ").replace(")", " ")
     out = []
-    for part in text.split(";"):
+    for part in re.split(r"[;,]", text):
         part = _NOISE_WORDS.sub(" ", part)
         part = re.sub(r"[\"“”~…]|\.\.\.", " ", part)
         part = " ".join(part.split()).strip(" ,.:!?-")
@@ -162,8 +167,9 @@ def parse(path: Path | None = None):
 def build(path: Path | None = None) -> dict:
     """The compact lookup tables (plain dicts of strings, written to SQLite by `save`):
 
-    - `en`: English key -> "simp:trad|simp|..." headwords, best first (the key is the whole
-      sub-sense of an earlier sense, a multi-character word, a common noun before a name);
+    - `en`: English key -> "simp:trad=gloss|simp=gloss|..." headwords with the sense that
+      gave the key, best first (the key is the whole sub-sense of an earlier sense, a
+      multi-character word, a common noun before a name);
     - `zh`: folded headword -> "gloss/gloss/..." (cleaned senses, searchable ones only).
     """
     en: dict[str, list[tuple[tuple, str]]] = {}
@@ -182,16 +188,24 @@ def build(path: Path | None = None) -> dict:
                     continue
                 if g not in glosses:
                     glosses.append(g)
+                if _NEGATION.search(g):            # `Do not enter` is not `enter`
+                    continue
                 # lower is better: position of the sense, single characters and names later
                 rank = (len(k) == 1, proper and not g[:1].isupper(), min(i, 5), j > 0)
-                en.setdefault(" ".join(terms), []).append((rank, head))
+                en.setdefault(" ".join(terms), []).append((rank, f"{head}={g}"))
+                name = _PLACE_SUFFIX.match(g)      # Euphrates River: also `Euphrates`
+                if name and proper:
+                    short = english_terms(name.group(1))
+                    if short:
+                        en.setdefault(" ".join(short), []).append(
+                            (rank[:-1] + (True,), f"{head}={name.group(1)}"))
         if not glosses:
             del zh[k]
     en_out = {}
     for key, heads in en.items():
         seen, ordered = set(), []
         for _rank, head in sorted(heads, key=lambda x: x[0]):
-            fk = fold_key(head.split(":")[0])
+            fk = fold_key(head.split("=")[0].split(":")[0])
             if fk not in seen:
                 seen.add(fk)
                 ordered.append(head)
@@ -275,16 +289,17 @@ class Cedict:
                 cache.clear()
             return value
 
-    def chinese(self, english_key: str) -> list[tuple[str, str]]:
-        """(simplified, traditional) headwords whose sense is exactly this English key
+    def chinese(self, english_key: str) -> list[tuple[str, str, str]]:
+        """(simplified, traditional, sense) of the headwords whose sense is this English key
         (index terms joined by spaces, see `english_terms`), best first."""
         v = self._get("en", self._en_cache, english_key)
         if not v:
             return []
         out = []
-        for head in v.split("|"):
+        for item in v.split("|"):
+            head, _, gloss = item.partition("=")
             simp, _, trad = head.partition(":")
-            out.append((simp, trad or simp))
+            out.append((simp, trad or simp, gloss))
         return out
 
     def english(self, chinese: str) -> list[str]:

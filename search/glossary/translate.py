@@ -36,11 +36,18 @@ WEIGHTS = {"user": 0.8, "glossary": 0.7, "cross-strait": 0.8, cedict_mod.SOURCE:
 # ranks beyond the first lose this much weight each (a set's best translation leads)
 RANK_DECAY = 0.85
 MAX_CANDIDATES = 6
+SURFACE_FIRST = True             # dictionary senses spelt like the query word come first
+SENSE_ORDER = "df"               # dictionary candidates: "df" (most passages first) or "dict"
+SEGMENT = "jieba"                # Chinese units: "jieba" words (dictionary-matched inside) or "fmm"
+SINGLE_CHARS = 2                 # senses kept for a lone character (0: not translated)
 MAX_ZH_CHARS = 8                 # longest Chinese unit tried (CC-CEDICT has 16, all idioms)
 
-# English words that carry no topic in a question beyond ENGLISH_STOP_WORDS (index forms).
-EN_QUESTION_TERMS = frozenset({"mani", "much", "whose", "name", "call", "kind", "type", "also",
-                               "year", "time"}) - {"year", "time"}
+# English words that carry no topic in a question beyond ENGLISH_STOP_WORDS, as index
+# forms (stemmed): question padding (how many, what kind, the name of) and light verbs
+# whose translations match everything (get, take, give, make).
+EN_QUESTION_TERMS = frozenset(
+    "mani much whose name call kind type also get got take took taken give gave given make "
+    "made go went gone come came use known".split())
 # Chinese words that translate to nothing useful (particles, pronouns, copulas), folded.
 ZH_STOP_WORDS = frozenset("""
 的 了 在 是 和 与 及 或 也 都 被 把 将 对 于 从 以 而 就 有 这 那 之 其 等 吗 呢 吧 啊 个 些 所
@@ -164,9 +171,11 @@ def _english_tokens(text: str, dropped: list[str]):
     """(index term, start, end) of the query's English words, stop and question words left
     out (and recorded in `dropped`)."""
     out = []
+    from search.analysis import english_term
+    stop = {english_term(w) for w in EN_QUESTION_TERMS} | EN_QUESTION_TERMS
     for m in _LATIN_WORD.finditer(text):
         terms = cedict_mod.english_terms(m.group())
-        kept = [t for t in terms if t not in EN_QUESTION_TERMS]
+        kept = [t for t in terms if t not in stop]
         if not kept:
             dropped.append(m.group())
             continue
@@ -181,14 +190,20 @@ def _translate_english(text, tokens, dic, glossary, df) -> list[SynonymSet]:
     longest = max(dic.max_en_words, 1)
     while i < len(tokens):
         found = None
-        for n in range(min(longest, len(tokens) - i), 0, -1):
+        if any(c.isdigit() for c in tokens[i][0]):          # 1960, Su-27, 4:51: as typed
+            longest_here = 0
+        else:
+            longest_here = min(longest, len(tokens) - i)
+        for n in range(longest_here, 0, -1):
+            if any(c.isdigit() for c in tokens[i + n - 1][0]):
+                continue
             start, end = tokens[i][1], tokens[i + n - 1][2]
             src = text[start:end]
             cands = _glossary_partners(glossary, src, want_cjk=True)
             if not cands and n == 1:
                 cands = _glossary_partners(glossary, tokens[i][0], want_cjk=True)
             key = " ".join(t for t, _s, _e in tokens[i:i + n])
-            cands += [(trad, cedict_mod.SOURCE, src) for _simp, trad in dic.chinese(key)]
+            cands += [(trad, cedict_mod.SOURCE, gloss) for _simp, trad, gloss in dic.chinese(key)]
             if cands:
                 found = (n, start, end, src, cands)
                 break
@@ -198,68 +213,103 @@ def _translate_english(text, tokens, dic, glossary, df) -> list[SynonymSet]:
             i += 1
             continue
         n, start, end, src, cands = found
-        cands = _select(_with_variants(cands), lambda c: _occurs_zh(df, c))
+        cands = _select(_with_variants(cands), lambda c: _occurs_zh(df, c), src)
         units.append(SynonymSet(src, start, end, "en", cands))
         i += n
     return units
 
 
-def _select(cands, occurs) -> tuple[Candidate, ...]:
+def _select(cands, occurs, src: str = "") -> tuple[Candidate, ...]:
     """Sense selection: keep candidates that occur in the index; trusted layers keep their
-    order, dictionary candidates are ordered by how many passages hold them (the usual
-    translation is the common one), ties by dictionary order."""
+    order; then dictionary senses spelt as the query spells them (`receiver`, not
+    `receive` that stems alike), each group ordered by how many passages hold the
+    translation (the usual translation is the common one), ties by dictionary order."""
     scored = []
+    surface = src.lower()
     for pos, (text, source, gloss) in enumerate(cands):
         n = occurs(text)
         if n <= 0:
             continue
-        layer = 0 if source in ("user", "glossary") else 1
-        scored.append(((layer, -n if layer else 0, pos), (text, source, gloss)))
+        layer = 0 if source in ("user", "glossary") else \
+            1 if SURFACE_FIRST and gloss.lower() == surface else 2
+        by_df = -n if layer and SENSE_ORDER == "df" else 0
+        scored.append(((layer, by_df, pos), (text, source, gloss)))
     scored.sort(key=lambda x: x[0])
     return _weighted([c for _k, c in scored])
 
 
 # --------------------------------------------------------------------------- Chinese -> English
 
-def _question_word_at(folded: str, i: int) -> int:
+def _question_word_at(folded: str, i: int, end: int) -> int:
+    """Length of the question word (search.ranking.QUESTION_WORDS) at `folded[i:end]`, or 0."""
     from search.ranking import QUESTION_WORDS
     for q in sorted(QUESTION_WORDS, key=len, reverse=True):
-        if folded.startswith(q, i):
+        if folded.startswith(q, i) and i + len(q) <= end:
             return len(q)
     return 0
 
 
-def _translate_chinese(text, dic, glossary, df, dropped) -> list[SynonymSet]:
-    folded = fold(text)
-    units = []
-    for m in _CJK_RUN.finditer(folded):
-        i, end = m.start(), m.end()
-        while i < end:
-            q = _question_word_at(folded, i)
+def _jieba_words(text: str) -> list[str]:
+    import logging
+
+    import jieba
+    jieba.setLogLevel(logging.ERROR)
+    return jieba.lcut(text, HMM=False)
+
+
+def _pieces(folded: str, start: int, end: int, dic, glossary, segment):
+    """Split one folded CJK run into (start, end) units: `segment`'s words (jieba), each
+    word unknown to the layers split again by forward maximum matching, which is also the
+    whole method when `segment` is None."""
+    def known(piece: str) -> bool:
+        return dic.has_chinese(piece) or bool(
+            glossary is not None and glossary.expansions(piece, cross_strait_vocab=False))
+
+    def fmm(a: int, b: int):
+        i = a
+        while i < b:
+            q = _question_word_at(folded, i, b)
             if q:
-                dropped.append(text[i:i + q])
+                yield i, i + q
                 i += q
                 continue
             n = 1
-            for size in range(min(MAX_ZH_CHARS, end - i), 1, -1):
-                piece = folded[i:i + size]
-                if (glossary is not None and glossary.expansions(piece, cross_strait_vocab=False)) \
-                        or dic.has_chinese(piece):
+            for size in range(min(MAX_ZH_CHARS, b - i), 1, -1):
+                if known(folded[i:i + size]):
                     n = size
                     break
-            piece, src = folded[i:i + n], text[i:i + n]
-            if piece in ZH_STOP_WORDS:
+            yield i, i + n
+            i += n
+
+    if segment is None:
+        yield from fmm(start, end)
+        return
+    i = start
+    for word in segment(folded[start:end]):
+        a, b = i, i + len(word)
+        i = b
+        if b - a == 1 or known(word) or _question_word_at(folded, a, b) == b - a:
+            yield a, b
+        else:
+            yield from fmm(a, b)
+
+
+def _translate_chinese(text, dic, glossary, df, dropped, segment) -> list[SynonymSet]:
+    from search.ranking import QUESTION_WORDS
+    folded = fold(text)
+    units = []
+    for m in _CJK_RUN.finditer(folded):
+        for a, b in _pieces(folded, m.start(), m.end(), dic, glossary, segment):
+            piece, src = folded[a:b], text[a:b]
+            if piece in ZH_STOP_WORDS or piece in QUESTION_WORDS:
                 dropped.append(src)
-                i += n
                 continue
             cands = _glossary_partners(glossary, src, want_cjk=False)
             senses = dic.english(piece)
-            if n == 1:
-                senses = senses[:2]          # a lone character: only its main senses
+            if b - a == 1:
+                senses = senses[:SINGLE_CHARS]   # a lone character: only its main senses
             cands += [(g, cedict_mod.SOURCE, "") for g in senses]
-            chosen = _select_english(cands, df)
-            units.append(SynonymSet(src, i, i + n, "zh", chosen))
-            i += n
+            units.append(SynonymSet(src, a, b, "zh", _select_english(cands, df)))
     return units
 
 
@@ -277,16 +327,20 @@ def _select_english(cands, df) -> tuple[Candidate, ...]:
 # --------------------------------------------------------------------------- entry point
 
 def translate(text: str, doc_frequency: DocFrequency | None = None, glossary=None,
-              dictionary=None) -> Translation:
+              dictionary=None, segment: Callable[[str], list[str]] | None = None) -> Translation:
     """Translate every part of a query: its English words into Chinese and its Chinese
     runs into English (a mixed query gets both). `doc_frequency(field, term)` (the index's,
     on folded/stemmed terms) selects senses; None keeps every sense. `glossary`: a
     `search.glossary.Glossary` for the user and mined layers; `dictionary`: a
-    `cedict.Cedict` (default: the machine's cached CC-CEDICT)."""
+    `cedict.Cedict` (default: the machine's cached CC-CEDICT); `segment`: Chinese word
+    segmentation of a folded run (default: jieba's dictionary, no HMM: an unknown word is
+    better split into dictionary words than guessed)."""
     dic = dictionary if dictionary is not None else cedict_mod.get()
     dropped: list[str] = []
     tokens = _english_tokens(text, dropped)
     units = _translate_english(text, tokens, dic, glossary, doc_frequency)
-    units += _translate_chinese(text, dic, glossary, doc_frequency, dropped)
+    if segment is None and SEGMENT == "jieba" and _CJK_RUN.search(text):
+        segment = _jieba_words
+    units += _translate_chinese(text, dic, glossary, doc_frequency, dropped, segment)
     units.sort(key=lambda u: u.start)
     return Translation(text, tuple(units), tuple(dropped))
