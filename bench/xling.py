@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/xling.py [--sets xq-en2zh,xq-zh2en] [--per-set 2] [--no-df]
                                     [--no-original] [--index DIR] [--show 5]
+    .venv/bin/python bench/xling.py --speed     cold start and per-query cost of translation
 
 1. `defsearch index --corpus ../shared/eval/xling/corpus.jsonl --index DIR` (a no-op when
    the index is current);
@@ -51,6 +52,54 @@ def query_string(text: str, translation, per_set: int, original: bool) -> str:
     return " ".join(parts) if parts else text
 
 
+COLD = """
+import time
+import search.searcher, search.query      # what `defsearch search` loads anyway
+t = time.perf_counter()
+from search.glossary.translate import translate
+translate("arms embargo")
+translate("谁赢得了超级碗")
+print(time.perf_counter() - t)
+"""
+
+
+def speed() -> dict:
+    """Cold cost (a fresh process that has loaded what `defsearch search` loads: importing
+    the translation, opening the cached dictionary, the first English and Chinese
+    translation; the cache file exists, as after the first run on a machine), the cold
+    `defsearch search` itself for comparison,
+    and per-query cost of `translate` on every dev question, dictionary lookups only
+    (no doc_frequency) and with the index's doc_frequency."""
+    from bench.common import summary
+    py = str(ROOT / ".venv" / "bin" / "python")
+    subprocess.run([py, "-c", COLD], check=True, cwd=ROOT, capture_output=True)  # cache built
+    cold = [float(subprocess.run([py, "-c", COLD], check=True, cwd=ROOT, capture_output=True,
+                                 text=True).stdout) * 1000 for _ in range(5)]
+    from search.glossary.translate import translate
+    from search.searcher import Engine
+    engine = Engine(str(OUT / "xling-index"))
+    _gen, searcher = engine._searcher()
+    texts = [q["text"] for name in SETS for q in queries(name)]
+    for t in texts:                                           # warm: caches, jieba-free
+        translate(t)
+    cmd = [str(ROOT / ".venv" / "bin" / "defsearch"), "search", "--index",
+           str(OUT / "xling-index"), "arms embargo"]
+    search_ms = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+        search_ms.append((time.perf_counter() - start) * 1000)
+    out = {"cold_translation_added_ms": summary(cold), "cold_defsearch_search_ms": summary(search_ms)}
+    for label, df in (("lookups_ms", None), ("with_doc_frequency_ms", searcher.doc_frequency)):
+        ms = []
+        for t in texts:
+            start = time.perf_counter()
+            translate(t, df)
+            ms.append((time.perf_counter() - start) * 1000)
+        out[label] = summary(ms)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", default=str(OUT / "xling-index"))
@@ -65,6 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--single-chars", type=int, default=None)
     ap.add_argument("--no-surface", action="store_true")
     ap.add_argument("--en-sense-order", choices=("df", "dict"), default=None)
+    ap.add_argument("--speed", action="store_true", help=speed.__doc__.split(",")[0])
     ap.add_argument("--show", type=int, default=0, help="print N translated queries per set")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -74,6 +124,11 @@ def main(argv=None) -> int:
     log("$", " ".join(cmd))
     subprocess.run(cmd, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
+    if args.speed:
+        result = speed()
+        log(json.dumps(result))
+        (OUT / "xling-speed.json").write_text(json.dumps(result, indent=1))
+        return 0
     from search.glossary import translate as translate_mod
     from search.glossary.translate import translate
     if args.segment:
