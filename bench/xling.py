@@ -100,6 +100,18 @@ def speed() -> dict:
     return out
 
 
+def fused(engine, original: str, translated: str, w: float, raw: bool) -> list[str]:
+    """CombSUM of two rankings: what a weighted translation clause could give, estimated
+    from outside the engine."""
+    scores: dict[str, float] = {}
+    for text, weight in ((original, 1.0), (translated, w)):
+        ranked = engine.rank(text, limit=100) if text.strip() else []
+        best = 1.0 if raw else max((s for _p, s in ranked), default=1.0) or 1.0
+        for pid, s in ranked:
+            scores[pid] = scores.get(pid, 0.0) + weight * s / best
+    return [pid for pid, _s in sorted(scores.items(), key=lambda x: -x[1])[:100]]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", default=str(OUT / "xling-index"))
@@ -115,6 +127,10 @@ def main(argv=None) -> int:
     ap.add_argument("--no-surface", action="store_true")
     ap.add_argument("--en-sense-order", choices=("df", "dict"), default=None)
     ap.add_argument("--speed", action="store_true", help=speed.__doc__.split(",")[0])
+    ap.add_argument("--fuse", type=float, default=None, metavar="W",
+                    help="rank the question and its translations apart and add the scores, "
+                         "each divided by its list's best, the translations' times W")
+    ap.add_argument("--raw", action="store_true", help="with --fuse: raw scores, not divided")
     ap.add_argument("--show", type=int, default=0, help="print N translated queries per set")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -162,7 +178,11 @@ def main(argv=None) -> int:
                 text = query_string(q["text"], tr, args.per_set, not args.no_original)
             if n < args.show:
                 log(f"  {q['text']}  =>  {text}")
-            run[q["id"]] = [pid for pid, _score in engine.rank(text, limit=100)]
+            if args.fuse is not None and not args.no_translate:
+                run[q["id"]] = fused(engine, q["text"], " ".join(tr.terms(args.per_set)),
+                                     args.fuse, args.raw)
+            else:
+                run[q["id"]] = [pid for pid, _score in engine.rank(text, limit=100)]
         ids = [q["id"] for q in qs]
         row = {"all": score.score(rel, run, ids)["MRR@10"],
                "odd": score.score(rel, run, ids[0::2])["MRR@10"],

@@ -239,6 +239,9 @@ def save(tables: dict, path: Path) -> None:
     finally:
         con.close()
     os.replace(tmp, path)
+    for old in path.parent.glob("cedict-*.sqlite"):      # other package versions / formats
+        if old != path and path.name.startswith("cedict-"):
+            old.unlink(missing_ok=True)
 
 
 class Cedict:
