@@ -61,3 +61,10 @@ def test_the_packaged_dictionary_knows_defense_terms():
     assert ("北约", "北約", "NATO") in d.chinese("nato")
     assert d.chinese("earli warn")[0][:2] == ("预警", "預警")
     assert "arms sales" in d.english("軍售")
+
+
+def test_building_a_new_cache_removes_the_outdated_one(tmp_path):
+    stale = tmp_path / "cedict-0.9-f1.sqlite"
+    stale.write_bytes(b"old")
+    cedict.Cedict.load(tmp_path / "cedict-1.2.0-f9.sqlite", source=SAMPLE)
+    assert [p.name for p in tmp_path.iterdir()] == ["cedict-1.2.0-f9.sqlite"]
