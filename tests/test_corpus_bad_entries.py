@@ -80,3 +80,18 @@ def test_a_file_deleted_during_a_run_leaves_a_good_index(tmp_path):
     report = update_index(c, tmp_path / "index")
     assert report.deleted == ["a.txt"] and report.failures == []
     assert report.articles == 1
+
+
+def test_a_jsonl_line_with_a_lone_surrogate_escape_is_skipped(tmp_path):
+    c = tmp_path / "c"
+    write(c / "a.jsonl", '{"id": "s1", "title": "t", "text": "bad \\udcff drones"}\n'
+                         '{"id": "s2", "title": "t\\ud800", "text": "drones"}\n'
+                         '{"id": "s3", "title": "t", "text": "good drones"}\n')
+    expected = [f'{c / "a.jsonl"}:1: "text" holds a lone surrogate escape (\\ud800-\\udfff '
+                'is not a character), line skipped',
+                f'{c / "a.jsonl"}:2: "title" holds a lone surrogate escape (\\ud800-\\udfff '
+                'is not a character), line skipped']
+    assert [str(f) for f in ingest_path(c).failures] == expected
+    report = update_index(c, tmp_path / "index")
+    assert report.failures == expected and report.passages == 1
+    assert [h.passage_id for h in Engine(tmp_path / "index").search("drones").hits] == ["s3"]
