@@ -435,6 +435,7 @@ class _HeldIds:
         self.gen = gen
         self.article_file = {aid: rel for rel, entry in manifest.files.items()
                              if rel in kept for aid in entry.articles}
+        self.jsonl = {aid for aid in self.article_file if ":" in aid}   # txt/pdf ids have none
         self.ix = self.reader = None
         self.passage_file: dict[str, str] | None = None
 
@@ -442,6 +443,8 @@ class _HeldIds:
         kind, value = key
         if kind == "a":
             return self.article_file.get(value)
+        if not self.jsonl:
+            return None
         if self.reader is None:
             from whoosh import index
             self.ix = index.open_dir(str(self.gen))
@@ -449,11 +452,10 @@ class _HeldIds:
         if ("pid", value) not in self.reader:
             return None
         if self.passage_file is None:
-            jsonl = {aid for aid in self.article_file if ":" in aid}   # txt/pdf ids have none
             self.passage_file = {
                 fields["pid"]: self.article_file[fields["article_id"]]
-                for fields in (self.reader.all_stored_fields() if jsonl else ())
-                if fields.get("kind") == "p" and fields.get("article_id") in jsonl}
+                for fields in self.reader.all_stored_fields()
+                if fields.get("kind") == "p" and fields.get("article_id") in self.jsonl}
         return self.passage_file.get(value)
 
     def close(self) -> None:
