@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import heapq
 import json
 import os
 import shutil
@@ -34,7 +35,6 @@ from search.manifest import (
 from search.model import Article, Footnote
 from search.schema import FORMAT_VERSION, build_schema, codec, date_number
 
-SUFFIXES = {".txt", ".jsonl", ".pdf"}
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
 WRITER_LIMITMB = 64        # the parent's writer: merges of small segments only
@@ -78,19 +78,33 @@ class IndexReport:
 
 # -- corpus -----------------------------------------------------------------------------
 
-def corpus_files(corpus) -> tuple[Path, dict[str, Path]]:
-    """(root, {relative path: path}) of the indexable files of a folder or a single file."""
-    corpus = Path(corpus)
-    if corpus.is_file():
-        return corpus.parent, {corpus.name: corpus}
-    if not corpus.is_dir():
-        raise DefsearchError(f"corpus not found at {corpus}: pass --corpus PATH")
-    files = {}
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(
-                part.startswith(".") for part in path.relative_to(corpus).parts):
-            files[path.relative_to(corpus).as_posix()] = path
-    return corpus, files
+def corpus_files(corpus, failures: list[str] | None = None) -> tuple[Path, dict[str, Path]]:
+    """(root, {relative path: path}) of the indexable files of a folder or a single file:
+    the walk of `defsearch ingest` (`search.ingest.corpus`). Entries it skips (symlinks out
+    of the corpus, names that are not UTF-8) go to `failures` as "path: problem"."""
+    from search.ingest.corpus import corpus_files as walk
+
+    skipped: list = []
+    root, files = walk(corpus, skipped)
+    if failures is not None:
+        failures.extend(str(f) for f in skipped)
+    return root, files
+
+
+def _hash_files(files: dict[str, Path], report: IndexReport) -> dict[str, str]:
+    """sha256 of each file. One deleted (or unreadable) since the walk is reported and
+    dropped from `files`: this run treats it as gone, the rest still indexes."""
+    hashes = {}
+    for rel, path in list(files.items()):
+        try:
+            hashes[rel] = sha256_file(path)
+        except FileNotFoundError:
+            report.failures.append(f"{path}: deleted while indexing: skipped")
+            del files[rel]
+        except OSError as err:
+            report.failures.append(f"{path}: cannot read: {err.strerror or err}")
+            del files[rel]
+    return hashes
 
 
 def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
@@ -218,12 +232,12 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    root, files = corpus_files(corpus)
-    _make_dir(index_dir)
     report = IndexReport()
+    root, files = corpus_files(corpus, report.failures)
+    _make_dir(index_dir)
     with _Lock(index_dir):
         old_gen, old = _live(index_dir, rebuild, report)
-        hashes = {rel: sha256_file(path) for rel, path in files.items()}
+        hashes = _hash_files(files, report)
         old_files = old.files if old else {}
         report.added = [rel for rel in files if rel not in old_files]
         report.changed = [rel for rel in files
@@ -242,7 +256,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
 
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
         clock = _Clock(report)
-        articles = {rel: _ingest_safely(files[rel], root, report) for rel in todo}
+        ids = _id_registry()
+        recheck = [rel for rel in files if rel in old_files and old_files[rel].collided
+                   and rel not in todo] if todo or report.deleted else []
+        articles = _ingest_safely(todo + recheck, files, root, report, ids, old_gen, old)
         clock("ingest")
         entries = {rel: old_files[rel] for rel in files if rel not in articles}
         for rel, arts in articles.items():
@@ -256,10 +273,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
                              "re-analysed every file")
-            for rel in files:
-                if rel not in articles:
-                    articles[rel] = _ingest_safely(files[rel], root, report)
-                    entries[rel] = _entry(files[rel], hashes[rel], articles[rel])
+            rest = [rel for rel in files if rel not in articles]
+            for rel, arts in _ingest_safely(rest, files, root, report, ids).items():
+                articles[rel] = arts
+                entries[rel] = _entry(files[rel], hashes[rel], arts)
             old_gen = None
         elif old is None:
             # --rebuild, a first build, or an incompatible index: a fresh, empty generation
@@ -267,6 +284,8 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             old_gen = None
 
+        for rel in ids.losers:      # read again when the corpus changes (_ingest_safely)
+            entries[rel].collided = True
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)
         try:
@@ -358,19 +377,99 @@ def _write_error(index_dir: Path, err: OSError, previous: str = "") -> IndexWrit
                            "or pass --index DIR")
 
 
-def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]:
-    problems: list = []
+def _id_registry():
+    from search.ingest.ids import IdRegistry
+    return IdRegistry()
+
+
+def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport, ids=None,
+                   old_gen: Path | None = None, old: Manifest | None = None
+                   ) -> dict[str, list[Article]]:
+    """{rel: articles} of the files `rels`, read in path order; a bad file is reported and
+    gives no articles. Ids go through `ids` (a `search.ingest.ids.IdRegistry`): the file
+    first in path order keeps an id, as `defsearch ingest` does. When updating the index of
+    `old_gen`, a file of it that now loses an id to a new file sorting before it is read
+    again here too, and the files that lost one (`ids.losers`) are marked in the manifest:
+    an update resolves ids as a fresh build of the same corpus does."""
+    from search.ingest.corpus import path_order
+
+    ids = ids if ids is not None else _id_registry()
+    held = _HeldIds(old_gen, old, {rel for rel in files if rel not in set(rels)}) \
+        if old_gen is not None and old is not None else None
+    ids.held_by = held
+    queue = [(path_order(rel), rel) for rel in rels]
+    heapq.heapify(queue)
+    out: dict[str, list[Article]] = {}
     try:
-        articles = _ingest(path, root, problems)
-        report.failures.extend(str(p) for p in problems)
-        return articles
-    except DefsearchError as err:
-        report.failures.append(str(err))
-        return []
+        while queue:
+            rel = heapq.heappop(queue)[1]
+            if rel in out:
+                continue
+            problems: list = []
+            try:
+                articles = ids.claim(rel, files[rel], _ingest(files[rel], root, problems),
+                                     problems)
+            except DefsearchError as err:
+                problems.append(err)
+                articles = []
+            report.failures.extend(str(p) for p in problems)
+            out[rel] = articles
+            for other in ids.displaced:
+                heapq.heappush(queue, (path_order(other), other))
+            ids.displaced.clear()
+    finally:
+        ids.held_by = None
+        if held is not None:
+            held.close()
+    return out
+
+
+class _HeldIds:
+    """Which file of the live index holds an id, for `IdRegistry.held_by`: article ids from
+    the manifest; `.jsonl` passage ids (the only ones not derived from an article id) from
+    one pass over the stored passages of the `.jsonl` articles, made the first time a
+    claimed id is found in the index (a lookup per id costs ~150 us, the pass ~12 us per
+    passage). Only the files `kept` (in the corpus, not being read again) hold ids."""
+
+    def __init__(self, gen: Path, manifest: Manifest, kept: set[str]):
+        self.gen = gen
+        self.article_file = {aid: rel for rel, entry in manifest.files.items()
+                             if rel in kept for aid in entry.articles}
+        self.jsonl = {aid for aid in self.article_file if ":" in aid}   # txt/pdf ids have none
+        self.ix = self.reader = None
+        self.passage_file: dict[str, str] | None = None
+
+    def __call__(self, key: tuple[str, str]) -> str | None:
+        kind, value = key
+        if kind == "a":
+            return self.article_file.get(value)
+        if not self.jsonl:
+            return None
+        if self.reader is None:
+            from whoosh import index
+            self.ix = index.open_dir(str(self.gen))
+            self.reader = self.ix.reader()
+        if ("pid", value) not in self.reader:
+            return None
+        if self.passage_file is None:
+            self.passage_file = {
+                fields["pid"]: self.article_file[fields["article_id"]]
+                for fields in self.reader.all_stored_fields()
+                if fields.get("kind") == "p" and fields.get("article_id") in self.jsonl}
+        return self.passage_file.get(value)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.ix.close()
 
 
 def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
-    return FileEntry(sha256=sha, size=path.stat().st_size, articles=[a.id for a in arts],
+    try:
+        size = path.stat().st_size
+    except OSError:                 # deleted since it was hashed: reported by _ingest_safely
+        size = 0
+    return FileEntry(sha256=sha, size=size, articles=[a.id for a in arts],
                      passages=sum(len(a.passages) for a in arts),
                      names=sorted(_file_names(arts)))
 

@@ -54,6 +54,7 @@ class FileEntry:
     articles: list[str] = field(default_factory=list)
     passages: int = 0
     names: list[str] = field(default_factory=list)   # mine_names() of this file's text
+    collided: bool = False     # lost an id to another file: read again when the corpus changes
 
 
 @dataclass

@@ -60,6 +60,10 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
                 except (ValueError, KeyError, TypeError):
                     raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
                                          "\"id\" and \"text\"") from None
+                qid = queries[-1][0]
+                if not qid or any(ch.isspace() or not ch.isprintable() for ch in qid):
+                    raise DefsearchError(f"{batch}:{lineno}: query id {qid!r} has a space or "
+                                         "control character: TREC run lines cannot hold it")
     except OSError as err:
         raise DefsearchError(f"cannot read {batch}: {err.strerror or err}") from None
     out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
