@@ -152,14 +152,15 @@ def test_names_marked_by_the_corpus_are_mined():
 
 def test_lazy_dictionary_segments_exactly_like_the_full_one():
     import search.analysis as analysis
+    from search.analysis.jieba_dictionary import Lexicon, _LazyFreq
     text = (CORPUS / "004_c926736664f9ed5b.txt").read_text(encoding="utf-8")[:6000]
-    full = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
-    analysis.use_lazy_dictionary(True)
+    analyzer = WordAnalyzer(user_words=["信心建立措施"])
+    full = terms(analyzer, text)
+    analysis.use_lazy_dictionary(True)      # drops the segmenters built so far
     try:
-        analysis._jieba_cache.clear()
-        lazy = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
+        assert isinstance(Lexicon(["信心建立措施"]).segmenter().FREQ, _LazyFreq)
+        lazy = terms(analyzer, text)
     finally:
         analysis.use_lazy_dictionary(False)
-        analysis._jieba_cache.clear()
     assert lazy == full
     assert "信心建立措施" in lazy
