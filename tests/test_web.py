@@ -245,6 +245,16 @@ def test_script_toggle_refuses_offsite_redirects(client):
         assert resp.headers["Location"] in ("/", "http://localhost/")
 
 
+def test_script_toggle_with_a_line_break_in_next_goes_home(client):
+    """`next=/x%0d%0aSet-Cookie:...` was a 500 (a header value cannot hold a line break)."""
+    for query in ("next=/x%0d%0aSet-Cookie:a=b", "next=/search%0aq", "next=/%09/evil.example",
+                  "next=/a%00b"):
+        resp = client.get(f"/script?to=hans&{query}")
+        assert resp.status_code == 303, query
+        assert resp.headers["Location"] in ("/", "http://localhost/"), query
+        assert all("a=b" not in cookie for cookie in resp.headers.get_all("Set-Cookie"))
+
+
 # --- JSON API ------------------------------------------------------------------------------
 
 def test_api_search_schema(client):

@@ -151,8 +151,9 @@ def inject_globals():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a link send users anywhere."""
-    if not target:
+    """Only same-site paths: an open redirect would let a link send users anywhere, and a
+    control character (a line break) cannot go in a Location header."""
+    if not target or any(ch < " " or ch == "\x7f" for ch in target):
         return url_for("views.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \

@@ -53,11 +53,15 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
 @click.option("--cache", "cache_size", default=512, show_default=True,
               type=click.IntRange(0, 100_000),
               help="Recent search results kept in memory per index generation (0 = off).")
+@click.option("--header-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(0.1, 3600),
+              help="Seconds a client may take to send a request's headers (slow clients "
+                   "are cut off; each client also holds at most 32 connections).")
 @click.option("--workers", type=click.IntRange(1, 32),
               help="Server processes sharing the port, each with its own engine and cache "
                    "[default: one per CPU core, at most 4].")
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
-          cache_size: int, workers: int) -> None:
+          cache_size: int, header_timeout: float, workers: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -67,12 +71,12 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
         import os
         workers = max(1, min(os.cpu_count() or 1, 4))   # Python serves a request per core
     ensure_index(index_dir, corpus)
-    from waitress import create_server
+    from search.cli.slow_clients import bounded_server
 
     from web import create_app
     config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size}
     options = dict(threads=threads, ident="defsearch", channel_timeout=30,
-                   connection_limit=200)
+                   connection_limit=200, header_timeout=header_timeout)
     banner = (f"defsearch: serving {index_dir} on http://{host}:{port}/ "
               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
               "Ctrl-C to stop)")
@@ -80,7 +84,7 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
         import logging
         logging.basicConfig()           # as waitress.serve does: its warnings on stderr
         try:
-            server = create_server(create_app(config), host=host, port=port, **options)
+            server = bounded_server(create_app(config), host=host, port=port, **options)
         except OSError as err:
             raise _cannot_listen(host, port, err) from None
         click.echo(banner, err=True)
@@ -103,7 +107,7 @@ def _serve_forked(create_app, config, host, port, workers, options, banner) -> N
     import signal
     import socket
 
-    from waitress import serve as waitress_serve
+    from search.cli.slow_clients import serve as waitress_serve
 
     try:
         family, kind, proto, _name, addr = socket.getaddrinfo(
