@@ -19,10 +19,31 @@ class IngestError(DefsearchError):
 
 
 class IndexNotFound(DefsearchError):
-    def __init__(self, index_dir):
+    def __init__(self, index_dir, message: str = ""):
         self.index_dir = str(index_dir)
         super().__init__(
-            f"index not found at {self.index_dir}: run `defsearch index` first")
+            message or f"index not found at {self.index_dir}: run `defsearch index` first")
+
+
+class IndexDamaged(DefsearchError):
+    """A file of the live generation is missing, truncated or changed since it was written
+    (or CURRENT / manifest.json cannot be read). `problem` names the file; `defsearch index`
+    rebuilds a damaged index."""
+
+    def __init__(self, index_dir, problem: str):
+        self.index_dir = str(index_dir)
+        self.problem = problem
+        super().__init__(f"index at {self.index_dir} is damaged ({problem}): "
+                         "run `defsearch index --rebuild`")
+
+
+class IndexLocked(DefsearchError):
+    """Another `defsearch index` holds the index's lock."""
+
+
+class IndexWriteError(DefsearchError):
+    """The index directory cannot be written (read-only, full, not a directory...); the
+    message says what to fix. The live generation is untouched."""
 
 
 class IndexOutOfDate(DefsearchError):

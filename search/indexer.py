@@ -14,7 +14,9 @@ segmented without the new names, so everything is re-analysed and the report say
 """
 from __future__ import annotations
 
+import errno
 import fcntl
+import heapq
 import json
 import os
 import shutil
@@ -25,15 +27,16 @@ from typing import Callable
 
 from whoosh.writing import SegmentWriter
 
-from search.errors import DefsearchError
+from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
+                           IndexWriteError)
 from search.manifest import (
-    CURRENT, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
-    fsync_tree, library_versions, read_manifest, sha256_file, swap_current, write_manifest)
+    CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
+    fsync_tree, generation_number, library_versions, new_generation_name, read_current,
+    read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
+    write_manifest)
 from search.model import Article, Footnote
 from search.schema import FORMAT_VERSION, build_schema, codec, date_number
 
-SUFFIXES = {".txt", ".jsonl", ".pdf"}
-GEN_PREFIX = "gen-"
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
 WRITER_LIMITMB = 64        # the parent's writer: merges of small segments only
@@ -48,10 +51,6 @@ class _Clock:
         now = time.perf_counter()
         self.report.timings[phase] = round(self.report.timings.get(phase, 0) + now - self.last, 2)
         self.last = now
-
-
-class IndexLocked(DefsearchError):
-    pass
 
 
 @dataclass
@@ -81,19 +80,33 @@ class IndexReport:
 
 # -- corpus -----------------------------------------------------------------------------
 
-def corpus_files(corpus) -> tuple[Path, dict[str, Path]]:
-    """(root, {relative path: path}) of the indexable files of a folder or a single file."""
-    corpus = Path(corpus)
-    if corpus.is_file():
-        return corpus.parent, {corpus.name: corpus}
-    if not corpus.is_dir():
-        raise DefsearchError(f"corpus not found at {corpus}: pass --corpus PATH")
-    files = {}
-    for path in sorted(corpus.rglob("*")):
-        if path.is_file() and path.suffix.lower() in SUFFIXES and not any(
-                part.startswith(".") for part in path.relative_to(corpus).parts):
-            files[path.relative_to(corpus).as_posix()] = path
-    return corpus, files
+def corpus_files(corpus, failures: list[str] | None = None) -> tuple[Path, dict[str, Path]]:
+    """(root, {relative path: path}) of the indexable files of a folder or a single file:
+    the walk of `defsearch ingest` (`search.ingest.corpus`). Entries it skips (symlinks out
+    of the corpus, names that are not UTF-8) go to `failures` as "path: problem"."""
+    from search.ingest.corpus import corpus_files as walk
+
+    skipped: list = []
+    root, files = walk(corpus, skipped)
+    if failures is not None:
+        failures.extend(str(f) for f in skipped)
+    return root, files
+
+
+def _hash_files(files: dict[str, Path], report: IndexReport) -> dict[str, str]:
+    """sha256 of each file. One deleted (or unreadable) since the walk is reported and
+    dropped from `files`: this run treats it as gone, the rest still indexes."""
+    hashes = {}
+    for rel, path in list(files.items()):
+        try:
+            hashes[rel] = sha256_file(path)
+        except FileNotFoundError:
+            report.failures.append(f"{path}: deleted while indexing: skipped")
+            del files[rel]
+        except OSError as err:
+            report.failures.append(f"{path}: cannot read: {err.strerror or err}")
+            del files[rel]
+    return hashes
 
 
 def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
@@ -173,22 +186,25 @@ def article_from_stored(record: dict, stored_passage: Callable[[str], dict | Non
 
 # -- generations ------------------------------------------------------------------------
 
-def _generations(index_dir: Path) -> list[str]:
-    return sorted(p.name for p in index_dir.iterdir()
-                  if p.is_dir() and p.name.startswith(GEN_PREFIX))
+def _generations(index_dir: Path, upto: str | None = None) -> list[str]:
+    """Generation directories, oldest first (by number); with `upto`, that one and older."""
+    gens = sorted((generation_number(p.name), p.name) for p in index_dir.iterdir()
+                  if generation_number(p.name) is not None and p.is_dir())
+    if upto is not None:
+        gens = [g for g in gens if g <= (generation_number(upto), upto)]
+    return [name for _, name in gens]
 
 
 def _new_generation(index_dir: Path) -> Path:
     gens = _generations(index_dir)
-    last = int(gens[-1][len(GEN_PREFIX):].split(".")[0]) if gens else 0
-    gen = index_dir / f"{GEN_PREFIX}{last + 1:06d}"
+    gen = index_dir / new_generation_name(generation_number(gens[-1]) if gens else 0)
     gen.mkdir()
     return gen
 
 
 def _link_copy(src: Path, dst: Path) -> None:
     for item in src.iterdir():
-        if item.name.endswith("LOCK") or item.name.endswith(".tmp"):
+        if item.name.endswith(("LOCK", ".tmp", CHECKSUMS)):
             continue
         try:
             os.link(item, dst / item.name)
@@ -208,7 +224,13 @@ class _Lock:
         self.path = index_dir / ".lock"
 
     def __enter__(self):
-        self.fh = open(self.path, "w")
+        try:
+            self.fh = open(self.path, "w")
+        except IsADirectoryError:
+            raise IndexWriteError(f"{self.path} is a directory: remove it, then run "
+                                  "`defsearch index` again") from None
+        except OSError as err:
+            raise _write_error(self.path.parent, err) from None
         try:
             fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -234,12 +256,12 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    root, files = corpus_files(corpus)
-    index_dir.mkdir(parents=True, exist_ok=True)
     report = IndexReport()
+    root, files = corpus_files(corpus, report.failures)
+    _make_dir(index_dir)
     with _Lock(index_dir):
         old_gen, old = _live(index_dir, rebuild, report)
-        hashes = {rel: sha256_file(path) for rel, path in files.items()}
+        hashes = _hash_files(files, report)
         old_files = old.files if old else {}
         report.added = [rel for rel in files if rel not in old_files]
         report.changed = [rel for rel in files
@@ -251,14 +273,17 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name
-            _cleanup(index_dir, keep={n for n in _generations(index_dir) if n <= old_gen.name})
+            _cleanup(index_dir, keep=set(_generations(index_dir, upto=old_gen.name)))
             _fill_counts(report, old)
             report.seconds = time.perf_counter() - started
             return report
 
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
         clock = _Clock(report)
-        articles = {rel: _ingest_safely(files[rel], root, report) for rel in todo}
+        ids = _id_registry()
+        recheck = [rel for rel in files if rel in old_files and old_files[rel].collided
+                   and rel not in todo] if todo or report.deleted else []
+        articles = _ingest_safely(todo + recheck, files, root, report, ids, old_gen, old)
         clock("ingest")
         entries = {rel: old_files[rel] for rel in files if rel not in articles}
         for rel, arts in articles.items():
@@ -272,10 +297,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
                              "re-analysed every file")
-            for rel in files:
-                if rel not in articles:
-                    articles[rel] = _ingest_safely(files[rel], root, report)
-                    entries[rel] = _entry(files[rel], hashes[rel], articles[rel])
+            rest = [rel for rel in files if rel not in articles]
+            for rel, arts in _ingest_safely(rest, files, root, report, ids).items():
+                articles[rel] = arts
+                entries[rel] = _entry(files[rel], hashes[rel], arts)
             old_gen = None
         elif old is None:
             # --rebuild, a first build, or an incompatible index: a fresh, empty generation
@@ -283,6 +308,8 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             old_gen = None
 
+        for rel in ids.losers:      # read again when the corpus changes (_ingest_safely)
+            entries[rel].collided = True
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)
         try:
@@ -300,12 +327,16 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                 articles=sum(len(e.articles) for e in entries.values()),
                 built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             write_manifest(gen, manifest)
+            write_checksums(gen, previous=old_gen)
             fsync_tree(gen)
             clock("fsync")
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            swap_current(index_dir, gen.name)
+        except BaseException as err:
+            if _live_name(index_dir) != gen.name:
+                shutil.rmtree(gen, ignore_errors=True)
+            if isinstance(err, OSError):
+                raise _write_error(index_dir, err, previous) from err
             raise
-        swap_current(index_dir, gen.name)
         _cleanup(index_dir, keep={gen.name, previous})
         report.generation = gen.name
         _fill_counts(report, manifest)
@@ -314,43 +345,155 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
 
 
 def _live(index_dir: Path, rebuild: bool, report: IndexReport):
-    """(generation dir, manifest) of the live index, or (None, None) for a fresh build."""
+    """(generation dir, manifest) of the live index to update, or (dir or None, None) for a
+    fresh build. The live generation is verified in full first: an update hard-links its
+    files into the next generation, so damage would outlive the update."""
     try:
         gen = current_generation(index_dir)
+        if rebuild:
+            report.reason = "--rebuild"
+            return gen, None
+        checked = verify_generation(gen, full=True)
         manifest = read_manifest(gen)
-    except (DefsearchError, ValueError, OSError):
+    except IndexNotFound:
         return None, None
-    if rebuild:
-        report.reason = "--rebuild"
-        return gen, None
+    except IndexDamaged as err:
+        report.reason = "--rebuild" if rebuild else \
+            f"the index was damaged ({err.problem}): rebuilt from scratch"
+        return None, None
     try:
         check_compatible(manifest)
     except DefsearchError:
         report.reason = "the index format or analyzer changed: rebuilt from scratch"
+        return gen, None
+    if checked is None:
+        report.reason = ("the index has no checksums (built by an older defsearch): "
+                         "rebuilt from scratch")
         return gen, None
     return gen, manifest
 
 
 def _live_name(index_dir: Path) -> str:
     try:
-        return (index_dir / CURRENT).read_text().strip()
-    except OSError:
+        return read_current(index_dir)
+    except DefsearchError:
         return ""
 
 
-def _ingest_safely(path: Path, root: Path, report: IndexReport) -> list[Article]:
-    problems: list = []
+def _make_dir(index_dir: Path) -> None:
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexWriteError(f"{index_dir} is a file, not an index directory: "
+                              "pass --index DIR")
     try:
-        articles = _ingest(path, root, problems)
-        report.failures.extend(str(p) for p in problems)
-        return articles
-    except DefsearchError as err:
-        report.failures.append(str(err))
-        return []
+        index_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise _write_error(index_dir, err) from None
+
+
+def _write_error(index_dir: Path, err: OSError, previous: str = "") -> IndexWriteError:
+    """What to do about an OSError while writing the index (the live one is untouched)."""
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return IndexWriteError(
+            f"cannot write the index at {index_dir} ({err.strerror}): free some space, then "
+            "run `defsearch index` again" + ("; the previous index still serves" if previous
+                                             else ""))
+    return IndexWriteError(f"cannot write to {index_dir} ({err.strerror}): make it writable "
+                           "or pass --index DIR")
+
+
+def _id_registry():
+    from search.ingest.ids import IdRegistry
+    return IdRegistry()
+
+
+def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport, ids=None,
+                   old_gen: Path | None = None, old: Manifest | None = None
+                   ) -> dict[str, list[Article]]:
+    """{rel: articles} of the files `rels`, read in path order; a bad file is reported and
+    gives no articles. Ids go through `ids` (a `search.ingest.ids.IdRegistry`): the file
+    first in path order keeps an id, as `defsearch ingest` does. When updating the index of
+    `old_gen`, a file of it that now loses an id to a new file sorting before it is read
+    again here too, and the files that lost one (`ids.losers`) are marked in the manifest:
+    an update resolves ids as a fresh build of the same corpus does."""
+    from search.ingest.corpus import path_order
+
+    ids = ids if ids is not None else _id_registry()
+    held = _HeldIds(old_gen, old, {rel for rel in files if rel not in set(rels)}) \
+        if old_gen is not None and old is not None else None
+    ids.held_by = held
+    queue = [(path_order(rel), rel) for rel in rels]
+    heapq.heapify(queue)
+    out: dict[str, list[Article]] = {}
+    try:
+        while queue:
+            rel = heapq.heappop(queue)[1]
+            if rel in out:
+                continue
+            problems: list = []
+            try:
+                articles = ids.claim(rel, files[rel], _ingest(files[rel], root, problems),
+                                     problems)
+            except DefsearchError as err:
+                problems.append(err)
+                articles = []
+            report.failures.extend(str(p) for p in problems)
+            out[rel] = articles
+            for other in ids.displaced:
+                heapq.heappush(queue, (path_order(other), other))
+            ids.displaced.clear()
+    finally:
+        ids.held_by = None
+        if held is not None:
+            held.close()
+    return out
+
+
+class _HeldIds:
+    """Which file of the live index holds an id, for `IdRegistry.held_by`: article ids from
+    the manifest; `.jsonl` passage ids (the only ones not derived from an article id) from
+    one pass over the stored passages of the `.jsonl` articles, made the first time a
+    claimed id is found in the index (a lookup per id costs ~150 us, the pass ~12 us per
+    passage). Only the files `kept` (in the corpus, not being read again) hold ids."""
+
+    def __init__(self, gen: Path, manifest: Manifest, kept: set[str]):
+        self.gen = gen
+        self.article_file = {aid: rel for rel, entry in manifest.files.items()
+                             if rel in kept for aid in entry.articles}
+        self.jsonl = {aid for aid in self.article_file if ":" in aid}   # txt/pdf ids have none
+        self.ix = self.reader = None
+        self.passage_file: dict[str, str] | None = None
+
+    def __call__(self, key: tuple[str, str]) -> str | None:
+        kind, value = key
+        if kind == "a":
+            return self.article_file.get(value)
+        if not self.jsonl:
+            return None
+        if self.reader is None:
+            from whoosh import index
+            self.ix = index.open_dir(str(self.gen))
+            self.reader = self.ix.reader()
+        if ("pid", value) not in self.reader:
+            return None
+        if self.passage_file is None:
+            self.passage_file = {
+                fields["pid"]: self.article_file[fields["article_id"]]
+                for fields in self.reader.all_stored_fields()
+                if fields.get("kind") == "p" and fields.get("article_id") in self.jsonl}
+        return self.passage_file.get(value)
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.ix.close()
 
 
 def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
-    return FileEntry(sha256=sha, size=path.stat().st_size, articles=[a.id for a in arts],
+    try:
+        size = path.stat().st_size
+    except OSError:                 # deleted since it was hashed: reported by _ingest_safely
+        size = 0
+    return FileEntry(sha256=sha, size=size, articles=[a.id for a in arts],
                      passages=sum(len(a.passages) for a in arts),
                      names=sorted(_file_names(arts)))
 

@@ -81,6 +81,32 @@ class IngestReport:
 
 
 @dataclass
+class SnippetWindow:
+    """A hit's snippet as data: the stretch `text[start:end]` of the passage shown in a
+    result list, cut (…) where it does not reach an end of the passage, and the marked
+    spans inside it. The web renders it to HTML, the CLI to terminal text; `Hit.snippet`
+    is its HTML for the JSON output."""
+
+    start: int = 0
+    end: int = 0
+    marks: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
+    cut_before: bool = False       # the passage goes on before `start`
+    cut_after: bool = False        # ... and after `end`
+
+    def segments(self, text: str) -> list[tuple[str, bool]]:
+        """The window of `text` as (piece, marked) in order, no empty pieces."""
+        out, pos = [], self.start
+        for a, b in self.marks:
+            if a > pos:
+                out.append((text[pos:a], False))
+            out.append((text[a:b], True))
+            pos = b
+        if self.end > pos:
+            out.append((text[pos:self.end], False))
+        return out
+
+
+@dataclass
 class Hit:
     passage_id: str
     article_id: str
@@ -96,6 +122,7 @@ class Hit:
     notes: list[NoteRef] = field(default_factory=list)
     highlights: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
     venue: str = ""                # the article's journal / publisher / institute
+    window: SnippetWindow = field(default_factory=SnippetWindow)   # `snippet` as data
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Ranking configuration in one place: BM25F parameters per field and field weights.
 
 The lead tunes these numbers against the dev split (`bench/quality.py`); the query builder
-(`search/query.py`) and the searcher (`search/searcher.py`) only read them.
+(`search/query/builder.py`) and the searcher (`search/searcher.py`) only read them.
 
 Why field weights are query boosts rather than schema `field_boost`: a boost baked into the
 schema is frozen into the index, so every retuning would force a rebuild. Query-time boosts

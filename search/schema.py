@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 def build_schema(lexicon=()) -> fields.Schema:

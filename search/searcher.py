@@ -4,12 +4,17 @@ One Engine serves many threads (a multi-threaded WSGI server): each thread gets 
 Whoosh searcher, opened on the generation named by `CURRENT` at the time. After
 `defsearch index` swaps in a new generation, `refresh()` (also run automatically at most
 once a second by `search`) opens it; searches already running finish on the old one, whose
-files stay on disk until the next update.
+files stay on disk until the next update. A generation's name never repeats, so a changed
+name in CURRENT is always a new index (even one rebuilt after `rm -rf index`).
+
+Opening a generation checks its files against their checksums (cheaply: see
+`search.manifest.verify_generation`); an unexpected error while reading one checks them in
+full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
 """
 from __future__ import annotations
 
+import functools
 import json
-import os
 import threading
 import time
 from dataclasses import dataclass
@@ -17,8 +22,9 @@ from pathlib import Path
 
 from search import livestats, ranking
 from search.analysis import fold
-from search.errors import ArticleNotFound, QueryError
-from search.manifest import CURRENT, check_compatible, current_generation, read_manifest
+from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
+from search.manifest import (check_compatible, current_generation, read_current,
+                             read_manifest, verify_generation)
 from search.model import Article, Footnote, Hit, NoteRef, SearchResults
 
 MAX_LIMIT = 1000
@@ -42,9 +48,14 @@ class _Generation:
 
         self.name = gen_dir.name
         self.dir = gen_dir
+        verify_generation(gen_dir)
         self.manifest = read_manifest(gen_dir)
         check_compatible(self.manifest)
-        self.ix = index.open_dir(str(gen_dir))
+        try:
+            self.ix = index.open_dir(str(gen_dir))
+        except Exception as err:    # noqa: BLE001 - a generation without checksums, damaged
+            raise IndexDamaged(gen_dir.parent, f"{gen_dir.name}: Whoosh cannot open it "
+                                               f"({type(err).__name__})") from err
         self.schema = self.ix.schema
         self.glossary = _load_glossary(gen_dir)
         self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
@@ -69,6 +80,24 @@ def _load_glossary(gen_dir: Path):
         return None
 
 
+def _reports_damage(method):
+    """An unexpected error while reading the live generation: if its files no longer match
+    their checksums, raise IndexDamaged naming the file instead. (A generation an update
+    has since replaced and removed is not damaged: the next search opens the new one.)"""
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        gen = self._gen
+        try:
+            return method(self, *args, **kwargs)
+        except DefsearchError:
+            raise
+        except Exception:
+            if read_current(self.index_dir) == gen.name:
+                verify_generation(gen.dir, full=True)
+            raise
+    return checked
+
+
 class Engine:
     def __init__(self, index_dir="index"):
         self.index_dir = Path(index_dir)
@@ -76,25 +105,15 @@ class Engine:
         self._local = threading.local()
         self._gen = _Generation(current_generation(self.index_dir))
         self._checked = time.monotonic()
-        self._pointer_mtime = self._mtime()
 
     # -- generations ----------------------------------------------------------------------
 
-    def _mtime(self):
-        try:
-            return os.stat(self.index_dir / CURRENT).st_mtime_ns
-        except OSError:
-            return None
-
     def refresh(self) -> bool:
-        """Open the live generation if `defsearch index` swapped in a new one."""
+        """Open the live generation if `defsearch index` swapped in a new one (CURRENT
+        names another generation: names are never reused)."""
         with self._lock:
             self._checked = time.monotonic()
-            mtime = self._mtime()
-            if mtime == self._pointer_mtime:
-                return False
             gen_dir = current_generation(self.index_dir)
-            self._pointer_mtime = mtime
             if gen_dir.name == self._gen.name:
                 return False
             self._gen = _Generation(gen_dir)
@@ -135,35 +154,35 @@ class Engine:
                           files=len(m.files), built=m.built, lexicon=len(m.lexicon),
                           path=str(self.index_dir))
 
+    @_reports_damage
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False) -> SearchResults:
-        from search.query import QueryBuilder
-        from search.snippets import Highlighter, render
+        from search.query import compile
+        from search.snippets import Highlighter
 
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
         gen, s = self._searcher()
-        builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
-                               doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                               fields=gen.live_fields(s))
-        parsed = builder.build(query, lang=lang, article=article, year_from=year_from,
-                               year_to=year_to, venue=venue, expand=expand)
+        plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
+                                               year_from=year_from, year_to=year_to,
+                                               venue=venue, expand=expand)
+        q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
-                            expansions=parsed.expansions)
+                            expansions=plan.expansions)
         if explain:
-            out.explain = list(parsed.explain)
-        out.unmatched = [w for w, toks in parsed.words if not toks or not any(
-            s.doc_frequency(f, t) for t in toks for f in ("body", "title", "grams"))]
-        if parsed.query is None:
+            out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
+        out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
+            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams"))]
+        if q is None:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        ranked, out.total, prox = _top(s, evaluator, parsed, page * limit)
-        highlighter = Highlighter(parsed.highlight, parsed.fallback_highlight)
+        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit)
+        highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
         best = ranked[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
-            out.hits.append(_hit(s.stored_fields(docnum), score, highlighter, render))
+            out.hits.append(_hit(s.stored_fields(docnum), score, highlighter))
             if explain:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
@@ -175,24 +194,24 @@ class Engine:
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
 
+    @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
-        from search.query import QueryBuilder
+        from search.query import compile
 
         gen, s = self._searcher()
-        builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
-                               doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                               fields=gen.live_fields(s))
         try:
-            parsed = builder.build(query, expand=expand)
+            plan = _builder(gen, s, expand).build(query, expand=expand)
         except QueryError:
             return []
-        if parsed.query is None:
+        q = compile(plan)
+        if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), parsed, limit)
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
+    @_reports_damage
     def article(self, article_id: str) -> Article:
         from search.indexer import article_from_stored
 
@@ -204,13 +223,24 @@ class Engine:
                                    lambda pid: s.document(pid=pid))
 
 
-def _top(s, evaluator, parsed, k: int):
-    """The k best (docnum, score) by BM25F, then the proximity rerank of the first
-    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+def _builder(gen, s, expand: bool):
+    """The query builder for one generation, with its glossary and this searcher's
+    statistics."""
+    from search.query import QueryBuilder
+
+    return QueryBuilder(gen.schema, gen.glossary if expand else None,
+                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
+                        fields=gen.live_fields(s))
+
+
+def _top(s, evaluator, q, proximity_texts, k: int):
+    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
+    of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
+    features."""
     from search import proximity
 
-    ranked, total = evaluator.top(parsed.query, max(k, ranking.PROXIMITY_DEPTH))
-    prox = proximity.features(parsed.proximity, s.doc_frequency, s.doc_count())
+    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
+    prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
     return ranked[:k], total, prox
 
@@ -231,19 +261,22 @@ def _page_args(page, limit) -> tuple[int, int]:
     return page, limit
 
 
-def _hit(hit: dict, score, highlighter, render) -> Hit:
+def _hit(hit: dict, score, highlighter) -> Hit:
+    from search.snippets import snippet_window, to_html
+
     text = hit["text"]
     meta = json.loads(hit["meta"])
     spans = highlighter.spans(text)
+    window = snippet_window(text, spans)
     return Hit(
         passage_id=hit["pid"], article_id=hit["article_id"], title=meta.get("title", ""),
         section=" › ".join(meta.get("section") or []), date=meta.get("date", ""),
-        score=round(float(score), 4), text=text, snippet=render(text, spans),
+        score=round(float(score), 4), text=text, snippet=to_html(text, window),
         footnotes=[Footnote(label, body, list(urls)) for label, body, urls in
                    meta.get("footnotes", [])],
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
-        highlights=spans, venue=meta.get("venue", ""))
+        highlights=spans, venue=meta.get("venue", ""), window=window)
 
 
 # -- evaluation -------------------------------------------------------------------------

@@ -85,7 +85,9 @@ def _worker(ix, jobs, docs_of, limitmb, codec, counters, slot, results) -> None:
         segment = _write_share(ix, jobs, docs_of, limitmb, codec, tick, failures)
         results.put((slot, segment, failures, None))
     except BaseException as err:     # noqa: BLE001 - reported to the parent, which raises
-        results.put((slot, None, [], f"{type(err).__name__}: {err}"))
+        # an OSError (a full disk) goes as itself: the parent says what to do about it
+        results.put((slot, None, [], err if isinstance(err, OSError)
+                     else f"{type(err).__name__}: {err}"))
 
 
 def write_segments(ix, jobs: list, weights: list[int], docs_of: Callable, *, procs: int,
@@ -140,6 +142,8 @@ def write_segments(ix, jobs: list, weights: list[int], docs_of: Callable, *, pro
                             f"an indexing worker died (exit status {dead[0].exitcode}): "
                             "nothing was changed; see the system log (out of memory?)")
                 continue
+            if isinstance(error, OSError):
+                raise error
             if error:
                 raise DefsearchError(f"indexing failed in a worker process: {error}")
             segments[slot] = segment

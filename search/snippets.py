@@ -13,6 +13,7 @@ import html
 import re
 
 from search.analysis import CJK_CHARS
+from search.model import SnippetWindow
 
 SNIPPET_CHARS = 240
 _CJK = re.compile(f"[{CJK_CHARS}]")
@@ -117,19 +118,16 @@ def window(text: str, spans, size: int = SNIPPET_CHARS) -> tuple[int, int]:
     return best_start, best_start + size
 
 
-def render(text: str, spans, size: int = SNIPPET_CHARS) -> str:
-    """HTML-escaped snippet of `text` with <mark>…</mark> around the spans."""
+def snippet_window(text: str, spans, size: int = SNIPPET_CHARS) -> SnippetWindow:
+    """The snippet of `text` as data: its best window and the spans inside it (clipped)."""
     lo, hi = window(text, spans, size)
-    parts = ["…" if lo > 0 else ""]
-    pos = lo
-    for s, e in spans:
-        if e <= lo or s >= hi:
-            continue
-        s, e = max(s, lo), min(e, hi)
-        parts.append(html.escape(text[pos:s]))
-        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    parts.append(html.escape(text[pos:hi]))
-    if hi < len(text):
-        parts.append("…")
-    return "".join(parts)
+    marks = [(max(s, lo), min(e, hi)) for s, e in spans if e > lo and s < hi]
+    return SnippetWindow(lo, hi, marks, cut_before=lo > 0, cut_after=hi < len(text))
+
+
+def to_html(text: str, snip: SnippetWindow) -> str:
+    """HTML-escaped snippet with <mark>…</mark> around the marks and … where it is cut."""
+    body = "".join("<mark>" + html.escape(piece) + "</mark>" if marked else html.escape(piece)
+                   for piece, marked in snip.segments(text))
+    return ("…" if snip.cut_before else "") + body + ("…" if snip.cut_after else "")
+

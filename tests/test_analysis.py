@@ -152,14 +152,64 @@ def test_names_marked_by_the_corpus_are_mined():
 
 def test_lazy_dictionary_segments_exactly_like_the_full_one():
     import search.analysis as analysis
+    from search.analysis.jieba_dictionary import Lexicon, _LazyFreq
     text = (CORPUS / "004_c926736664f9ed5b.txt").read_text(encoding="utf-8")[:6000]
-    full = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
-    analysis.use_lazy_dictionary(True)
+    analyzer = WordAnalyzer(user_words=["信心建立措施"])
+    full = terms(analyzer, text)
+    analysis.use_lazy_dictionary(True)      # drops the segmenters built so far
     try:
-        analysis._jieba_cache.clear()
-        lazy = terms(WordAnalyzer(user_words=["信心建立措施"]), text)
+        assert isinstance(Lexicon(["信心建立措施"]).segmenter().FREQ, _LazyFreq)
+        lazy = terms(analyzer, text)
     finally:
         analysis.use_lazy_dictionary(False)
-        analysis._jieba_cache.clear()
     assert lazy == full
     assert "信心建立措施" in lazy
+
+
+# The examples in the stages' docstrings say what each stage adds; they are tests too.
+ANALYSIS_MODULES = ["search.analysis", "search.analysis.folding", "search.analysis.runs",
+                    "search.analysis.latin", "search.analysis.cjk", "search.analysis.english",
+                    "search.analysis.jieba_dictionary", "search.analysis.names",
+                    "search.analysis.analyzers"]
+
+
+@pytest.mark.parametrize("name", ANALYSIS_MODULES)
+def test_doctests(name):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_glossary_keys_fold_and_stem_like_the_index():
+    """One fold and one stemmer: a glossary key is the token the analyzer indexes."""
+    from search.glossary.core import en_keys
+    from search.glossary.folding import fold as glossary_fold, key
+
+    assert glossary_fold is fold
+    assert key("拉夫羅夫\uf9b5") == fold("拉夫羅夫\uf9b5")
+    assert terms(WORDS, "diplomacy") == ["diplomaci"]
+    assert "diplomaci" in en_keys("diplomacy", person=False)
+
+
+def test_corpus_names_never_reach_jiebas_shared_dictionary():
+    """The glossary reads jieba's own dictionary (is a word common?); the analyzer's user
+    words go into private copies only, whatever order the two run in."""
+    from search.analysis.jieba_dictionary import shared_dictionary
+    from search.glossary.core import _jieba_freq
+
+    name = "中俄睦鄰測試條約"
+    assert "中俄睦邻测试条约" in terms(WordAnalyzer(user_words=[fold(name)]), name)
+    assert _jieba_freq() is shared_dictionary().FREQ
+    assert "中俄睦邻测试条约" not in shared_dictionary().FREQ
+    assert "中俄睦邻测试条约" not in terms(WORDS, name)
+
+
+def test_a_large_lexicon_is_pickled_once():
+    """Whoosh pickles the schema into the index: the lexicon's words, once, and nothing of
+    jieba."""
+    names = [f"名稱{i:04d}" for i in range(2000)]
+    data = pickle.dumps(WordAnalyzer(user_words=names))
+    assert data.count("名稱0007".encode("utf-8")) == 1
+    assert len(data) < 2000 + 14 * len(names)          # no dictionary, no segmenter

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from search.cli import main
+from search.manifest import current_generation
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
@@ -21,7 +22,8 @@ def test_index_then_update_reports_counts(corpus_copy, tmp_path):
     index_dir = tmp_path / "index"
     result = run("index", "--corpus", corpus_copy, "--index", index_dir)
     assert result.exit_code == 0, result.output
-    assert f"rebuilt index at {index_dir} (gen-000001): 3 added, 0 changed, 0 deleted, " \
+    gen = current_generation(index_dir).name
+    assert f"rebuilt index at {index_dir} ({gen}): 3 added, 0 changed, 0 deleted, " \
            "0 unchanged" in result.output
     assert "index holds 7 articles, 64 passages" in result.output
     assert "indexing: 64/64 passages" in result.output      # plain lines, not a tty

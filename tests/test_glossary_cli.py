@@ -74,3 +74,38 @@ def test_cross_strait_table():
 def test_user_chinese_pairs_are_listed():
     r = run("--corpus", str(CORPUS))
     assert "信心建立措施 = 建立信任措施  (user, Chinese<->Chinese)" in r.output
+
+
+def test_term_shows_the_translation_through_every_layer():
+    r = run("--corpus", str(CORPUS), "--term", "arms embargo", "--term", "Lavrov",
+            "--term", "NATO 軍售")
+    assert r.exit_code == 0, r.output
+    assert "arms embargo: no expansion" in r.output
+    assert "  translates embargo -> 禁運 (cc-cedict, 0.6)" in r.output
+    assert "  translates Lavrov -> 拉夫羅夫 (glossary, 0.7)" in r.output
+    assert "  translates NATO -> 北約 (user, 0.8) · 北大西洋公約組織 (cc-cedict, 0.51)" in r.output
+    assert "  translates 軍售 -> arms sales (cc-cedict, 0.6)" in r.output
+
+
+def test_term_json_carries_each_translation_with_its_layer():
+    found = json.loads(run("--corpus", str(CORPUS), "--term", "NATO", "--json").output)
+    cands = found["NATO"]["translation"][0]["candidates"]
+    assert [(c["text"], c["source"]) for c in cands] == [("北約", "user"),
+                                                         ("北大西洋公約組織", "cc-cedict")]
+    assert found["NATO"]["expansions"][0] == {"term": "北約", "source": "user", "weight": 0.8}
+
+
+def test_layers_in_order_of_trust_credit_cc_cedict():
+    lines = run("--layers").output.splitlines()
+    assert [line.split()[1] for line in lines] == ["user", "glossary", "cross-strait", "cc-cedict"]
+    assert "MDBG, CC BY-SA 4.0" in lines[3]
+
+
+def test_source_lists_the_pairs_of_one_layer():
+    user = run("--corpus", str(CORPUS), "--source", "user").output
+    assert "北約" in user and "Sergey Lavrov" not in user
+    mined = run("--corpus", str(CORPUS), "--source", "glossary").output
+    assert "Sergey Lavrov" in mined and "(user, Chinese<->Chinese)" not in mined
+    dictionary = run("--source", "cc-cedict").output
+    assert "北约\tNATO\tcc-cedict\n" in dictionary            # folded, as searched
+    assert "CL:" not in dictionary and "surname Wang" not in dictionary

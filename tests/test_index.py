@@ -13,7 +13,7 @@ import pytest
 from search.schema import FORMAT_VERSION
 from search.errors import IndexNotFound, IndexOutOfDate
 from search.indexer import update_index
-from search.manifest import current_generation, read_manifest
+from search.manifest import current_generation, read_manifest, write_checksums
 from search.searcher import Engine
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
@@ -210,6 +210,7 @@ def test_out_of_date_index_message(engine_corpus, tmp_path):
     data = json.loads(path.read_text())
     data["format_version"] = 0
     path.write_text(json.dumps(data))
+    write_checksums(path.parent)          # as an older defsearch would have written it
     with pytest.raises(IndexOutOfDate) as err:
         Engine(index_dir)
     assert str(err.value) == "index is out of date: run `defsearch index --rebuild`"

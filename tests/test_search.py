@@ -189,12 +189,12 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
     monkeypatch.setattr(searcher_module, "PRUNE_MIN_DF", 0)      # prune whenever possible
     monkeypatch.setattr(searcher_module, "DENSE_LOOKUP", dense)
     gen, s = engine._searcher()
-    from search.query import QueryBuilder
+    from search.query import QueryBuilder, compile
     builder = QueryBuilder(gen.schema, gen.glossary, doc_count=s.doc_count(),
                            doc_frequency=s.doc_frequency, fields=gen.live_fields(s))
     for text in ("中俄 軍事 合作 條約 美國", "俄羅斯 中國 武器 出售 戰機 飛彈", "missile defense Europe",
                  "中國 的 發展", "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進"):
-        q = builder.build(text).query
+        q = compile(builder.build(text))
         exhaustive = Evaluator(s, gen.cache).run(q)
         ranked, total = Evaluator(s, gen.cache).top(q, k)
         assert total == len(exhaustive)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from search.model import Footnote, NoteRef
+from search.model import Footnote, NoteRef, SnippetWindow
 from web import create_app, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,6 +245,16 @@ def test_script_toggle_refuses_offsite_redirects(client):
         assert resp.headers["Location"] in ("/", "http://localhost/")
 
 
+def test_script_toggle_with_a_line_break_in_next_goes_home(client):
+    """`next=/x%0d%0aSet-Cookie:...` was a 500 (a header value cannot hold a line break)."""
+    for query in ("next=/x%0d%0aSet-Cookie:a=b", "next=/search%0aq", "next=/%09/evil.example",
+                  "next=/a%00b"):
+        resp = client.get(f"/script?to=hans&{query}")
+        assert resp.status_code == 303, query
+        assert resp.headers["Location"] in ("/", "http://localhost/"), query
+        assert all("a=b" not in cookie for cookie in resp.headers.get_all("Set-Cookie"))
+
+
 # --- JSON API ------------------------------------------------------------------------------
 
 def test_api_search_schema(client):
@@ -311,9 +321,9 @@ def test_linkify_makes_urls_links_and_escapes_the_rest():
 
 def test_snippet_markers_land_at_their_offsets():
     text = "前文。中俄軍事合作持續，後文。"
-    snippet = "…中俄<mark>軍事</mark>合作持續…"
+    window = SnippetWindow(3, 11, [(5, 7)], cut_before=True, cut_after=True)   # …中俄軍事合作持續…
     marker = render.MarkerFactory([], href=lambda l: "#n")
-    html = str(render.snippet_with_markers(snippet, text, [(5, 7)], [NoteRef("3", 9)], marker))
+    html = str(render.snippet_html(text, window, [NoteRef("3", 9)], marker))
     assert html.startswith("…中俄<mark>軍事</mark>合作<span class=\"fnref\">")
     assert "[3]" in html
 

@@ -1,11 +1,10 @@
 """Turning stored text into safe HTML: highlights, footnote markers, script conversion.
 
-Every string from the corpus or the query is escaped here or by Jinja; the only HTML we
-trust from elsewhere is the engine's snippet (escaped text plus <mark> tags).
+Every string from the corpus or the query is escaped here or by Jinja; snippets are rendered
+here from their windows (`Hit.window`), not taken from the engine's HTML.
 """
 from __future__ import annotations
 
-import html
 import re
 import threading
 from functools import lru_cache
@@ -13,7 +12,7 @@ from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
 
-from search.model import Footnote, NoteRef
+from search.model import Footnote, NoteRef, SnippetWindow
 
 SCRIPTS = ("orig", "hant", "hans")          # as stored / Traditional / Simplified
 SCRIPT_LANG = {"hant": "zh-Hant", "hans": "zh-Hans"}
@@ -172,32 +171,10 @@ def _merge(spans):
     return [tuple(s) for s in merged]
 
 
-_ELLIPSES = ("…", "...", "⋯")
-
-
-def snippet_with_markers(snippet: str, text: str, highlights, notes: Iterable[NoteRef],
-                         marker: Callable[[str], Markup]) -> Markup:
-    """The engine's snippet with footnote markers where they stood.
-
-    The snippet (trusted HTML: escaped text + <mark>) is a window of the passage, maybe
-    with ellipses. When the window can be found in the passage text it is rendered again
-    from `text` and `highlights` (the spans the engine marked) with the markers in place;
-    otherwise the engine's snippet is used as it is."""
-    notes = list(notes)
-    if not notes:
-        return Markup(snippet)
-    plain = html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
-    lead = trail = ""
-    for e in _ELLIPSES:
-        if plain.startswith(e):
-            lead, plain = e, plain[len(e):]
-        if plain.endswith(e):
-            trail, plain = e, plain[: -len(e)]
-    start = text.find(plain) if plain else -1
-    if start < 0:
-        return Markup(snippet)
-    end = start + len(plain)
-    if not any(start <= ref.offset <= end for ref in notes):
-        return Markup(snippet)
-    body = render_text(text, highlights, notes, marker, start=start, end=end)
-    return Markup(lead) + body + Markup(trail)
+def snippet_html(text: str, window: SnippetWindow, notes: Iterable[NoteRef] = (),
+                 marker: Callable[[str], Markup] | None = None) -> Markup:
+    """A hit's snippet window of `text`: marks in <mark>, footnote markers where they stood,
+    and an ellipsis where the window cuts the passage."""
+    body = render_text(text, window.marks, notes, marker, start=window.start, end=window.end)
+    return Markup("…" if window.cut_before else "") + body + \
+        Markup("…" if window.cut_after else "")

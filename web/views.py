@@ -12,8 +12,8 @@ from flask import (Blueprint, abort, current_app, g, jsonify, redirect,
                    render_template, request, url_for)
 from werkzeug.exceptions import HTTPException
 
-from search.errors import (ArticleNotFound, DefsearchError, IndexNotFound, IndexOutOfDate,
-                           QueryError)
+from search.errors import (ArticleNotFound, DefsearchError, IndexDamaged, IndexNotFound,
+                           IndexOutOfDate, QueryError)
 
 
 from . import render
@@ -151,8 +151,9 @@ def inject_globals():
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would let a link send users anywhere."""
-    if not target:
+    """Only same-site paths: an open redirect would let a link send users anywhere, and a
+    control character (a line break) cannot go in a Location header."""
+    if not target or any(ch < " " or ch == "\x7f" for ch in target):
         return url_for("views.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
@@ -263,14 +264,12 @@ def _present_hit(hit, query: str, n: int) -> dict:
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
-    plain = hit.snippet.replace("<mark>", "").replace("</mark>", "").strip()
-    truncated = plain.startswith(render._ELLIPSES) or plain.endswith(render._ELLIPSES)
+    truncated = hit.window.cut_before or hit.window.cut_after
     return {
         "hit": hit,
         "url": f"{article_url}#p{hit.ordinal}",
         "truncated": truncated,     # the snippet is only part of the passage: offer the whole
-        "snippet": render.snippet_with_markers(hit.snippet, hit.text, hit.highlights,
-                                               hit.notes, marker),
+        "snippet": render.snippet_html(hit.text, hit.window, hit.notes, marker),
         "full": render.render_text(hit.text, hit.highlights, hit.notes, marker)
         if truncated else None,
         "footnotes": [(n, render.linkify(n.text, n.urls),
@@ -396,6 +395,10 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(IndexOutOfDate)
     def no_index(err: DefsearchError):
         return _error(503, "No search index", str(err))
+
+    @app.errorhandler(IndexDamaged)
+    def damaged_index(err: IndexDamaged):
+        return _error(503, "The index needs a rebuild", str(err))
 
     @app.errorhandler(DefsearchError)
     def defsearch_error(err: DefsearchError):

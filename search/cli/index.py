@@ -40,11 +40,24 @@ class _Progress:
               type=click.Path(path_type=str), help="Index directory.")
 @click.option("--rebuild", is_flag=True,
               help="Build afresh in a new directory and swap it in atomically.")
-def index_command(corpus: str, index_dir: str, rebuild: bool) -> None:
-    """Build or update the index: only new, changed and deleted files are processed."""
+@click.option("--check", is_flag=True,
+              help="Verify every byte of the live index against its checksums (sha256) "
+                   "and change nothing.")
+def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> None:
+    """Build or update the index: only new, changed and deleted files are processed.
+
+    A damaged index (a file missing or changed since it was written) is rebuilt.
+    """
     import signal
 
     from search.indexer import update_index
+
+    if check:
+        from search.manifest import check_index
+        gen, files, size = check_index(index_dir)
+        click.echo(f"index at {index_dir} is intact: {gen}, {files} files, "
+                   f"{size / 1e6:.1f} MB checked (sha256)")
+        return
 
     def stop(signum, frame):       # `kill`: clean up (workers, half-written generation)
         raise KeyboardInterrupt

@@ -2,24 +2,17 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
-from dataclasses import asdict
 
 import click
 
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
-
-def _plain(snippet: str, color: bool) -> str:
-    """The HTML snippet as terminal text: marks in bold yellow on a terminal, else plain."""
-    import html
-    parts = _MARK.split(snippet)      # even: outside marks, odd: marked
-    out = []
-    for i, part in enumerate(parts):
-        text = html.unescape(part)
-        out.append(click.style(text, fg="yellow", bold=True) if i % 2 and color else text)
-    return "".join(out)
+def _plain(hit, color: bool) -> str:
+    """A hit's snippet window as terminal text: marks in bold yellow on a terminal."""
+    w = hit.window
+    body = "".join(click.style(piece, fg="yellow", bold=True) if marked and color else piece
+                   for piece, marked in w.segments(hit.text))
+    return ("…" if w.cut_before else "") + body + ("…" if w.cut_after else "")
 
 
 def print_listing(results, color: bool) -> None:
@@ -42,7 +35,7 @@ def print_listing(results, color: bool) -> None:
         click.echo(f"{n:>3}. {head}" + (f" › {where}" if where else "")
                    + (f"  ({hit.date})" if hit.date else ""))
         click.echo(f"     {hit.passage_id}  score {hit.score:.3f}")
-        click.echo("     " + _plain(hit.snippet, color).replace("\n", " "))
+        click.echo("     " + _plain(hit, color).replace("\n", " "))
         for note in hit.footnotes:
             urls = " ".join(note.urls)
             body = note.text or "(note text not in the source)"
@@ -67,6 +60,10 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
                 except (ValueError, KeyError, TypeError):
                     raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
                                          "\"id\" and \"text\"") from None
+                qid = queries[-1][0]
+                if not qid or any(ch.isspace() or not ch.isprintable() for ch in qid):
+                    raise DefsearchError(f"{batch}:{lineno}: query id {qid!r} has a space or "
+                                         "control character: TREC run lines cannot hold it")
     except OSError as err:
         raise DefsearchError(f"cannot read {batch}: {err.strerror or err}") from None
     out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout

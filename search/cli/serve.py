@@ -9,22 +9,27 @@ from pathlib import Path
 
 import click
 
-from search.errors import DefsearchError, IndexNotFound, IndexOutOfDate
+from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutOfDate
 
 
 def ensure_index(index_dir: Path, corpus: Path) -> bool:
     """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus` by
     running `defsearch index` itself (same progress bar and report). True if it built."""
-    from search.manifest import check_compatible, current_generation, read_manifest
+    from search.manifest import (check_compatible, current_generation, read_manifest,
+                                 verify_generation)
     try:
-        check_compatible(read_manifest(current_generation(index_dir)))
+        gen = current_generation(index_dir)
+        verify_generation(gen)
+        check_compatible(read_manifest(gen))
         return False
     except IndexNotFound:
+        if index_dir.exists() and not index_dir.is_dir():
+            raise
         reason, rebuild = f"no index at {index_dir}: building it from {corpus}", False
-    except IndexOutOfDate as err:
+    except (IndexOutOfDate, IndexDamaged) as err:
         reason, rebuild = f"{err} - rebuilding it from {corpus}", True
     if not Path(corpus).exists():
-        raise click.ClickException(
+        raise DefsearchError(
             f"{reason.split(':')[0]}, and no corpus at {corpus} to build it from "
             "(pass --index DIR or --corpus DIR)")
     click.echo(reason, err=True)
@@ -39,7 +44,7 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
               help="Interface to listen on (0.0.0.0 exposes it to the network).")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--index", "index_dir", default="index", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Index directory.")
+              type=click.Path(path_type=Path), help="Index directory.")
 @click.option("--corpus", default="corpus", show_default=True,
               type=click.Path(path_type=Path),
               help="Corpus to build the index from when there is none yet.")
@@ -48,11 +53,15 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
 @click.option("--cache", "cache_size", default=512, show_default=True,
               type=click.IntRange(0, 100_000),
               help="Recent search results kept in memory per index generation (0 = off).")
+@click.option("--header-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(0.1, 3600),
+              help="Seconds a client may take to send a request's headers (slow clients "
+                   "are cut off; each client also holds at most 32 connections).")
 @click.option("--workers", type=click.IntRange(1, 32),
               help="Server processes sharing the port, each with its own engine and cache "
                    "[default: one per CPU core, at most 4].")
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
-          cache_size: int, workers: int) -> None:
+          cache_size: int, header_timeout: float, workers: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -61,43 +70,55 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
     if workers is None:
         import os
         workers = max(1, min(os.cpu_count() or 1, 4))   # Python serves a request per core
-    try:
-        ensure_index(index_dir, corpus)
-    except DefsearchError as err:
-        raise click.ClickException(str(err)) from None
-    from waitress import serve as waitress_serve
+    ensure_index(index_dir, corpus)
+    from search.cli.slow_clients import bounded_server
 
     from web import create_app
     config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size}
     options = dict(threads=threads, ident="defsearch", channel_timeout=30,
-                   connection_limit=200)
-    click.echo(f"defsearch: serving {index_dir} on http://{host}:{port}/ "
-               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
-               "Ctrl-C to stop)", err=True)
+                   connection_limit=200, header_timeout=header_timeout)
+    banner = (f"defsearch: serving {index_dir} on http://{host}:{port}/ "
+              f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
+              "Ctrl-C to stop)")
     if workers == 1:
-        waitress_serve(create_app(config), host=host, port=port, **options)
+        import logging
+        logging.basicConfig()           # as waitress.serve does: its warnings on stderr
+        try:
+            server = bounded_server(create_app(config), host=host, port=port, **options)
+        except OSError as err:
+            raise _cannot_listen(host, port, err) from None
+        click.echo(banner, err=True)
+        server.run()
         return
-    _serve_forked(create_app, config, host, port, workers, options)
+    _serve_forked(create_app, config, host, port, workers, options, banner)
 
 
-def _serve_forked(create_app, config, host, port, workers, options) -> None:
+def _cannot_listen(host: str, port: int, err: OSError) -> DefsearchError:
+    import errno
+    fix = {errno.EADDRINUSE: "stop the other server or pass --port N",
+           errno.EACCES: "pass --port 1024 or above"}.get(err.errno, "check --host and --port")
+    return DefsearchError(f"cannot listen on {host}:{port} ({err.strerror}): {fix}")
+
+
+def _serve_forked(create_app, config, host, port, workers, options, banner) -> None:
     """Bind once, fork `workers` waitress processes accepting on the same socket (the
     kernel spreads connections), and stop them all on Ctrl-C / SIGTERM."""
     import os
     import signal
     import socket
 
-    from waitress import serve as waitress_serve
+    from search.cli.slow_clients import serve as waitress_serve
 
-    family, kind, proto, _name, addr = socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM)[0]
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
+        family, kind, proto, _name, addr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(addr)
     except OSError as err:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {err.strerror}") from None
+        raise _cannot_listen(host, port, err) from None
     sock.listen(1024)
+    click.echo(banner, err=True)
     children = []
     for _ in range(workers):
         pid = os.fork()

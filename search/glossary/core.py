@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from search.analysis import CJK_CHARS, UNFOLDED_CJK_CHARS, english_term
 from search.glossary import cross_strait
 from search.glossary.folding import key as fold_key
 from search.glossary.mining import MinedPair, is_pinyin_name, mine_pairs_detailed, surname
@@ -105,12 +106,9 @@ def en_keys(en: str, person: bool, common: frozenset = frozenset()) -> list[str]
 
 
 def _stem(word: str) -> str:
-    """The index form of one folded English word (stemmed unless it holds digits), as
-    `search.analysis.english_term` makes it."""
-    if not word.isascii() or any(c.isdigit() for c in word) or not word.isalpha():
-        return word
-    from whoosh.lang.porter import stem
-    return stem(word)
+    """The index form of one folded English word, `search.analysis.english_term`; a key
+    with other characters (`u.s.`, `moscow's`) is no single token and stays as it is."""
+    return english_term(word) if word.isalpha() else word
 
 
 def _article_texts(article) -> list[str]:
@@ -130,15 +128,16 @@ def mine_article(article) -> list[MinedPair]:
     en_kw = [k.strip().rstrip(".") for k in article.keywords_en or [] if k.strip()]
     if len(zh_kw) >= 2 and len(zh_kw) == len(en_kw):
         for zh, en in zip(zh_kw, en_kw):
-            if re.search(r"[\u3400-\u9fff]", zh) and re.fullmatch(r"[A-Za-z][A-Za-z\- '’]{1,60}", en):
+            if _UNFOLDED_CJK.search(zh) and re.fullmatch(r"[A-Za-z][A-Za-z\- '’]{1,60}", en):
                 pairs.append(MinedPair(zh, en, "keywords", False))
     return pairs
 
 
 _LATIN_KEY = re.compile(r"^[a-z0-9]")
-_CJK_KEY = re.compile(r"^[\u3400-\u9fff]")
+_CJK_KEY = re.compile(f"^[{CJK_CHARS}]")
 _QUERY_WORD = re.compile(r"[a-z0-9][a-z0-9'’\-\.&]*")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff·]+")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}·]+")
+_UNFOLDED_CJK = re.compile(f"[{UNFOLDED_CJK_CHARS}]")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’\-]{2,}")
 
 
@@ -153,15 +152,9 @@ def _lowercase_words(articles) -> set[str]:
 
 
 def _jieba_freq():
-    try:
-        import logging
-
-        import jieba
-        jieba.setLogLevel(logging.ERROR)
-        jieba.dt.check_initialized()
-        return jieba.dt.FREQ
-    except Exception:                       # no dictionary: treat nothing as common
-        return {}
+    """jieba's own dictionary frequencies (never the analyzer's copies with corpus names)."""
+    from search.analysis.jieba_dictionary import shared_dictionary
+    return shared_dictionary().FREQ
 
 
 def _expand_flags(entries: list[GlossaryEntry]) -> None:

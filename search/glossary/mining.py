@@ -44,11 +44,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from search.analysis import UNFOLDED_CJK_CHARS
 from search.glossary.folding import fold
 
 # --- character classes ---------------------------------------------------------------
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff〇"
+_CJK = UNFOLDED_CJK_CHARS + "〇"            # text as written: compatibility ideographs too
 _DOTS = "·‧•・"
 _IS_CJK = re.compile(f"[{_CJK}]")
 _CJK_RUN_END = re.compile(f"[{_CJK}{_DOTS}]+$")
@@ -201,12 +202,9 @@ _JIEBA = None
 
 def _posseg(text: str):
     global _JIEBA
-    if _JIEBA is None:
-        import logging
-        import jieba
-        import jieba.posseg
-        jieba.setLogLevel(logging.ERROR)
-        _JIEBA = jieba.posseg
+    if _JIEBA is None:     # jieba.posseg tags with jieba's shared, read-only dictionary
+        from search.analysis.jieba_dictionary import pos_tagger
+        _JIEBA = pos_tagger()
     return [(w.word, w.flag) for w in _JIEBA.lcut(text)]
 
 

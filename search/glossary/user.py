@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from search.analysis import UNFOLDED_CJK_CHARS
+
+_CJK = re.compile(f"[{UNFOLDED_CJK_CHARS}]")
 
 
 @dataclass

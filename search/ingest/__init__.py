@@ -7,10 +7,12 @@ One code path for `defsearch ingest` and the indexer:
   whole corpus twice) and records bad files in `failures` instead of stopping;
 * `ingest_path(path)` -> `IngestReport` (articles + failures).
 
-Folders are walked recursively in sorted order; files with other extensions (the glossary
-`.tsv`, a README) are skipped silently; hidden files and folders are ignored.
+Folders are walked by `corpus.corpus_files` (the indexer's walker too): recursively in path
+order, `.txt`/`.pdf`/`.jsonl` only, hidden entries ignored, symlinks not followed. Ids come
+from `ids` and are unique: an id a file claims after another file is reported and skipped.
 
-Modules, one concern each: `decode` (bytes -> str), `clean` (characters), `layout` (lines ->
+Modules, one concern each: `corpus` (which files), `ids` (article and passage ids),
+`decode` (bytes -> str), `clean` (characters), `layout` (lines ->
 paragraphs, page furniture), `notes` (footnote bodies and markers), `metadata` (title, authors,
 date...), `sections` (headings -> section paths), `passages` (ids, splitting), and one module
 per format: `txt`, `pdf`, `jsonl`.
@@ -22,26 +24,11 @@ from typing import Iterator
 
 from ..errors import IngestError
 from ..model import Article, IngestFailure, IngestReport
+from .corpus import SUFFIXES, CorpusNotFound, corpus_files
 from .decode import decode_bytes
-from .ids import article_slug
+from .ids import IdRegistry, article_slug
 
-SUFFIXES = (".txt", ".pdf", ".jsonl")
-
-__all__ = ["SUFFIXES", "ingest_file", "ingest_path", "iter_articles", "iter_files"]
-
-
-def iter_files(path: Path) -> Iterator[Path]:
-    """Ingestible files under `path` (a file is returned as is), sorted, recursively."""
-    path = Path(path)
-    if path.is_file():
-        yield path
-        return
-    for child in sorted(path.rglob("*")):
-        rel = child.relative_to(path)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if child.is_file() and child.suffix.lower() in SUFFIXES:
-            yield child
+__all__ = ["SUFFIXES", "corpus_files", "ingest_file", "ingest_path", "iter_articles"]
 
 
 def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) -> list[Article]:
@@ -85,26 +72,20 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
 
 def iter_articles(path, failures: list[IngestFailure] | None = None) -> Iterator[Article]:
     """Stream the articles of a file or folder; bad files go to `failures` (if given)."""
-    path = Path(path)
-    if not path.exists():
-        if failures is not None:
-            failures.append(IngestFailure(str(path), "no such file or directory"))
+    failures = failures if failures is not None else []
+    try:
+        root, files = corpus_files(path, failures)
+    except CorpusNotFound:
+        failures.append(IngestFailure(str(path), "no such file or directory"))
         return
-    root = path if path.is_dir() else path.parent
-    owners: dict[str, str] = {}          # article id -> source that produced it
-    for file in iter_files(path):
+    ids = IdRegistry()
+    for rel, file in files.items():
         try:
             articles = ingest_file(file, root, failures)
-            for article in articles:
-                if article.id in owners:
-                    raise IngestError(file, f"article id {article.id!r} is already used by "
-                                            f"{owners[article.id]}: rename one of the files")
-            for article in articles:
-                owners[article.id] = article.source
-                yield article
         except IngestError as err:
-            if failures is not None:
-                failures.append(IngestFailure(err.path, err.problem))
+            failures.append(IngestFailure(err.path, err.problem))
+            continue
+        yield from ids.claim(rel, file, articles, failures)
 
 
 def ingest_path(path) -> IngestReport:

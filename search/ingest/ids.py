@@ -1,19 +1,40 @@
-"""Stable identifiers: the same file always yields the same article and passage ids.
+"""Stable, unique identifiers: the same file always yields the same article and passage ids,
+and no two files share one.
 
 Ids are derived from the path relative to the corpus root (never from content or time), so
-re-ingesting an unchanged file reproduces them and an index can be updated in place.
+re-ingesting an unchanged file reproduces them and an index can be updated in place. They
+must also travel: in a URL (`/articles/<id>`), in a TREC run line, in JSON. So
+
+* an article id is the relative path's slug (`sub/a.txt` -> `sub--a`), characters outside
+  `[0-9A-Za-z_.-]` replaced and at most MAX_SLUG characters; whenever the slug had to lose
+  something, a hash of the whole path keeps it distinct;
+* a `.txt`/`.pdf` passage id is `<article id>#p<ordinal>`; a `.jsonl` article id is
+  `<slug>:<hash of the title>` and its passage ids are the lines' own ids, which must pass
+  `valid_passage_id` (they cannot collide with generated ids: those have `#` or `article:`);
+* an id claimed twice (`same.txt` beside `same.pdf`, one `.jsonl` id in two files) is kept
+  by the file first in path order; `IdRegistry` reports the other one by name and skips it.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
+from typing import Callable
 
+from ..model import Article, IngestFailure
+from .corpus import path_order
+
+MAX_SLUG = 100
+MAX_ID = 200
+ID_RULE = ('is not a valid id (1-200 characters, no spaces, control characters or "#", '
+           'not starting with "article:")')
 _UNSAFE = re.compile(r"[^0-9A-Za-z_.-]+")
+_SAFE_ASCII = re.compile(r'[!-"$-~]{1,%d}' % MAX_ID)     # printable, no space, no "#"
 
 
 def short_hash(text: str, n: int = 10) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]
 
 
 def article_slug(path: Path, root: Path | None = None) -> str:
@@ -23,6 +44,8 @@ def article_slug(path: Path, root: Path | None = None) -> str:
     '000_b276265bf07c8e54'
     >>> article_slug(Path("c/sub/國防 評析.txt"), Path("c"))
     'sub-2db064a250'
+    >>> len(article_slug(Path("c/" + "deep-folder/" * 40 + "a.txt"), Path("c")))
+    100
     """
     path = Path(path)
     try:
@@ -31,6 +54,90 @@ def article_slug(path: Path, root: Path | None = None) -> str:
         rel = Path(path.name)
     plain = rel.with_suffix("").as_posix().replace("/", "--")
     slug = _UNSAFE.sub("-", plain).strip("-")
-    if slug != plain or not slug:       # characters were lost: keep ids distinct with a hash
-        slug = f"{slug}-{short_hash(rel.as_posix())}" if slug else short_hash(rel.as_posix())
+    if slug != plain or not slug or len(slug) > MAX_SLUG:   # keep ids distinct with a hash
+        keep = slug[:MAX_SLUG - 11].rstrip("-")
+        slug = f"{keep}-{short_hash(rel.as_posix())}" if keep else short_hash(rel.as_posix())
     return slug
+
+
+def valid_passage_id(pid: str) -> bool:
+    """A `.jsonl` line's id: fits a URL query and a TREC line, cannot be a generated id.
+
+    >>> [valid_passage_id(i) for i in ("drcd:1147-5", "squad:(a),b", "名稱", "a b", "a#p0")]
+    [True, True, True, False, False]
+    """
+    if pid.startswith("article:"):
+        return False
+    if pid.isascii():
+        return _SAFE_ASCII.fullmatch(pid) is not None
+    return (0 < len(pid) <= MAX_ID and "#" not in pid
+            and not any(unicodedata.category(ch)[0] in "CZ" for ch in pid))
+
+
+def shown_id(pid: str) -> str:
+    """An id quoted for a message, long ones cut."""
+    return repr(pid if len(pid) <= 60 else pid[:57] + "…")
+
+
+class IdRegistry:
+    """Which file holds each article and passage id while a corpus is read in path order.
+
+    `held_by(key)`, when given, names the file holding an id in an index being updated
+    (key: ("a", article id) or ("p", passage id)); such a file that sorts after the one
+    claiming the id now loses it, so it is listed in `displaced` to be read again (the
+    result is the same as a fresh build's). `losers` are the files that lost an id: they
+    must be read again when another file changes, as the holder may be gone.
+    """
+
+    def __init__(self, held_by: Callable[[tuple[str, str]], str | None] | None = None):
+        self.owner: dict[tuple[str, str], str] = {}
+        self.held_by = held_by
+        self.reading: set[str] = set()
+        self.displaced: list[str] = []
+        self.losers: set[str] = set()
+
+    def claim(self, source: str, path, articles: list[Article],
+              failures: list[IngestFailure]) -> list[Article]:
+        """The articles of `source` (its relative path) minus the ids already held by a
+        file before it; each loss is one failure naming both files."""
+        self.reading.add(source)
+        kept = []
+        for article in articles:
+            holder = self._holder(("a", article.id), source)
+            if holder is not None:
+                self.losers.add(source)
+                failures.append(IngestFailure(str(path), f"article id {article.id!r} is already"
+                                              f" used by {holder}: rename one of the files"))
+                continue
+            self.owner["a", article.id] = source
+            derived = article.id + "#"        # unique with the article id
+            passages = []
+            for passage in article.passages:
+                if not passage.id.startswith(derived):
+                    holder = self._holder(("p", passage.id), source)
+                    if holder is not None:
+                        self.losers.add(source)
+                        failures.append(IngestFailure(str(path), f"id {shown_id(passage.id)}"
+                                                      f" is already used by {holder}, line "
+                                                      "skipped"))
+                        continue
+                    self.owner["p", passage.id] = source
+                passages.append(passage)
+            if passages:
+                article.passages = passages
+                kept.append(article)
+        return kept
+
+    def _holder(self, key: tuple[str, str], source: str) -> str | None:
+        """The other file holding `key`, or None when `source` may take it."""
+        owner = self.owner.get(key)
+        if owner is None and self.held_by is not None:
+            owner = self.held_by(key)
+            if owner is None or owner in self.reading:
+                return None
+            if path_order(source) < path_order(owner):
+                self.displaced.append(owner)
+                self.reading.add(owner)
+                return None
+            self.owner[key] = owner
+        return owner if owner != source else None

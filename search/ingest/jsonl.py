@@ -3,17 +3,21 @@
 The benchmark ingests 100,000 passages, so per-passage work is only `clean_chars` (one
 `str.translate`) and a sampled language guess: no layout or structure recovery, the passages
 are already what the index needs. Lines sharing a title become one Article; a malformed line
-is reported as `file:line` and skipped, it does not cost the rest of the file.
+is reported as `file:line` and skipped, it does not cost the rest of the file; so is a line
+whose id would not fit a URL or a TREC line (`ids.valid_passage_id`).
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ..model import Article, IngestFailure, Passage
 from .clean import clean_chars
-from .ids import short_hash
+from .ids import ID_RULE, short_hash, shown_id, valid_passage_id
 from .lang import detect_lang
+
+_SURROGATE = re.compile("[\ud800-\udfff]")     # JSON can escape them; UTF-8 cannot hold them
 
 
 def parse_jsonl(text: str, path: Path, slug: str, source: str,
@@ -49,6 +53,15 @@ def parse_jsonl(text: str, path: Path, slug: str, source: str,
             title = ""
         if not isinstance(title, str):
             problem(lineno, '"title" is not a string, line skipped')
+            continue
+        broken = next((name for name, value in (("text", body), ("title", title))
+                       if not value.isascii() and _SURROGATE.search(value)), None)
+        if broken:
+            problem(lineno, f'"{broken}" holds a lone surrogate escape (\\ud800-\\udfff is '
+                            'not a character), line skipped')
+            continue
+        if not valid_passage_id(pid):
+            problem(lineno, f'"id" {shown_id(pid)} {ID_RULE}, line skipped')
             continue
         if pid in seen:
             problem(lineno, f"duplicate id {pid!r}, line skipped")

@@ -76,24 +76,33 @@ def is_separator(line: Line) -> bool:
     return bool(_SEPARATOR.match(line.raw)) and len(line.raw) >= 10
 
 
+# A footnote block is the bottom of one printed page: past these it is body text that
+# happens to follow a separator-like line (a 50 MB plain text once became 49 "notes").
+MAX_NOTE_BLOCK_LINES = 60        # a full page of small print
+MAX_NOTE_LINE_WIDTH = 200        # columns (CJK counts 2): a printed line, not a paragraph
+MAX_NOTE_CHARS = 6000            # one note, continued over page breaks included
+
+
 def split_note_blocks(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
     """Separate the footnote blocks (separator + note lines) from the body lines.
 
     A note starts at column 0 with its number (or `＊`) and a space; its continuation lines
     are indented by two or three spaces. The first other line (the next page's text starts
-    with a single space) ends the block.
+    with a single space) ends the block. A block that is not shaped like footnotes (see
+    `_as_notes`) stays in the body.
     """
     body: list[Line] = []
     blocks: list[list[Line]] = []
+    open_note: tuple[int, int] | None = None     # left open by the last block
     i = 0
     while i < len(lines):
         line = lines[i]
         if is_separator(line):
             block: list[Line] = []
             j = i + 1
-            while j < len(lines):
+            while j < len(lines) and len(block) <= MAX_NOTE_BLOCK_LINES:   # (else: body)
                 nxt = lines[j]
-                if nxt.blank:
+                if nxt.blank or is_separator(nxt):
                     break
                 if _NOTE_START.match(nxt.raw) or (2 <= nxt.indent <= 3) or (
                         block and nxt.indent == 0 and not nxt.raw[0].isdigit()
@@ -102,8 +111,10 @@ def split_note_blocks(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
                     j += 1
                     continue
                 break
-            if block:
+            note = _as_notes(block, open_note) if block else None
+            if note is not None:
                 blocks.append(block)
+                open_note = note
                 i = j
                 continue
             i += 1           # a lone separator-like line: furniture
@@ -111,6 +122,31 @@ def split_note_blocks(lines: list[Line]) -> tuple[list[Line], list[list[Line]]]:
         body.append(line)
         i += 1
     return body, blocks
+
+
+def _as_notes(block: list[Line], note: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The note left open after `block` (its number, its characters so far) if the block is
+    shaped like footnotes, else None. `note` is the one left open by the previous block.
+
+    Footnotes are printed lines (none wider than `MAX_NOTE_LINE_WIDTH`), a page's worth at
+    most, and each note is bounded. A block that does not start a note must continue one (a
+    note running over a page break). As in `notes.parse_blocks`, a number other than the
+    next one continues the open note."""
+    if len(block) > MAX_NOTE_BLOCK_LINES or \
+            any(2 * len(line.raw) > MAX_NOTE_LINE_WIDTH            # (width is costly)
+                and width(line.text) > MAX_NOTE_LINE_WIDTH for line in block):
+        return None
+    for line in block:
+        label = line.raw.split(None, 1)[0] if _NOTE_START.match(line.raw) else None
+        number = note[0] if note else 0
+        if label and (not label.isdigit() or not number or int(label) == number + 1):
+            note = (int(label) if label.isdigit() else number, 0)
+        elif note is None:
+            return None
+        note = (note[0], note[1] + len(line.raw))
+        if note[1] > MAX_NOTE_CHARS:
+            return None
+    return note
 
 
 def _continues_note(prev: Line) -> bool:

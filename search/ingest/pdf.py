@@ -8,6 +8,12 @@ than a clear failure, so it is reported as truncated.
 pypdf's layout mode keeps vertical gaps as blank lines, which is what tells paragraphs
 apart in a PDF. Pages are trimmed of their blank margins, page numbers and repeated
 header/footer lines *per page*, so a paragraph running over a page break joins up cleanly.
+
+Page content is bounded before any of it is parsed: pypdf parses a content stream byte by
+byte (about 1 s and 50 MB of memory per MB of operators), and Flate compresses 70 MB of
+spaces to 70 KB, so a 2 MB file could cost minutes and gigabytes. A dense page of text is
+about 50 KB and a 300-page book a few MB, hence the limits below. pypdf's own limits (75 MB
+per decompressed stream) still bound what one stream may cost while it is measured.
 """
 from __future__ import annotations
 
@@ -16,6 +22,12 @@ import logging
 import re
 
 from ..errors import IngestError
+
+MAX_PAGE_CONTENT_MB = 4        # decompressed content of one page
+MAX_FILE_CONTENT_MB = 16       # ... of all the pages of one file
+_INSTEAD = "extract its text to a .txt (e.g. `pdftotext -layout`) to index it"
+_LIMITS = (f"(defsearch reads at most {MAX_PAGE_CONTENT_MB} MB a page and "
+           f"{MAX_FILE_CONTENT_MB} MB a file): {_INSTEAD}")
 
 
 def pdf_text(data: bytes, path) -> str:
@@ -27,15 +39,19 @@ def pdf_text(data: bytes, path) -> str:
     if b"%%EOF" not in data[-2048:]:
         raise IngestError(path, "truncated PDF (no %%EOF end marker)")
     from pypdf import PdfReader
+    from pypdf.errors import LimitReachedError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(path, "encrypted PDF: a password is needed to read it")
+        _check_content_size(reader, path)
         pages = [_page_text(page) for page in reader.pages]
     except IngestError:
         raise
+    except LimitReachedError as err:               # one of pypdf's own safety limits
+        raise IngestError(path, f"PDF over a pypdf safety limit ({err}): {_INSTEAD}") from None
     except Exception as err:                       # pypdf raises many types on bad input
         raise IngestError(path, f"unreadable PDF ({type(err).__name__}: {err})") from None
     if not pages:
@@ -45,9 +61,33 @@ def pdf_text(data: bytes, path) -> str:
     return "\n".join(_trim_pages(pages))
 
 
+def _check_content_size(reader, path) -> None:
+    """Raise IngestError if a page's, or all pages', decompressed content is over the limits.
+
+    Decompressing is cheap (a few ms per MB); parsing is what costs, and it comes after."""
+    from pypdf.errors import LimitReachedError
+    total = 0
+    for number, page in enumerate(reader.pages, 1):
+        try:
+            content = page.get_contents()
+            size = len(content.get_data()) if content is not None else 0
+        except LimitReachedError:                  # over pypdf's own 75 MB a stream
+            size = MAX_PAGE_CONTENT_MB * 2**20 + 1
+        if size > MAX_PAGE_CONTENT_MB * 2**20:
+            raise IngestError(path, f"page {number} content is over {MAX_PAGE_CONTENT_MB} MB "
+                                    f"decompressed {_LIMITS}")
+        total += size
+        if total > MAX_FILE_CONTENT_MB * 2**20:
+            raise IngestError(path, f"page content is over {MAX_FILE_CONTENT_MB} MB "
+                                    f"decompressed by page {number} {_LIMITS}")
+
+
 def _page_text(page) -> str:
+    from pypdf.errors import LimitReachedError
     try:
         return page.extract_text(extraction_mode="layout") or ""
+    except LimitReachedError:                      # the other mode would only hit it again
+        raise
     except Exception:                              # layout mode is newer and stricter
         return page.extract_text() or ""
 

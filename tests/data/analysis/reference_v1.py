@@ -1,3 +1,7 @@
+# FROZEN REFERENCE: search/analysis.py as it was before the package split (commit 8fada71),
+# kept verbatim below this header so tests/test_analysis_equivalence.py can check that the
+# staged pipeline in search/analysis/ gives exactly the same tokens. Do not edit or import
+# it from the code; it is not maintained.
 """The one analysis pipeline: makes Traditional, Simplified and English text meet.
 
 Two Whoosh analyzers share the same folding and run splitting:

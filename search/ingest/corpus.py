@@ -1,0 +1,77 @@
+"""The corpus walker: which files of a corpus folder are articles, for `defsearch ingest`
+and the indexer alike (one walk, one suffix list, one set of rules).
+
+* `.txt`, `.pdf` and `.jsonl` files, recursively, in path order (`path_order`); other files
+  (the glossary `.tsv`, a README) are skipped silently, hidden files and folders ignored.
+* Symlinks are never followed, so the walk stays inside the corpus folder: one pointing
+  outside it is reported once and skipped (its content would otherwise become searchable
+  without being part of the corpus); one pointing inside adds nothing, as its target is
+  walked under its own name. A corpus given as a symlink, or as one file, is taken as named.
+* A file name that is not valid UTF-8 cannot become an id, a manifest key or a line of
+  output: it is reported (its bytes shown as `\\xff`) and skipped.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import DefsearchError
+from ..model import IngestFailure
+
+SUFFIXES = (".txt", ".pdf", ".jsonl")
+
+
+class CorpusNotFound(DefsearchError):
+    def __init__(self, corpus):
+        super().__init__(f"corpus not found at {corpus}: pass --corpus PATH")
+
+
+def path_order(rel: str) -> list[str]:
+    """Sort key of a relative path, folder by folder (the order of the walk): the file
+    first in this order keeps an id claimed twice (see `search.ingest.ids`)."""
+    return rel.split("/")
+
+
+def shown(path) -> str:
+    """`path` printable: bytes of a name that is not UTF-8 as `\\xff`."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def corpus_files(corpus, failures: list | None = None) -> tuple[Path, dict[str, Path]]:
+    """(root, {relative posix path: path}) of the article files of a folder or one file,
+    in path order. Skipped entries that need the user's attention go to `failures` as
+    `IngestFailure`s; raises CorpusNotFound when there is no such file or folder."""
+    corpus = Path(corpus)
+    report = failures.append if failures is not None else (lambda failure: None)
+    if corpus.is_file():
+        return corpus.parent, ({corpus.name: corpus} if _utf8(corpus, corpus.name, report)
+                               else {})
+    if not corpus.is_dir():
+        raise CorpusNotFound(corpus)
+    inside = corpus.resolve()
+    files = {}
+    for path in sorted(corpus.rglob("*")):       # rglob does not descend into symlinks
+        rel = path.relative_to(corpus)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(inside) and (
+                    target.is_dir() or path.suffix.lower() in SUFFIXES):
+                report(IngestFailure(shown(path), f"a symlink to {shown(target)}, outside "
+                                     "the corpus: skipped (copy it into the corpus to "
+                                     "index it)"))
+            continue
+        if path.suffix.lower() in SUFFIXES and path.is_file() and \
+                _utf8(path, rel.as_posix(), report):
+            files[rel.as_posix()] = path
+    return corpus, files
+
+
+def _utf8(path: Path, rel: str, report) -> bool:
+    try:
+        rel.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        report(IngestFailure(shown(path), "the file name is not valid UTF-8: rename the file"))
+        return False

@@ -1,0 +1,345 @@
+"""Query text + glossary + index statistics -> QueryPlan.
+
+The builder analyses the query with the index's own analyzers (same lexicon as the passages)
+and decides what each clause asks for; it never builds a backend's query (see plan.py).
+Index statistics it reads: which fields hold any text (a term in an empty field can never
+match) and document frequencies (to leave words in most passages out of ranking).
+
+Quoted phrases and field filters are required; plain words are optional (passages matching
+more of them rank higher, none is lost for missing one word); `+word` is required.
+"""
+from __future__ import annotations
+
+import re
+
+from search import ranking
+from search.analysis import CJK_CHARS, fold
+from search.errors import QueryError
+from search.query import filters
+from search.query.plan import (AnyMatch, Alternative, Lookup, PhraseMatch, QueryPlan,
+                               QueryWord, Token, WordMatch)
+from search.query.syntax import EMPTY_QUERY, Clause, clean, parse
+
+_CJK_RE = re.compile(f"[{CJK_CHARS}]")
+_QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
+MAX_ALTERNATIVES = 8           # glossary partners searched per term
+
+
+class TokenBudget:
+    """Query tokens left to rank (`ranking.MAX_QUERY_TOKENS`): a pasted page costs bounded
+    work. Clauses take their tokens in query order; later words get none once it runs out."""
+
+    def __init__(self, tokens: int):
+        self.left = tokens
+
+    def take(self, items: list, at_least: int = 0) -> list:
+        items = items[:max(at_least, self.left)]
+        self.left -= len(items)
+        return items
+
+
+class Expander:
+    """Glossary alternatives for one query: each term is expanded once, each alternative is
+    named once in `plan.expansions` and the explain lines, and every one is highlighted."""
+
+    def __init__(self, glossary, analyzer):
+        self.glossary = glossary
+        self.analyzer = analyzer        # the grams analyzer: alternatives match as phrases
+        self.seen: set[str] = set()
+
+    def alternatives(self, term: str, plan: QueryPlan) -> list[Alternative]:
+        if term in self.seen:
+            return []
+        self.seen.add(term)
+        found = []
+        for exp in self.glossary.expansions(term)[:MAX_ALTERNATIVES]:
+            tokens = [t.text for t in self.analyzer(exp.term, positions=True, mode="query")]
+            if not tokens or exp.term == term:
+                continue
+            alt = Alternative(exp.term, tokens, exp.weight or ranking.EXPANSION_BOOST,
+                              exp.source)
+            found.append(alt)
+            if alt.label not in plan.expansions:
+                plan.expansions.append(alt.label)
+                plan.explain.append(f"expanded: {term} -> {alt.label} (boost {alt.weight:g})")
+            plan.highlight.append(fold(alt.term))
+        return found
+
+    def spanning(self, text: str, plan: QueryPlan) -> list[Alternative]:
+        """Partners of glossary terms that span several query words (`confidence-building
+        measures` typed without quotes) or sit inside a Chinese run, like a word's."""
+        found = []
+        for _start, _end, span in self.glossary.find_terms(text):
+            found.extend(self.alternatives(span.strip(), plan))
+        return found
+
+
+class QueryBuilder:
+    """Builds the QueryPlan of a query text for one index (its analyzers and statistics)."""
+
+    def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
+                 fields=None):
+        # fields that hold any text in this index: a term in an empty field costs a lookup
+        # per segment and can never match
+        self.fields = set(fields) if fields is not None else set(schema.names())
+        self.words = schema["body"].analyzer
+        self.grams = schema["grams"].analyzer
+        self.glossary = glossary
+        self.doc_count = doc_count
+        self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
+
+    def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
+              expand: bool = True, venue=None) -> QueryPlan:
+        cleaned = clean(text)
+        clauses = parse(cleaned)
+        plan = QueryPlan(text=text, normalised=cleaned)
+        plan.explain.append(f"normalised: {cleaned!r}")
+        budget = TokenBudget(ranking.MAX_QUERY_TOKENS)
+        glossary = self.glossary if expand else None
+        expander = Expander(glossary, self.grams) if glossary is not None else None
+        for clause in clauses:
+            if clause.kind == "field" and not clause.negated:
+                plan.filters.append(self._field(clause, plan))
+                continue
+            match = self._clause(clause, plan, budget,
+                                 None if clause.negated else expander)
+            if match is None:
+                continue
+            role = plan.excluded if clause.negated else \
+                plan.required if clause.required else plan.optional
+            role.append(match)
+        if expander is not None and plan.optional:
+            plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
+            if plain:
+                plan.optional.extend(expander.spanning(plain, plan))
+        plan.filters.extend(self._option_filters(plan, lang, article, year_from, year_to,
+                                                 venue))
+        if not plan.searchable:
+            if not clauses:
+                raise QueryError(EMPTY_QUERY)
+            plan.explain.append("nothing searchable in the query")
+        return plan
+
+    # -- clauses --------------------------------------------------------------------------
+
+    def _clause(self, clause: Clause, plan: QueryPlan, budget: TokenBudget, expander):
+        if clause.kind == "word":
+            return self._word(clause.text, plan, budget, expander, clause.negated)
+        if clause.kind == "phrase":
+            return self._phrase(clause.text, plan, budget, expander, clause.negated)
+        if clause.kind == "field":
+            return self._field(clause, plan)
+        if clause.kind == "or":
+            return self._any(clause, plan, budget, expander)
+        return None
+
+    def _any(self, clause: Clause, plan: QueryPlan, budget: TokenBudget, expander):
+        members = []
+        for m in clause.members:
+            match = self._field(m, plan) if m.kind == "field" else self._clause(
+                m, plan, budget, expander)
+            if match is not None:
+                members.append(match)
+        if not members:
+            return None
+        plan.explain.append(f"OR group: {' | '.join(m.text for m in clause.members)}")
+        return AnyMatch(members)
+
+    def _word(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
+              negated: bool) -> WordMatch | None:
+        skip, groups = self._segments(text, negated)
+        groups = budget.take(groups)
+        if not groups:
+            if not negated:
+                plan.words.append(QueryWord(text, []))
+            return None
+        if negated:
+            plan.explain.append(f"excluded: {text} -> {' '.join(m for m, _ in groups)}")
+            return WordMatch(text, [self._token(m, s) for m, s in groups])
+        plan.words.append(QueryWord(text, [m for m, _ in groups]))
+        kept, dropped = self._prune(groups)
+        folded = fold(text)
+        if _CJK_RE.search(folded):
+            plan.highlight.append(folded)
+        tokens = []
+        for main, subs in kept:
+            token = self._token(main, subs)
+            self._highlight(plan, [main] + subs, whole=len(groups) == 1)
+            if expander is not None:
+                token.alternatives = expander.alternatives(main, plan)
+            tokens.append(token)
+        # the whole word too: "missile defense"
+        whole = expander.alternatives(text, plan) if expander and len(groups) > 1 else []
+        bigrams = self._bigrams(text, skip)
+        plan.proximity.append(_blank(folded, skip))
+        plan.explain.extend(self._word_explain(text, groups, skip, bigrams, dropped))
+        return WordMatch(text, tokens, whole, bigrams)
+
+    def _phrase(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
+                negated: bool) -> PhraseMatch | None:
+        toks = budget.take([(t.text, t.pos) for t in
+                            self.grams(text, positions=True, mode="query")], at_least=2)
+        if not toks:
+            plan.words.append(QueryWord(text, []))
+            return None
+        tokens = [t for t, _ in toks]
+        gaps = [b[1] - a[1] for a, b in zip(toks, toks[1:])]
+        match = PhraseMatch(text, tokens, slop=max([1] + gaps), weight=ranking.PHRASE_BOOST,
+                            prefix=len(tokens) == 1 and bool(_CJK_RE.fullmatch(tokens[0])))
+        if negated:
+            plan.explain.append(f"excluded phrase: \"{text}\"")
+            return match
+        folded = fold(text).strip()
+        plan.words.append(QueryWord(text, tokens))
+        plan.highlight.append(folded)
+        plan.explain.append(f"phrase: \"{text}\" -> grams {' '.join(tokens)}")
+        if expander is not None:
+            match.alternatives = expander.alternatives(folded, plan)
+        return match
+
+    # -- the parts of a word --------------------------------------------------------------
+
+    def _segments(self, text: str, negated: bool):
+        """(question-word spans skipped, token groups) of a plain word: question words
+        (什麼, 哪一, 為何...) take no part in ranking unless the word is nothing else."""
+        skip = [] if negated else self._question_spans(text)
+        groups = self._groups(text, skip) if skip else []
+        if not groups:           # no question words, or nothing but question words
+            skip, groups = [], self._groups(text)
+        return skip, groups
+
+    def _groups(self, text: str, skip=()):
+        """Word tokens of `text` grouped by position: [(main, [sub-words])]. Tokens inside a
+        `skip` span (start, end) are left out, with the sub-words of a left-out word."""
+        groups: list[tuple[str, list[str]]] = []
+        last_pos = skipped = None
+        # Latin text gives the same tokens from both analyzers; the grams one never loads
+        # jieba's dictionary (0.5-2 s), which keeps an English query's cold start short.
+        analyzer = self.words if _CJK_RE.search(text) else self.grams
+        for t in analyzer(text, positions=True, chars=bool(skip), mode="query"):
+            if t.pos == skipped:
+                continue
+            hit = bool(skip) and _overlaps(t.startchar, t.endchar, skip)
+            if t.pos == last_pos and groups:
+                if not hit and t.text != groups[-1][0] and t.text not in groups[-1][1]:
+                    groups[-1][1].append(t.text)
+            elif hit:
+                skipped = t.pos
+            else:
+                groups.append((t.text, []))
+                last_pos = t.pos
+        return groups
+
+    def _question_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where question words stand in `text`."""
+        if not _CJK_RE.search(text):
+            return []
+        return [m.span() for m in _QUESTION_RE.finditer(fold(text))]
+
+    def _prune(self, groups):
+        """(kept, dropped main tokens): a token in more than `ranking.MAX_DF_RATIO` of the
+        passages scores next to nothing and costs a scan of most postings; it is left out
+        of ranking (still highlighted) unless every token of the word is that common."""
+        kept = [(m, s) for m, s in groups if not self._too_common(m)] or groups
+        dropped = [m for m, s in groups if (m, s) not in kept]
+        return kept, dropped
+
+    def _too_common(self, tok: str) -> bool:
+        if not self.doc_frequency or self.doc_count < ranking.PRUNE_MIN_DOCS:
+            return False
+        return self.doc_frequency("body", tok) > ranking.MAX_DF_RATIO * self.doc_count
+
+    def _token(self, main: str, subs: list[str]) -> Token:
+        """One query token (with its sub-words) looked up in every weighted word field."""
+        w = ranking.FIELD_WEIGHTS
+        lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs for f in ranking.WORD_FIELDS
+                   if w.get(f) and f in self.fields]
+        return Token(main, list(subs), lookups or [Lookup("body", main)])
+
+    def _bigrams(self, text: str, skip=()) -> list[Lookup]:
+        """One lookup per character bigram of the CJK runs of `text` (also bigrams spanning
+        two of jieba's words): segmentation-independent matching, weighted per bigram."""
+        weight = ranking.FIELD_WEIGHTS.get("grams")
+        if not weight or "grams" not in self.fields or not _CJK_RE.search(text):
+            return []
+        found = [Lookup("grams", t.text, weight)
+                 for t in self.grams(text, chars=True, mode="query")
+                 if not t.text.isascii() and not _overlaps(t.startchar, t.endchar, skip)]
+        return found[:ranking.MAX_QUERY_TOKENS * 2]     # a pasted page: bounded work
+
+    @staticmethod
+    def _highlight(plan: QueryPlan, tokens: list[str], whole: bool) -> None:
+        """Mark a token and its sub-words; single CJK characters of a split word would mark
+        every 中 of 中國, so they are marked only where nothing else is."""
+        for t in tokens:
+            if len(t) > 1 or not _CJK_RE.match(t) or whole:
+                plan.highlight.append(t)
+            else:
+                plan.fallback_highlight.append(t)
+
+    @staticmethod
+    def _word_explain(text, groups, skip, bigrams, dropped) -> list[str]:
+        seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
+        lines = [f"segmented: {text} -> {seg}"]
+        if skip:
+            lines.append("question words not ranked: "
+                         + " ".join(fold(text)[a:b] for a, b in skip))
+        if bigrams:
+            lines.append(f"bigrams (weight {bigrams[0].weight:g} each): "
+                         + " ".join(g.text for g in bigrams))
+        if dropped:
+            lines.append(f"too common to rank (kept for highlighting): {' '.join(dropped)}")
+        return lines
+
+    # -- filters --------------------------------------------------------------------------
+
+    def _field(self, clause: Clause, plan: QueryPlan):
+        f, value = clause.fname, clause.text
+        if f in filters.TEXT_FIELDS:
+            groups = self._groups(value)
+            found = filters.text_filter(f, value, groups)
+            if f == "title":
+                plan.highlight.extend(m for m, _ in groups)
+            plan.explain.append(f"filter {f}: {' '.join(m for m, _ in groups)}")
+            return found
+        if f == "lang":
+            return self._lang(value, plan)
+        if f == "article":
+            plan.explain.append(f"filter article: {value}")
+            return filters.article_filter(value)
+        found = filters.date_filter(value, f)
+        plan.explain.append(f"filter {f}: {found.lo}..{found.hi}")
+        return found
+
+    @staticmethod
+    def _lang(value: str, plan: QueryPlan):
+        found = filters.lang_filter(value)
+        plan.explain.append(f"filter lang: {' or '.join(found.values)}")
+        return found
+
+    def _option_filters(self, plan: QueryPlan, lang, article, year_from, year_to, venue):
+        """The search options (--lang, ?venue=, year_from...) as filters."""
+        found = []
+        if venue:
+            found.append(self._field(Clause("field", str(venue), fname="venue"), plan))
+        if lang:
+            found.append(self._lang(str(lang), plan))
+        if article:
+            found.append(self._field(Clause("field", str(article), fname="article"), plan))
+        if year_from or year_to:
+            years = filters.year_filter(year_from, year_to)
+            plan.explain.append(f"filter year: {years.lo}..{years.hi}")
+            found.append(years)
+        return found
+
+
+def _overlaps(start: int, end: int, spans) -> bool:
+    return any(start < b and end > a for a, b in spans)
+
+
+def _blank(folded: str, spans) -> str:
+    """`folded` with the spans blanked: question words take no part in proximity."""
+    chars = list(folded)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)

@@ -1,0 +1,233 @@
+"""The query builder on its own: the QueryPlan of given queries, and the Whoosh tree compiled
+from it equal to the one main's builder made (tests/data/query_plan/legacy_query.py)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import query as wq
+
+from search.errors import QueryError
+from search.query import QueryBuilder, compile
+from search.query.plan import (Alternative, AnyMatch, DateFilter, PhraseMatch, TextFilter,
+                               ValueFilter, WordMatch)
+
+DATA = Path(__file__).resolve().parent / "data" / "query_plan"
+# the dev query sets (250 of /work/shared/eval/queries-dev-*.jsonl) and hand-written ones
+# with phrases, OR, NOT, +, every filter, both scripts, designators and glossary terms
+DEV = (DATA / "dev-queries.txt").read_text(encoding="utf-8").splitlines()
+HAND = (DATA / "queries.txt").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def legacy():
+    spec = importlib.util.spec_from_file_location("legacy_query", DATA / "legacy_query.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["legacy_query"] = module
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules["legacy_query"]
+
+
+def builders(engine, cls, big: bool = False):
+    """A builder on the engine index's schema, glossary and statistics; `big` pretends the
+    index is 100x larger with the same proportions, so common words get pruned."""
+    gen, s = engine._searcher()
+    if big:
+        return cls(gen.schema, gen.glossary, doc_count=s.doc_count() * 100,
+                   doc_frequency=lambda f, t: s.doc_frequency(f, t) * 100,
+                   fields=gen.live_fields(s))
+    return cls(gen.schema, gen.glossary, doc_count=s.doc_count(),
+               doc_frequency=s.doc_frequency, fields=gen.live_fields(s))
+
+
+def shape(q):
+    """Every attribute of a Whoosh query tree (repr leaves out Or.scale, a constant score)."""
+    if isinstance(q, wq.Query):
+        return type(q).__name__, {k: shape(v) for k, v in sorted(vars(q).items())}
+    if isinstance(q, (list, tuple)):
+        return [shape(x) for x in q]
+    return q
+
+
+def outcome(build):
+    try:
+        return build(), None
+    except QueryError as err:
+        return None, str(err)
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_compiled_plans_equal_mains_whoosh_queries(engine, legacy, big):
+    old_builder, new_builder = builders(engine, legacy.QueryBuilder, big), \
+        builders(engine, QueryBuilder, big)
+    pruned = expanded = 0
+    # the small index prunes nothing; on the "large" one a third of the dev questions
+    # and the hand-written queries are enough
+    cases = [(t, True) for t in DEV[::3] + HAND] if big else \
+        [(t, True) for t in DEV + HAND] + [(t, False) for t in HAND]
+    for text, expand in cases:
+        old, old_err = outcome(lambda: old_builder.build(text, expand=expand))
+        plan, new_err = outcome(lambda: new_builder.build(text, expand=expand))
+        assert new_err == old_err, text
+        if old is None:
+            continue
+        q = compile(plan)
+        assert repr(q) == repr(old.query), text
+        assert shape(q) == shape(old.query), text
+        assert plan.highlight == old.highlight, text
+        assert plan.fallback_highlight == old.fallback_highlight, text
+        assert plan.proximity == old.proximity, text
+        assert [(w.text, w.tokens) for w in plan.words] == old.words, text
+        assert plan.expansions == old.expansions, text
+        assert plan.explain + ([f"whoosh query: {q}"] if q is not None else []) == \
+            old.explain, text
+        assert plan.has_text == old.has_text, text
+        pruned += any(line.startswith("too common") for line in plan.explain)
+        expanded += bool(plan.expansions)
+    assert expanded > 10                 # the glossary took part
+    assert (pruned > 5) == big           # and pruning, on the "large" index
+
+
+def test_the_options_equal_mains_too(engine, legacy):
+    old_builder, new_builder = builders(engine, legacy.QueryBuilder), \
+        builders(engine, QueryBuilder)
+    for options in [dict(lang="zh"), dict(lang="en", year_from=2005), dict(year_to="2010"),
+                    dict(article="n3", venue="俄羅斯學報"), dict(year_from=2010, year_to=2005),
+                    dict(lang="xx"), dict(year_from="soon")]:
+        old, old_err = outcome(lambda: old_builder.build("中俄 missile", **options))
+        plan, new_err = outcome(lambda: new_builder.build("中俄 missile", **options))
+        assert new_err == old_err
+        if old is not None:
+            assert repr(compile(plan)) == repr(old.query) and plan.explain == old.explain[:-1]
+
+
+@pytest.fixture(scope="module")
+def build(engine):
+    return builders(engine, QueryBuilder).build
+
+
+def test_roles_of_the_clauses(build):
+    plan = build('missile "strategic ambiguity" -nuclear +中俄 NOT "戰略模糊"')
+    assert [type(m) for m in plan.optional] == [WordMatch]
+    assert [(type(m), m.text) for m in plan.required] == [
+        (PhraseMatch, "strategic ambiguity"), (WordMatch, "中俄")]
+    assert [(type(m), m.text) for m in plan.excluded] == [
+        (WordMatch, "nuclear"), (PhraseMatch, "戰略模糊")]
+    phrase = plan.required[0]
+    assert phrase.tokens == ["strateg", "ambigu"] and phrase.slop == 1 and phrase.weight == 1.5
+    assert plan.has_text and plan.searchable
+
+
+def test_a_plain_word_looks_up_its_tokens_in_the_weighted_fields(build):
+    (word,) = build("中俄軍事合作", expand=False).optional
+    assert [t.text for t in word.tokens] == ["中", "俄", "军事", "合作"]
+    assert {(x.field, x.weight) for x in word.tokens[2].lookups} == {
+        ("body", 1.0), ("notes", 0.3), ("authors", 0.5)}     # title/section weigh 0
+    assert [b.text for b in word.bigrams] == ["中俄", "俄军", "军事", "事合", "合作"]
+    assert {b.field for b in word.bigrams} == {"grams"}
+
+
+def test_filters_of_the_query_and_of_the_options(build):
+    plan = build("中俄 title:合作 venue:俄羅斯學報 author:林 lang:zh article:n3 year:2005..2010",
+                 year_from=2001, lang="en")
+    assert plan.filters == [
+        TextFilter("title", [["合作"]], scored=True),
+        TextFilter("venue", [["俄罗斯", "罗斯"], ["学报"]], scored=False),
+        TextFilter("authors", [["林"]], scored=True),
+        ValueFilter("lang", ["zh-Hant", "zh-Hans"]), ValueFilter("article_id", ["n3"]),
+        DateFilter(20050000, 20109999), ValueFilter("lang", ["en"]),
+        DateFilter(20010000, 99999999)]
+    assert "合作" in plan.highlight          # title words are marked, author words not
+    assert "林" not in plan.highlight
+
+
+def test_open_date_ranges_are_clamped_for_whoosh_only(build):
+    plan = build("year:..2010 中俄")
+    assert plan.filters == [DateFilter(0, 20109999)]
+    assert "NumericRange('datenum', 10000000, 20109999" in repr(compile(plan))
+    assert compile(build("year:3000 中俄")).subqueries[1] is wq.NullQuery
+
+
+def test_or_groups_hold_words_phrases_and_filters(build):
+    (group,) = build('"中俄 合作" OR title:北約 OR missile').optional
+    assert isinstance(group, AnyMatch)
+    assert [type(m) for m in group.members] == [PhraseMatch, TextFilter, WordMatch]
+    assert "OR group: 中俄 合作 | 北約 | missile" in build('"中俄 合作" OR title:北約 OR missile'
+                                                       ).explain
+
+
+def test_glossary_alternatives_of_a_word_and_of_a_spanning_term(build):
+    (word,) = build("Lavrov").optional
+    alt = word.tokens[0].alternatives[0]
+    assert (alt.term, alt.source, alt.tokens, alt.weight) == ("拉夫羅夫", "glossary",
+                                                              ["拉夫", "夫罗", "罗夫"], 0.7)
+    plan = build("confidence-building measures")
+    spanning = [m for m in plan.optional if isinstance(m, Alternative)]
+    assert [a.label for a in spanning] == plan.expansions == [
+        "信心建立措施 (glossary)", "CBMs (glossary)"]
+    assert "信心建立措施" in plan.highlight
+    assert build("Lavrov", expand=False).expansions == []
+
+
+def test_simplified_and_traditional_queries_make_one_plan(build):
+    assert compile(build("中俄軍事合作 「戰略模糊」")) == compile(build("中俄军事合作 「战略模糊」"))
+
+
+def test_question_words_are_not_ranked_nor_part_of_proximity(build):
+    plan = build("什麼是戰略模糊", expand=False)
+    assert "question words not ranked: 什么" in plan.explain
+    assert plan.proximity == ["  是战略模糊"]
+    assert "什么" not in [t.text for t in plan.optional[0].tokens]
+
+
+def test_common_words_are_pruned_from_ranking_but_kept_for_highlighting(engine):
+    gen, s = engine._searcher()
+    common = QueryBuilder(gen.schema, None, doc_count=10000,
+                          doc_frequency=lambda f, t: 9000 if t == "的" else 10,
+                          fields=gen.live_fields(s)).build("中國的發展")
+    assert [t.text for t in common.optional[0].tokens] == ["中国", "发展"]
+    assert "too common to rank (kept for highlighting): 的" in common.explain
+    assert "中国的发展" in common.highlight
+    alone = QueryBuilder(gen.schema, None, doc_count=10000, doc_frequency=lambda f, t: 9000,
+                         fields=gen.live_fields(s)).build("的")
+    assert [t.text for t in alone.optional[0].tokens] == ["的"]     # never prune everything
+
+
+def test_the_token_budget_bounds_a_pasted_page(build):
+    plan = build(" ".join(f"w{n}" for n in range(100)), expand=False)
+    assert len(plan.optional) == 64
+    assert [w.tokens for w in plan.words[63:65]] == [["w63"], []]
+
+
+def test_single_cjk_characters_of_a_split_word_are_fallback_marks(build):
+    plan = build("中俄軍事合作", expand=False)
+    assert plan.fallback_highlight == ["中", "俄"]
+    assert plan.highlight == ["中俄军事合作", "军事", "合作"]
+    single = build("中", expand=False)
+    assert "中" in single.highlight                    # a one-character query marks itself
+
+
+def test_nothing_searchable_is_a_plan_without_matches(build):
+    plan = build("the of and")
+    assert not plan.searchable and compile(plan) is None
+    assert plan.explain[-1] == "nothing searchable in the query"
+    assert [w.text for w in plan.words] == ["the", "of", "and"]
+    with pytest.raises(QueryError) as err:
+        build("🚀 ?")
+    assert str(err.value) == 'empty query: type a word or a "phrase" to search'
+
+
+def test_filter_values_get_one_message(build):
+    with pytest.raises(QueryError) as err:
+        build("中俄", year_from="soon")
+    assert str(err.value) == "year_from must be a year like 2010, not 'soon'"
+    with pytest.raises(QueryError) as err:
+        build("title:the 中俄")
+    assert str(err.value) == "title:the has no searchable words: try title:WORD"
+    with pytest.raises(QueryError) as err:
+        build("中俄 lang:xx")
+    assert str(err.value) == ("unknown language 'xx': use lang:en, lang:zh, lang:zh-Hant "
+                              "or lang:zh-Hans")
