@@ -80,6 +80,8 @@ def test_a_file_deleted_during_a_run_leaves_a_good_index(tmp_path):
     report = update_index(c, tmp_path / "index")
     assert report.deleted == ["a.txt"] and report.failures == []
     assert report.articles == 1
+    engine = Engine(tmp_path / "index")
+    assert engine.search("alpha").total == 0 and engine.search("beta").total >= 1
 
 
 def test_a_jsonl_line_with_a_lone_surrogate_escape_is_skipped(tmp_path):
