@@ -1,7 +1,8 @@
 """The search parameters of a URL, shared by the search page and the JSON API.
 
 `search_params()` reads and checks ?q=, page, lang, article, venue, from, to (raising
-`errors.BadRequest`); `run_search` hands them to the engine; `search_url` writes them back
+`errors.BadRequest`); the filters are checked by `search.query.filters.search_options`,
+as the CLI's options are; `run_search` hands them to the engine; `search_url` writes them back
 into a short /search link.
 """
 from __future__ import annotations
@@ -11,10 +12,14 @@ from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 
+from search.errors import QueryError
+from search.query import filters
+from search.query.filters import ARTICLE_ID_RE
+
 from .engine import holder
 from .errors import BadRequest
 
-ARTICLE_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
+# The languages the search form offers (lang= also takes every value `lang:` does: zh, ...)
 LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
 
 
@@ -39,22 +44,14 @@ def search_params() -> dict:
         raise BadRequest(f"The query is {len(q)} characters long; the limit is "
                          f"{cfg['MAX_QUERY_CHARS']}. Try fewer or shorter words.")
     page = int_param("page", 1, 1, cfg["MAX_PAGE"], "The page number")
-    year_from = int_param("from", None, 1000, 9999, "The first year")
-    year_to = int_param("to", None, 1000, 9999, "The last year")
-    if year_from and year_to and year_from > year_to:
-        raise BadRequest(f"The year range {year_from}–{year_to} is empty: "
-                         "the first year comes after the last.")
-    lang = request.args.get("lang", "").strip() or None
-    if lang is not None and lang not in LANGS:
-        raise BadRequest(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
-    article = request.args.get("article", "").strip() or None
-    if article is not None and not ARTICLE_ID_RE.fullmatch(article):
-        raise BadRequest("That article filter is not a valid article id.")
-    venue = " ".join(request.args.get("venue", "").split()) or None
-    if venue is not None and len(venue) > 200:
-        raise BadRequest("That venue filter is too long (over 200 characters).")
-    return {"q": q, "page": page, "lang": lang, "article": article, "venue": venue,
-            "year_from": year_from, "year_to": year_to}
+    try:        # the same checks and messages as `defsearch search --lang ...`
+        options = filters.search_options(
+            lang=request.args.get("lang"), article=request.args.get("article"),
+            venue=request.args.get("venue"), year_from=request.args.get("from"),
+            year_to=request.args.get("to"), spelling=filters.WEB)
+    except QueryError as err:
+        raise BadRequest(str(err)) from None
+    return {"q": q, "page": page, **options}
 
 
 def run_search(params: dict, limit: int):

@@ -112,8 +112,8 @@ def _rank_all(engine, texts, limit, expand, procs):
 @click.option("--article", default=None, help="Only passages of this article id.")
 @click.option("--venue", default=None,
               help="Only passages of articles from this journal, publisher or institute.")
-@click.option("--year-from", type=int, default=None, help="Earliest year.")
-@click.option("--year-to", type=int, default=None, help="Latest year.")
+@click.option("--year-from", default=None, help="Earliest year (1-9999).")
+@click.option("--year-to", default=None, help="Latest year (1-9999).")
 @click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True,
@@ -129,6 +129,7 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
                    no_expand, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
+    from search.query import filters
     from search.searcher import Engine
 
     if batch is None and query is None:
@@ -141,16 +142,17 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
         from search.analysis import use_lazy_dictionary
         use_lazy_dictionary()
     # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
+    options = filters.search_options(lang=lang, article=article, venue=venue,
+                                     year_from=year_from, year_to=year_to,
+                                     spelling=filters.CLI)     # the web's checks, too
     engine = Engine(index_dir)
     if batch is not None:
         n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
-    results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
-                            venue=venue, year_from=year_from, year_to=year_to,
-                            expand=not no_expand,
-                            explain=explain)
+    results = engine.search(query, page=page, limit=limit, expand=not no_expand,
+                            explain=explain, **options)
     if as_json:
         data = results.to_json()
         if explain:
