@@ -10,10 +10,11 @@ import dataclasses
 from flask import Blueprint, current_app, jsonify
 
 from search.errors import ArticleNotFound, QueryError
+from search.query.filters import ARTICLE_ID_RE
 
 from .engine import get_engine
 from .errors import BadRequest
-from .params import ARTICLE_ID_RE, int_param, run_search, search_params
+from .params import int_param, run_search, search_params
 
 bp = Blueprint("api", __name__)
 

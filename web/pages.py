@@ -15,11 +15,12 @@ from flask import (Blueprint, abort, current_app, g, redirect, render_template, 
                    url_for)
 
 from search.errors import DefsearchError, QueryError
+from search.query.filters import ARTICLE_ID_RE
 
 from . import render
 from .engine import get_engine, holder
 from .errors import BadRequest
-from .params import ARTICLE_ID_RE, LANGS, run_search, search_params, search_url
+from .params import LANGS, run_search, search_params, search_url
 
 bp = Blueprint("pages", __name__)
 

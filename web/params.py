@@ -14,7 +14,6 @@ from flask import current_app, request, url_for
 
 from search.errors import QueryError
 from search.query import filters
-from search.query.filters import ARTICLE_ID_RE
 
 from .engine import holder
 from .errors import BadRequest
