@@ -5,6 +5,7 @@ from pathlib import Path
 
 from conftest import ENGINE_DATA, SEEDS as CORPUS
 
+
 def test_serve_builds_a_missing_index(tmp_path):
     from search.cli.serve import ensure_index
     from search.manifest import current_generation

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+
 def test_api_index_lists_endpoints(client):
     data = client.get("/api").get_json()
     assert "/api/search" in data["endpoints"] and "/api/articles/<id>" in data["endpoints"]
@@ -25,10 +26,8 @@ def test_api_search_schema(client):
     assert "<mark>" in "".join(r["snippet"] for r in data["results"])
 
 
-def test_api_search_matches_cli_json(client, seed_index):
-    from click.testing import CliRunner
-    from search.cli import main
-    result = CliRunner().invoke(main, ["search", "--index", str(seed_index), "--json", "中俄"])
+def test_api_search_matches_cli_json(cli, client, seed_index):
+    result = cli("search", "--index", seed_index, "--json", "中俄")
     if result.exit_code != 0 or not result.output.strip().startswith("{"):
         pytest.skip(f"`defsearch search --json` not available: {result.output[:200]}")
     cli = json.loads(result.output)

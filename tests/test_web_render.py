@@ -4,6 +4,7 @@ from __future__ import annotations
 from search.model import Footnote, NoteRef, SnippetWindow
 from web import render
 
+
 def test_render_text_escapes_and_places_markers_and_marks():
     marker = render.MarkerFactory([Footnote("1", "See http://x.example/a?b=1&c=2 .")],
                                   href=lambda l: "#" + render.note_anchor(l))
