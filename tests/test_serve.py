@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import ENGINE_DATA, SEEDS as CORPUS
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
 
 def test_serve_builds_a_missing_index(tmp_path):

@@ -3,10 +3,12 @@ page caches never serve an old one."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from web import create_app
 
-from conftest import SEEDS as CORPUS
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
 
 def text_of(resp) -> str:
     return resp.get_data(as_text=True)
