@@ -357,3 +357,13 @@ def check_index(index_dir) -> tuple[str, int, int]:
                              "defsearch): run `defsearch index --rebuild`")
     read_manifest(gen)
     return gen.name, len(files), sum(e["size"] for e in files.values())
+
+
+def check_servable(index_dir) -> Path:
+    """The live generation, after the checks a search makes before opening it (its files'
+    sizes and sampled checksums, the format and analyzer versions); raises IndexNotFound,
+    IndexDamaged or IndexOutOfDate, which say what to run."""
+    gen = current_generation(index_dir)
+    verify_generation(gen)
+    check_compatible(read_manifest(gen))
+    return gen

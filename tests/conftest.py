@@ -1,8 +1,12 @@
 """Shared fixtures: real Whoosh indexes built once per session in tmp dirs (no mocks).
 
-`engine_corpus` is a copy of the seed articles (corpus/) plus the small files under
-tests/data/engine/; `engine_index` is its index, built once; `engine` an Engine on it.
-Tests that change a corpus or an index copy these first (`corpus_copy`).
+Two indexes, each built once per test run:
+- `seed_index`: corpus/ as shipped (the seed articles and glossary.tsv), what a fresh clone
+  serves; `seed_engine` is an Engine on it, `app`/`client` the web app on it.
+- `engine_index`: `engine_corpus`, the seed articles plus the small files under
+  tests/data/engine/ (no glossary.tsv); `engine` is an Engine on it.
+Tests that change a corpus or an index copy it first (`corpus_copy`); tests that change the
+app (a route, a config) make their own with `create_app`.
 """
 from __future__ import annotations
 
@@ -49,3 +53,58 @@ def engine(engine_index):
 def corpus_copy(tmp_path) -> Path:
     """A fresh, writable copy of the engine corpus for tests that change files."""
     return _make_corpus(tmp_path / "corpus")
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """The index of corpus/ as shipped (read-only: copy it to change it)."""
+    from search.indexer import update_index
+
+    index_dir = tmp_path_factory.mktemp("seed-index") / "index"
+    update_index(SEEDS, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index):
+    from search.searcher import Engine
+
+    return Engine(seed_index)
+
+
+@pytest.fixture(scope="session")
+def app(seed_index):
+    """The web app on the seed index, shared by the session (its engine and caches are
+    per-app and hold nothing a test changes)."""
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(seed_index)})
+
+
+@pytest.fixture
+def client(app):
+    """A fresh test client per test: the script cookie one test sets must not leak."""
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def runner():
+    from click.testing import CliRunner
+
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def cli(runner):
+    """`cli("search", "中俄", "--index", path)`: the real `defsearch` group, in process."""
+    from search.cli import main
+
+    def run(*args):
+        return runner.invoke(main, [str(a) for a in args])
+    return run
+
+
+@pytest.fixture(scope="session")
+def seed_article_id(app) -> str:
+    """The article of the first /api/search?q=中俄 result on the seed index."""
+    return app.test_client().get("/api/search?q=中俄").get_json()["results"][0]["article_id"]

@@ -12,17 +12,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from search.cli import main
 from search.manifest import CURRENT
 from search.searcher import Engine
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture
@@ -51,50 +45,50 @@ def tmpfs(tmp_path):
         subprocess.run(["umount", "-l", str(disk)], check=True)
 
 
-def test_index_option_pointing_at_a_file(corpus, tmp_path):
+def test_index_option_pointing_at_a_file(cli, corpus, tmp_path):
     path = tmp_path / "notes.txt"
     path.write_text("not an index")
     expected = f"defsearch: {path} is a file, not an index directory: pass --index DIR\n"
     for args in (("index", "--corpus", corpus), ("search", "中國"), ("index", "--check"),
                  ("serve", "--corpus", corpus)):
-        result = run(*args, "--index", path)
+        result = cli(*args, "--index", path)
         assert (result.exit_code, result.output) == (1, expected), args
 
 
-def test_a_directory_where_the_lock_should_be(corpus, tmp_path):
+def test_a_directory_where_the_lock_should_be(cli, corpus, tmp_path):
     index_dir = tmp_path / "index"
     (index_dir / ".lock").mkdir(parents=True)
-    result = run("index", "--corpus", corpus, "--index", index_dir)
+    result = cli("index", "--corpus", corpus, "--index", index_dir)
     assert (result.exit_code, result.output) == (1, (
         f"defsearch: {index_dir / '.lock'} is a directory: remove it, then run "
         "`defsearch index` again\n"))
 
 
-def test_read_only_index_directory(corpus, tmpfs):
+def test_read_only_index_directory(cli, corpus, tmpfs):
     disk, remount = tmpfs
     index_dir = disk / "index"
-    assert run("index", "--corpus", corpus, "--index", index_dir).exit_code == 0
+    assert cli("index", "--corpus", corpus, "--index", index_dir).exit_code == 0
     (corpus / "more.jsonl").write_text('{"id": "m1", "text": "新的文章"}\n')
     remount("ro")
-    result = run("index", "--corpus", corpus, "--index", index_dir)
+    result = cli("index", "--corpus", corpus, "--index", index_dir)
     assert (result.exit_code, result.output) == (1, (
         f"defsearch: cannot write to {index_dir} (Read-only file system): make it writable "
         "or pass --index DIR\n"))
     # searching needs no writes
-    result = run("search", "中國", "--index", index_dir)
+    result = cli("search", "中國", "--index", index_dir)
     assert result.exit_code == 0 and "n1" in result.output
-    result = run("index", "--check", "--index", index_dir)
+    result = cli("index", "--check", "--index", index_dir)
     assert result.exit_code == 0 and "is intact" in result.output
 
 
-def test_disk_full_during_a_rebuild_keeps_the_index_and_says_what_to_do(corpus, tmpfs):
+def test_disk_full_during_a_rebuild_keeps_the_index_and_says_what_to_do(cli, corpus, tmpfs):
     disk, remount = tmpfs
     index_dir = disk / "index"
-    assert run("index", "--corpus", corpus, "--index", index_dir).exit_code == 0
+    assert cli("index", "--corpus", corpus, "--index", index_dir).exit_code == 0
     live = (index_dir / CURRENT).read_text()
     used = shutil.disk_usage(disk).used
     remount(f"size={used + 64 * 1024}")      # room for a fraction of a second generation
-    result = run("index", "--corpus", corpus, "--index", index_dir, "--rebuild")
+    result = cli("index", "--corpus", corpus, "--index", index_dir, "--rebuild")
     assert result.exit_code == 1
     assert result.output.endswith(
         f"defsearch: cannot write the index at {index_dir} (No space left on device): free "
@@ -103,11 +97,11 @@ def test_disk_full_during_a_rebuild_keeps_the_index_and_says_what_to_do(corpus, 
     assert (index_dir / CURRENT).read_text() == live
     assert sorted(p.name for p in index_dir.iterdir()) == [".lock", CURRENT, live.strip()]
     assert Engine(index_dir).search("中國").hits
-    assert run("index", "--check", "--index", index_dir).exit_code == 0
+    assert cli("index", "--check", "--index", index_dir).exit_code == 0
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
-def test_serve_on_a_port_in_use(tmp_path, workers):
+def test_serve_on_a_port_in_use(cli, tmp_path, workers):
     from search.indexer import update_index
 
     corpus = tmp_path / "corpus"
@@ -118,7 +112,7 @@ def test_serve_on_a_port_in_use(tmp_path, workers):
         taken.bind(("127.0.0.1", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        result = run("serve", "--port", port, "--index", tmp_path / "index",
+        result = cli("serve", "--port", port, "--index", tmp_path / "index",
                      "--workers", workers)
     assert (result.exit_code, result.output) == (1, (
         f"defsearch: cannot listen on 127.0.0.1:{port} (Address already in use): stop the "

@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from search.cli import main
 from search.indexer import update_index
 from search.ingest import ingest_path
 from search.searcher import Engine
@@ -41,22 +39,18 @@ def pdf(path: Path, text: str) -> Path:
     return path
 
 
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def pids(index_dir, query="drones", limit=50) -> list[str]:
     return [h.passage_id for h in Engine(index_dir).search(query, limit=limit).hits]
 
 
-def test_same_stem_txt_and_pdf_keep_one_and_name_both(tmp_path):
+def test_same_stem_txt_and_pdf_keep_one_and_name_both(cli, tmp_path):
     c = tmp_path / "c"
     write(c / "same.txt", TXT.format("textfile"))
     pdf(c / "same.pdf", "Pdf Title\n\nA paragraph about pdffile drones in a PDF, long enough.")
     message = (f"{c / 'same.txt'}: article id 'same' is already used by same.pdf: "
                "rename one of the files")
     assert [str(f) for f in ingest_path(c).failures] == [message]
-    result = run("index", "--corpus", c, "--index", tmp_path / "index")
+    result = cli("index", "--corpus", c, "--index", tmp_path / "index")
     assert result.exit_code == 0, result.output
     assert f"skipped {message}\n" in result.output
     assert "index holds 1 articles, 1 passages" in result.output
@@ -65,7 +59,7 @@ def test_same_stem_txt_and_pdf_keep_one_and_name_both(tmp_path):
     assert engine.search("textfile").total == 0
 
 
-def test_same_jsonl_id_in_two_files_is_kept_once(tmp_path):
+def test_same_jsonl_id_in_two_files_is_kept_once(cli, tmp_path):
     c = tmp_path / "c"
     jsonl(c / "a.jsonl", ("x1", "A", "drones over the strait"))
     jsonl(c / "b.jsonl", ("x1", "B", "drones over the sea"), ("x2", "B", "drones at night"))
@@ -75,7 +69,7 @@ def test_same_jsonl_id_in_two_files_is_kept_once(tmp_path):
     assert report.failures == [message]
     assert sorted(pids(tmp_path / "index")) == ["x1", "x2"]
     write(tmp_path / "q.jsonl", '{"id": "q1", "text": "drones"}\n')
-    result = run("search", "--index", tmp_path / "index", "--batch", tmp_path / "q.jsonl",
+    result = cli("search", "--index", tmp_path / "index", "--batch", tmp_path / "q.jsonl",
                  "--run", tmp_path / "run.trec")
     assert result.exit_code == 0, result.output
     lines = (tmp_path / "run.trec").read_text(encoding="utf-8").splitlines()
@@ -84,7 +78,7 @@ def test_same_jsonl_id_in_two_files_is_kept_once(tmp_path):
 
 @pytest.mark.parametrize("bad", ["a#p0", "a b", "a\nb", "a\x00b", "a\u3000b", "article:a",
                                  "x" * 201])
-def test_unsafe_jsonl_ids_are_reported_and_skipped(tmp_path, bad):
+def test_unsafe_jsonl_ids_are_reported_and_skipped(cli, tmp_path, bad):
     c = tmp_path / "c"
     write(c / "a.txt", TXT.format("plain"))
     jsonl(c / "b.jsonl", (bad, "T", "drones taken from a bad line"), ("ok", "T", "drones ok"))
@@ -95,15 +89,15 @@ def test_unsafe_jsonl_ids_are_reported_and_skipped(tmp_path, bad):
     assert report.failures == [message]
     assert sorted(pids(tmp_path / "index")) == ["a#p0", "ok"]
     write(tmp_path / "q.jsonl", '{"id": "q1", "text": "drones"}\n')
-    run("search", "--index", tmp_path / "index", "--batch", tmp_path / "q.jsonl",
+    cli("search", "--index", tmp_path / "index", "--batch", tmp_path / "q.jsonl",
         "--run", tmp_path / "run.trec")
     lines = (tmp_path / "run.trec").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == "" and all(len(line.split(" ")) == 6 for line in lines[:-1])
 
 
-def test_query_ids_that_would_break_a_run_file_are_refused(tmp_path, engine_index):
+def test_query_ids_that_would_break_a_run_file_are_refused(cli, tmp_path, engine_index):
     write(tmp_path / "q.jsonl", '{"id": "q 1", "text": "drones"}\n')
-    result = run("search", "--index", engine_index, "--batch", tmp_path / "q.jsonl",
+    result = cli("search", "--index", engine_index, "--batch", tmp_path / "q.jsonl",
                  "--run", tmp_path / "run.trec")
     assert result.exit_code == 1
     assert result.output == (f"defsearch: {tmp_path / 'q.jsonl'}:1: query id 'q 1' has a "

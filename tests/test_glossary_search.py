@@ -2,7 +2,8 @@
 
 An English query finds the Chinese passage, a mainland term finds the Taiwan one, the
 expansions are listed ("also searched") and can be switched off per query; exact matches
-rank above expansion-only matches.
+rank above expansion-only matches. The index is the shared `seed_index` (corpus/ with its
+glossary.tsv), searched through `seed_engine`.
 """
 import shutil
 from pathlib import Path
@@ -14,63 +15,45 @@ from search.glossary import FILENAME
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory):
-    from search.indexer import update_index
-    root = tmp_path_factory.mktemp("gloss")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for p in list(CORPUS.glob("*.txt")) + [CORPUS / "glossary.tsv"]:
-        shutil.copy(p, corpus / p.name)
-    update_index(corpus, root / "index")
-    return root / "index"
-
-
-@pytest.fixture(scope="module")
-def engine(index):
-    from search.searcher import Engine
-    return Engine(index)
-
-
-def test_indexer_saves_the_glossary(index):
+def test_indexer_saves_the_glossary(seed_index):
     from search.manifest import current_generation
-    assert (current_generation(index) / FILENAME).exists()
+    assert (current_generation(seed_index) / FILENAME).exists()
 
 
-def test_unquoted_multi_word_term_is_expanded(engine):
-    res = engine.search("confidence-building measures", limit=20)
+def test_unquoted_multi_word_term_is_expanded(seed_engine):
+    res = seed_engine.search("confidence-building measures", limit=20)
     assert any("信心建立措施" in x for x in res.expansions)
     assert any("信心建立措施" in h.text and "confidence" not in h.text for h in res.hits)
 
 
-def test_english_name_finds_chinese_passages_without_the_english(engine):
-    res = engine.search("Lavrov", limit=20)
+def test_english_name_finds_chinese_passages_without_the_english(seed_engine):
+    res = seed_engine.search("Lavrov", limit=20)
     assert any("拉夫羅夫" in x for x in res.expansions)
     texts = [h.text for h in res.hits]
     assert any("拉夫羅夫" in t and "Lavrov" not in t for t in texts)
     assert "Lavrov" in texts[0]                    # the exact match ranks first
 
 
-def test_switched_off_per_query(engine):
-    res = engine.search("Lavrov", limit=20, expand=False)
+def test_switched_off_per_query(seed_engine):
+    res = seed_engine.search("Lavrov", limit=20, expand=False)
     assert res.expansions == []
     assert all("Lavrov" in h.text for h in res.hits)
 
 
-def test_acronym_finds_passages_that_only_say_the_chinese_term(engine):
-    res = engine.search("CBMs", limit=20)
+def test_acronym_finds_passages_that_only_say_the_chinese_term(seed_engine):
+    res = seed_engine.search("CBMs", limit=20)
     assert any("CBMs" not in h.text and "信心建立措施" in h.text for h in res.hits)
 
 
-def test_mainland_term_finds_taiwan_passages(engine):
-    res = engine.search("导弹", limit=20)
+def test_mainland_term_finds_taiwan_passages(seed_engine):
+    res = seed_engine.search("导弹", limit=20)
     assert any("飛彈" in x for x in res.expansions)
     assert res.hits and all("飛彈" in h.text for h in res.hits)
-    assert engine.search("导弹", expand=False).hits == []
+    assert seed_engine.search("导弹", expand=False).hits == []
 
 
-def test_explain_lists_expansions(engine):
-    res = engine.search("Gorbachev", explain=True)
+def test_explain_lists_expansions(seed_engine):
+    res = seed_engine.search("Gorbachev", explain=True)
     assert any("戈巴契夫" in line for line in res.explain)
 
 

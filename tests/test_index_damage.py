@@ -13,19 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from search.cli import main
 from search.errors import IndexDamaged
 from search.manifest import CHECKSUMS, CURRENT, current_generation
 from search.searcher import Engine
 from web import create_app
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="session")
@@ -129,23 +123,23 @@ DAMAGE = [truncate_segment, overwrite_segment, delete_toc, garbage_current,
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__)
-def test_search_names_the_damage_and_the_fix(index, damage):
+def test_search_names_the_damage_and_the_fix(cli, index, damage):
     _corpus, index_dir, gen = index
     problem = damage(gen)
-    result = run("search", "中國", "--index", index_dir)
+    result = cli("search", "中國", "--index", index_dir)
     assert (result.exit_code, result.output) == (1, damaged(index_dir, problem))
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__)
-def test_plain_index_rebuilds_a_damaged_index_and_says_why(index, damage):
+def test_plain_index_rebuilds_a_damaged_index_and_says_why(cli, index, damage):
     corpus, index_dir, gen = index
     problem = damage(gen)
-    result = run("index", "--corpus", corpus, "--index", index_dir)
+    result = cli("index", "--corpus", corpus, "--index", index_dir)
     assert result.exit_code == 0, result.output
     assert f"re-analysed everything: the index was damaged ({problem}): rebuilt from " \
            "scratch\n" in result.output
     assert "rebuilt index at" in result.output
-    assert run("index", "--check", "--index", index_dir).exit_code == 0
+    assert cli("index", "--check", "--index", index_dir).exit_code == 0
     assert Engine(index_dir).search("中國").hits
 
 
@@ -153,32 +147,32 @@ def test_plain_index_rebuilds_a_damaged_index_and_says_why(index, damage):
                                     current_names_a_missing_generation, manifest_list,
                                     manifest_wrong_shape_without_checksums],
                          ids=lambda f: f.__name__)
-def test_rebuild_works_whatever_the_old_index_holds(index, damage):
+def test_rebuild_works_whatever_the_old_index_holds(cli, index, damage):
     corpus, index_dir, gen = index
     damage(gen)
-    result = run("index", "--corpus", corpus, "--index", index_dir, "--rebuild")
+    result = cli("index", "--corpus", corpus, "--index", index_dir, "--rebuild")
     assert result.exit_code == 0, result.output
     assert "re-analysed everything: --rebuild\n" in result.output
     assert Engine(index_dir).search("中國").hits
 
 
-def test_check_reads_every_byte(index):
+def test_check_reads_every_byte(cli, index):
     _corpus, index_dir, gen = index
     files = json.loads((gen / CHECKSUMS).read_text())["files"]
     size = sum(f["size"] for f in files.values())
-    result = run("index", "--check", "--index", index_dir)
+    result = cli("index", "--check", "--index", index_dir)
     assert (result.exit_code, result.output) == (0, (
         f"index at {index_dir} is intact: {gen.name}, {len(files)} files, "
         f"{size / 1e6:.1f} MB checked (sha256)\n"))
     problem = overwrite_segment(gen)
-    result = run("index", "--check", "--index", index_dir)
+    result = cli("index", "--check", "--index", index_dir)
     assert (result.exit_code, result.output) == (1, damaged(index_dir, problem))
 
 
-def test_check_of_an_index_without_checksums(index):
+def test_check_of_an_index_without_checksums(cli, index):
     _corpus, index_dir, gen = index
     (gen / CHECKSUMS).unlink()
-    result = run("index", "--check", "--index", index_dir)
+    result = cli("index", "--check", "--index", index_dir)
     assert (result.exit_code, result.output) == (1, (
         f"defsearch: index at {index_dir} has no checksums (built by an older defsearch): "
         "run `defsearch index --rebuild`\n"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from search.cli.slow_clients import MAX_PER_CLIENT
+from web.slow_clients import MAX_PER_CLIENT
 
 SLOW_SOCKETS = 250                  # more than waitress's connection_limit (200)
 

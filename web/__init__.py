@@ -1,14 +1,20 @@
 """The defsearch web app: `create_app(test_config=None)` in the Flask-tutorial style.
 
-One blueprint (`web.views`) serves the search page, article pages and the JSON API. The
-search engine is one `search.searcher.Engine` per app, created on first use and replaced
-when the index on disk changes (see `web.engine`).
+Two blueprints: `web.pages` (search page, article pages, script toggle) and `web.api` (the
+JSON API), both reading their parameters through `web.params`; `web.errors` turns every
+failure into a friendly page or JSON error. The search engine is one
+`search.searcher.Engine` per app, created on first use and replaced when the index on disk
+changes (see `web.engine`); it is shared by all requests, so nothing is opened per request.
 """
 from __future__ import annotations
 
 import os
 
 from flask import Flask
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -28,8 +34,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import engine, views
+    from . import api, engine, errors, pages
     engine.init_app(app)
-    app.register_blueprint(views.bp)
-    views.register_error_handlers(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    app.after_request(security_headers)
     return app
+
+
+def security_headers(resp):
+    """Defence in depth behind the escaping: no inline or third-party scripts can run."""
+    resp.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "same-origin")
+    return resp

@@ -7,7 +7,7 @@ import time
 import click
 
 
-class _Progress:
+class Progress:
     """A tqdm bar on a terminal; plain lines (about every 10%) otherwise."""
 
     def __init__(self):
@@ -48,10 +48,6 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> No
 
     A damaged index (a file missing or changed since it was written) is rebuilt.
     """
-    import signal
-
-    from search.indexer import update_index
-
     if check:
         from search.manifest import check_index
         gen, files, size = check_index(index_dir)
@@ -59,15 +55,30 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> No
                    f"{size / 1e6:.1f} MB checked (sha256)")
         return
 
+    run_update(corpus, index_dir, rebuild)
+
+
+def run_update(corpus, index_dir, rebuild: bool = False) -> None:
+    """`update_index` with a progress bar and its report printed (`defsearch index`, and
+    `defsearch serve` when it has to build the index first)."""
+    import signal
+
+    from search.indexer import update_index
+
     def stop(signum, frame):       # `kill`: clean up (workers, half-written generation)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    progress = _Progress()
+    progress = Progress()
     try:
         report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
     finally:
         progress.close()
+    print_report(report, index_dir)
+
+
+def print_report(report, index_dir) -> None:
+    """What `update_index` did, as `defsearch index` (and `defsearch serve`) print it."""
     for failure in report.failures:
         click.echo(f"skipped {failure}", err=True)
     if report.reason:

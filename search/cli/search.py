@@ -43,65 +43,6 @@ def print_listing(results, color: bool) -> None:
                                                          else ""))
 
 
-def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
-              procs: int = 1) -> int:
-    """Write a TREC run for every query of a {"id", "text"} JSONL file; returns the count."""
-    from search.errors import DefsearchError
-
-    queries = []
-    try:
-        with open(batch, encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    item = json.loads(line)
-                    queries.append((str(item["id"]), str(item["text"])))
-                except (ValueError, KeyError, TypeError):
-                    raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
-                                         "\"id\" and \"text\"") from None
-                qid = queries[-1][0]
-                if not qid or any(ch.isspace() or not ch.isprintable() for ch in qid):
-                    raise DefsearchError(f"{batch}:{lineno}: query id {qid!r} has a space or "
-                                         "control character: TREC run lines cannot hold it")
-    except OSError as err:
-        raise DefsearchError(f"cannot read {batch}: {err.strerror or err}") from None
-    out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
-    try:
-        for qid, ranked in zip((q for q, _ in queries),
-                               _rank_all(engine, [t for _, t in queries], limit, expand, procs)):
-            for rank, (pid, score) in enumerate(ranked, 1):
-                out.write(f"{qid} Q0 {pid} {rank} {score:.4f} {tag}\n")
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    return len(queries)
-
-
-_WORKER = {}
-
-
-def _worker_init(index_dir, limit, expand):
-    from search.searcher import Engine
-    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
-
-
-def _worker_rank(text):
-    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"])
-
-
-def _rank_all(engine, texts, limit, expand, procs):
-    """Rankings in query order; with procs > 1 (and enough queries) forked workers each
-    keep one Engine (one searcher) for their share of the queries."""
-    if procs <= 1 or len(texts) < 64:
-        return [engine.rank(t, limit, expand=expand) for t in texts]
-    import multiprocessing
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(procs, initializer=_worker_init,
-                  initargs=(engine.index_dir, limit, expand)) as pool:
-        return pool.map(_worker_rank, texts, chunksize=16)
-
-
 @click.command("search")
 @click.argument("query", required=False)
 @click.option("--index", "index_dir", default="index", show_default=True,
@@ -112,8 +53,8 @@ def _rank_all(engine, texts, limit, expand, procs):
 @click.option("--article", default=None, help="Only passages of this article id.")
 @click.option("--venue", default=None,
               help="Only passages of articles from this journal, publisher or institute.")
-@click.option("--year-from", type=int, default=None, help="Earliest year.")
-@click.option("--year-to", type=int, default=None, help="Latest year.")
+@click.option("--year-from", default=None, help="Earliest year (1-9999).")
+@click.option("--year-to", default=None, help="Latest year (1-9999).")
 @click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True,
@@ -129,6 +70,7 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
                    no_expand, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
+    from search.query import filters
     from search.searcher import Engine
 
     if batch is None and query is None:
@@ -141,16 +83,18 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
         from search.analysis import use_lazy_dictionary
         use_lazy_dictionary()
     # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
+    options = filters.search_options(lang=lang, article=article, venue=venue,
+                                     year_from=year_from, year_to=year_to,
+                                     spelling=filters.CLI)     # the web's checks, too
     engine = Engine(index_dir)
     if batch is not None:
+        from search.batch import run_batch
         n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
-    results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
-                            venue=venue, year_from=year_from, year_to=year_to,
-                            expand=not no_expand,
-                            explain=explain)
+    results = engine.search(query, page=page, limit=limit, expand=not no_expand,
+                            explain=explain, **options)
     if as_json:
         data = results.to_json()
         if explain:

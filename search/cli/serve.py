@@ -13,14 +13,11 @@ from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutO
 
 
 def ensure_index(index_dir: Path, corpus: Path) -> bool:
-    """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus` by
-    running `defsearch index` itself (same progress bar and report). True if it built."""
-    from search.manifest import (check_compatible, current_generation, read_manifest,
-                                 verify_generation)
+    """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus`, with
+    the progress bar and report of `defsearch index`. True if it built."""
+    from search.manifest import check_servable
     try:
-        gen = current_generation(index_dir)
-        verify_generation(gen)
-        check_compatible(read_manifest(gen))
+        check_servable(index_dir)
         return False
     except IndexNotFound:
         if index_dir.exists() and not index_dir.is_dir():
@@ -33,9 +30,8 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
             f"{reason.split(':')[0]}, and no corpus at {corpus} to build it from "
             "(pass --index DIR or --corpus DIR)")
     click.echo(reason, err=True)
-    from search.cli.index import index_command
-    args = ["--corpus", str(corpus), "--index", str(index_dir)] + (["--rebuild"] if rebuild else [])
-    index_command.main(args, prog_name="defsearch index", standalone_mode=False)
+    from search.cli.index import run_update
+    run_update(str(corpus), str(index_dir), rebuild)
     return True
 
 
@@ -71,83 +67,15 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
         import os
         workers = max(1, min(os.cpu_count() or 1, 4))   # Python serves a request per core
     ensure_index(index_dir, corpus)
-    from search.cli.slow_clients import bounded_server
-
-    from web import create_app
+    from web.serving import serve as serve_app
     config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size}
     options = dict(threads=threads, ident="defsearch", channel_timeout=30,
                    connection_limit=200, header_timeout=header_timeout)
     banner = (f"defsearch: serving {index_dir} on http://{host}:{port}/ "
               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
               "Ctrl-C to stop)")
-    if workers == 1:
-        import logging
-        logging.basicConfig()           # as waitress.serve does: its warnings on stderr
-        try:
-            server = bounded_server(create_app(config), host=host, port=port, **options)
-        except OSError as err:
-            raise _cannot_listen(host, port, err) from None
-        click.echo(banner, err=True)
-        server.run()
-        return
-    _serve_forked(create_app, config, host, port, workers, options, banner)
+    serve_app(config, host, port, workers, options,
+              announce=lambda: click.echo(banner, err=True))
 
-
-def _cannot_listen(host: str, port: int, err: OSError) -> DefsearchError:
-    import errno
-    fix = {errno.EADDRINUSE: "stop the other server or pass --port N",
-           errno.EACCES: "pass --port 1024 or above"}.get(err.errno, "check --host and --port")
-    return DefsearchError(f"cannot listen on {host}:{port} ({err.strerror}): {fix}")
-
-
-def _serve_forked(create_app, config, host, port, workers, options, banner) -> None:
-    """Bind once, fork `workers` waitress processes accepting on the same socket (the
-    kernel spreads connections), and stop them all on Ctrl-C / SIGTERM."""
-    import os
-    import signal
-    import socket
-
-    from search.cli.slow_clients import serve as waitress_serve
-
-    try:
-        family, kind, proto, _name, addr = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(addr)
-    except OSError as err:
-        raise _cannot_listen(host, port, err) from None
-    sock.listen(1024)
-    click.echo(banner, err=True)
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:                                    # worker
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            try:
-                waitress_serve(create_app(config), sockets=[sock], **options)
-            finally:
-                os._exit(0)
-        children.append(pid)
-    sock.close()
-
-    def stop(_signum, _frame):
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    for pid in children:
-        while True:
-            try:
-                os.waitpid(pid, 0)
-                break
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                break
 
 command = serve

@@ -2,7 +2,8 @@
 QueryError.
 
     syntax.py          cleaning and parsing the typed text into clauses
-    filters.py         which values lang:/year:/date:/article:/venue:/title:/author: accept
+    filters.py         which values lang:/year:/date:/article:/venue:/title:/author: accept,
+                       and search_options: the one check of every front end's options
     plan.py            the typed, backend-neutral QueryPlan
     builder.py         text + glossary + index statistics -> QueryPlan
     whoosh_compile.py  QueryPlan -> whoosh.query tree (the Whoosh backend's execute side)

@@ -319,6 +319,10 @@ class QueryBuilder:
 
     def _option_filters(self, plan: QueryPlan, lang, article, year_from, year_to, venue):
         """The search options (--lang, ?venue=, year_from...) as filters."""
+        options = filters.search_options(lang=lang, article=article, venue=venue,
+                                         year_from=year_from, year_to=year_to)
+        lang, article, venue = options["lang"], options["article"], options["venue"]
+        year_from, year_to = options["year_from"], options["year_to"]
         found = []
         if venue:
             found.append(self._field(Clause("field", str(venue), fname="venue"), plan))
@@ -326,7 +330,7 @@ class QueryBuilder:
             found.append(self._lang(str(lang), plan))
         if article:
             found.append(self._field(Clause("field", str(article), fname="article"), plan))
-        if year_from or year_to:
+        if year_from is not None or year_to is not None:
             years = filters.year_filter(year_from, year_to)
             plan.explain.append(f"filter year: {years.lo}..{years.hi}")
             found.append(years)

@@ -1,11 +1,17 @@
 """Field filters: which values lang:, year:, date:, article:, venue:, title: and author:
 accept (in the query text and as search options), and the plan filters they become.
 
-Every bad value is a QueryError whose message shows a value that works.
+Every bad value is a QueryError whose message shows a value that works. The search options
+(lang, article, venue, year_from, year_to) are checked here for every front end:
+`search_options(..., spelling=CLI)` for `defsearch search --lang ...`, `spelling=WEB` for
+`/search?lang=...` and `/api/search`, the library spelling for `Engine.search(lang=...)`;
+the same values pass or fail everywhere, and each message names the option as that front
+end spells it.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from search.errors import QueryError
 from search.query.plan import DateFilter, TextFilter, ValueFilter
@@ -15,15 +21,72 @@ LANGS = {"en": ["en"], "english": ["en"], "zh": ["zh-Hant", "zh-Hans"],
          "zh-hans": ["zh-Hans"], "zh-cn": ["zh-Hans"], "hans": ["zh-Hans"], "cn": ["zh-Hans"]}
 TEXT_FIELDS = {"title": "title", "author": "authors", "venue": "venue"}   # query name -> field
 OPEN_LO, OPEN_HI = 0, 99999999         # YYYYMMDD bounds of an open-ended range
+YEAR_MIN, YEAR_MAX = 1, 9999           # a year option; the index stores dates of these years
+ARTICLE_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,200}")   # an article id as a filter or URL
+VENUE_MAX = 200                        # characters of a venue option
+_LANG_EXAMPLES = ("en", "zh", "zh-Hant", "zh-Hans")
 
 
-def languages(value: str) -> list[str]:
+@dataclass(frozen=True)
+class Spelling:
+    """How a front end writes an option in its messages: `lang:en` (the query text and
+    `Engine.search` keywords), `--lang en` (the CLI), `lang=en` (the web and the API)."""
+    sep: str
+    names: dict = field(default_factory=dict)      # option -> name shown (default: itself)
+
+    def name(self, option: str) -> str:
+        return self.names.get(option, option)
+
+    def example(self, option: str, value: str) -> str:
+        return f"{self.name(option)}{self.sep}{value}"
+
+
+LIBRARY = Spelling(":")
+CLI = Spelling(" ", {"lang": "--lang", "article": "--article", "venue": "--venue",
+                     "year_from": "--year-from", "year_to": "--year-to"})
+WEB = Spelling("=", {"year_from": "from", "year_to": "to"})
+
+
+def languages(value: str, spelling: Spelling = LIBRARY) -> list[str]:
     """`zh` -> ["zh-Hant", "zh-Hans"]: the stored lang values a lang: value stands for."""
     langs = LANGS.get(str(value).lower())
     if not langs:
-        raise QueryError(f"unknown language {value!r}: use lang:en, lang:zh, "
-                         "lang:zh-Hant or lang:zh-Hans")
+        uses = [spelling.example("lang", x) for x in _LANG_EXAMPLES]
+        raise QueryError(f"unknown language {value!r}: use {', '.join(uses[:-1])} "
+                         f"or {uses[-1]}")
     return langs
+
+
+def _given(value):
+    """None for an option left out: None or blank text (an empty form field)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def search_options(lang=None, article=None, venue=None, year_from=None, year_to=None,
+                   spelling: Spelling = LIBRARY) -> dict:
+    """The search options checked, as `Engine.search` keywords (left-out ones None; venue
+    with its whitespace collapsed, years as ints). Raises QueryError naming the option as
+    `spelling` writes it."""
+    lang, article, venue = _given(lang), _given(article), _given(venue)
+    if lang is not None:
+        languages(lang, spelling)
+    if article is not None and not ARTICLE_ID_RE.fullmatch(str(article)):
+        raise QueryError(f"{spelling.name('article')} must be an article id: 1 to 200 "
+                         "characters, no control characters")
+    if venue is not None:
+        venue = " ".join(str(venue).split())
+        if len(venue) > VENUE_MAX:
+            raise QueryError(f"{spelling.name('venue')} is {len(venue)} characters long; "
+                             f"the limit is {VENUE_MAX}: use a shorter part of the name")
+    years = [None if _given(v) is None else year(_given(v), spelling.name(option))
+             for option, v in (("year_from", year_from), ("year_to", year_to))]
+    if years[0] is not None and years[1] is not None and years[0] > years[1]:
+        raise QueryError(f"year range {years[0]}..{years[1]} is empty: "
+                         "put the earlier year first")
+    return {"lang": lang, "article": article, "venue": venue,
+            "year_from": years[0], "year_to": years[1]}
 
 
 def lang_filter(value: str) -> ValueFilter:
@@ -43,12 +106,15 @@ def text_filter(name: str, value: str, groups) -> TextFilter:
 
 
 def year(value, name: str) -> int:
-    """A year option (year_from, year_to): a whole number 1..9999."""
-    try:
+    """A year option (year_from, year_to): a whole number YEAR_MIN..YEAR_MAX, as an int or
+    as up to four digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        found = value
+    elif re.fullmatch(r"[0-9]{1,4}", str(value).strip()):
         found = int(str(value).strip())
-    except ValueError:
-        raise QueryError(f"{name} must be a year like 2010, not {value!r}") from None
-    if not 1 <= found <= 9999:
+    else:
+        found = None
+    if found is None or not YEAR_MIN <= found <= YEAR_MAX:
         raise QueryError(f"{name} must be a year like 2010, not {value!r}")
     return found
 

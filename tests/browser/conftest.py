@@ -1,5 +1,5 @@
-"""Browser-test fixtures: a real index from corpus/, the app on waitress on loopback, and
-Debian's chromium driven by Playwright (never a downloaded browser).
+"""Browser-test fixtures: the real index of corpus/ (`seed_index`), the app on waitress on
+loopback, and Debian's chromium driven by Playwright (never a downloaded browser).
 
 Screenshots go to $DEFSEARCH_SCREENSHOTS when set (the README's are made with
 `DEFSEARCH_SCREENSHOTS=docs/screenshots pytest tests/browser`), else to a temp dir.
@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
-def browser_index(tmp_path_factory):
-    from search.indexer import update_index
-    index_dir = tmp_path_factory.mktemp("browser-index")
-    update_index(ROOT / "corpus", index_dir)
-    return index_dir
+def browser_index(seed_index):
+    """The shared index of corpus/ (tests/conftest.py), built once per run."""
+    return seed_index
 
 
 @pytest.fixture(scope="session")

@@ -1,101 +1,30 @@
-"""The one blueprint: search page, article page, script toggle, JSON API, error pages."""
+"""The HTML pages: search page and results, article pages, the script toggle.
+
+Everything a page shows from the corpus is escaped by `web.render` or Jinja; the display
+script (as stored, Traditional, Simplified) comes from a cookie and is kept on `g` for the
+request (the only per-request state: the engine is one per app, see `web.engine`).
+"""
 from __future__ import annotations
 
-import dataclasses
-import logging
 import re
 import secrets
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, g, jsonify, redirect,
-                   render_template, request, url_for)
-from werkzeug.exceptions import HTTPException
+from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
+                   url_for)
 
-from search.errors import (ArticleNotFound, DefsearchError, IndexDamaged, IndexNotFound,
-                           IndexOutOfDate, QueryError)
-
+from search.errors import DefsearchError, QueryError
+from search.query.filters import ARTICLE_ID_RE
 
 from . import render
 from .engine import get_engine, holder
+from .errors import BadRequest
+from .params import LANGS, run_search, search_params, search_url
 
-bp = Blueprint("views", __name__)
-log = logging.getLogger(__name__)
+bp = Blueprint("pages", __name__)
 
-LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
 SCRIPT_COOKIE = "script"
-_ARTICLE_ID_RE = re.compile(r"[^\x00-\x1f\x7f]{1,200}")
-
-
-class BadRequest(Exception):
-    """A request we can explain: rendered as a friendly 400 (page or JSON)."""
-
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-# --- request parameters ------------------------------------------------------------------
-
-def _int_param(name: str, default, lo: int, hi: int, what: str):
-    raw = request.args.get(name, "").strip()
-    if raw == "":
-        return default
-    if not re.fullmatch(r"\d{1,9}", raw):
-        raise BadRequest(f"{what} must be a whole number, not {raw!r}.")
-    value = int(raw)
-    if not lo <= value <= hi:
-        raise BadRequest(f"{what} must be between {lo} and {hi}; got {value}.")
-    return value
-
-
-def search_params() -> dict:
-    """The search form's fields from the URL, validated (raises BadRequest)."""
-    cfg = current_app.config
-    q = request.args.get("q", "")
-    q = " ".join(q.split())
-    if len(q) > cfg["MAX_QUERY_CHARS"]:
-        raise BadRequest(f"The query is {len(q)} characters long; the limit is "
-                         f"{cfg['MAX_QUERY_CHARS']}. Try fewer or shorter words.")
-    page = _int_param("page", 1, 1, cfg["MAX_PAGE"], "The page number")
-    year_from = _int_param("from", None, 1000, 9999, "The first year")
-    year_to = _int_param("to", None, 1000, 9999, "The last year")
-    if year_from and year_to and year_from > year_to:
-        raise BadRequest(f"The year range {year_from}–{year_to} is empty: "
-                         "the first year comes after the last.")
-    lang = request.args.get("lang", "").strip() or None
-    if lang is not None and lang not in LANGS:
-        raise BadRequest(f"Unknown language {lang!r}; use one of {', '.join(LANGS)}.")
-    article = request.args.get("article", "").strip() or None
-    if article is not None and not _ARTICLE_ID_RE.fullmatch(article):
-        raise BadRequest("That article filter is not a valid article id.")
-    venue = " ".join(request.args.get("venue", "").split()) or None
-    if venue is not None and len(venue) > 200:
-        raise BadRequest("That venue filter is too long (over 200 characters).")
-    return {"q": q, "page": page, "lang": lang, "article": article, "venue": venue,
-            "year_from": year_from, "year_to": year_to}
-
-
-def run_search(params: dict, limit: int):
-    return holder().search(
-        params["q"], page=params["page"], limit=limit, lang=params["lang"],
-        article=params["article"], venue=params["venue"], year_from=params["year_from"],
-        year_to=params["year_to"])
-
-
-def search_url(params: dict, **changes) -> str:
-    """A /search URL for `params` with `changes` applied; empty values are left out so
-    shared links stay short."""
-    merged = {**params, **changes}
-    args = [("q", merged.get("q")), ("lang", merged.get("lang")),
-            ("article", merged.get("article")), ("venue", merged.get("venue")),
-            ("from", merged.get("year_from")),
-            ("to", merged.get("year_to"))]
-    if merged.get("page") and merged["page"] != 1:
-        args.append(("page", merged["page"]))
-    query = urlencode([(k, v) for k, v in args if v not in (None, "")])
-    return url_for("views.search") + ("?" + query if query else "")
 
 
 def fewer_words(query: str, unmatched: list[str]) -> str:
@@ -112,18 +41,6 @@ def fewer_words(query: str, unmatched: list[str]) -> str:
         kept = rest.split()
     result = " ".join(kept)
     return "" if result == query else result
-
-
-@bp.after_app_request
-def security_headers(resp):
-    """Defence in depth behind the escaping: no inline or third-party scripts can run."""
-    resp.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resp.headers.setdefault("Referrer-Policy", "same-origin")
-    return resp
 
 
 # --- script (Traditional / Simplified) -------------------------------------------------------
@@ -154,11 +71,11 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would let a link send users anywhere, and a
     control character (a line break) cannot go in a Location header."""
     if not target or any(ch < " " or ch == "\x7f" for ch in target):
-        return url_for("views.index")
+        return url_for("pages.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
-        return url_for("views.index")
+        return url_for("pages.index")
     return target
 
 
@@ -181,7 +98,7 @@ def set_script():
 def index():
     """The search page; with ?q=... it is the results page."""
     if request.args.get("q", "").strip():
-        return redirect(url_for("views.search") + "?" + request.query_string.decode("latin-1"),
+        return redirect(url_for("pages.search") + "?" + request.query_string.decode("latin-1"),
                         code=302)
     return search()
 
@@ -260,7 +177,7 @@ EXAMPLES = ["中俄 軍事合作", "Lavrov", "戰略模糊", "北約", "聯合�
 
 def _present_hit(hit, query: str, n: int) -> dict:
     """What the template needs for one result: snippet and full text with markers."""
-    article_url = url_for("views.article", article_id=hit.article_id, q=query)
+    article_url = url_for("pages.article", article_id=hit.article_id, q=query)
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
@@ -294,7 +211,7 @@ def _pagination(results, params) -> dict:
 def article(article_id: str):
     """One article: metadata, abstract, sections and passages with anchors, notes with
     links back to where they are cited. With ?q= the searched words are marked."""
-    if not _ARTICLE_ID_RE.fullmatch(article_id):
+    if not ARTICLE_ID_RE.fullmatch(article_id):
         abort(404)
     art = get_engine().article(article_id)
     q = " ".join(request.args.get("q", "").split())[: current_app.config["MAX_QUERY_CHARS"]]
@@ -328,92 +245,3 @@ def article(article_id: str):
     back = search_url({"q": q}) if q else None
     return render_template("article.html", article=art, blocks=blocks, notes=notes, q=q,
                            back=back, matched=len(highlights))
-
-
-# --- JSON API --------------------------------------------------------------------------------
-
-@bp.route("/api")
-@bp.route("/api/")
-def api_index():
-    """JSON: the API's endpoints and their parameters."""
-    return jsonify({"endpoints": {
-        "/api/search": {"doc": api_search.__doc__.strip(),
-                        "params": ["q", "page", "limit", "lang", "article", "venue", "from",
-                                   "to"]},
-        "/api/articles/<id>": {"doc": api_article.__doc__.strip()},
-    }})
-
-
-@bp.route("/api/search")
-def api_search():
-    """JSON: ?q= (required), page, limit, lang, article, venue, from, to. Same schema and ranking
-    as `defsearch search --json`."""
-    params = search_params()
-    if not params["q"]:
-        raise BadRequest("Missing query: pass ?q=words.")
-    limit = _int_param("limit", current_app.config["PAGE_SIZE"], 1,
-                       current_app.config["API_MAX_LIMIT"], "The limit")
-    try:
-        results = run_search(params, limit)
-    except QueryError as err:
-        raise BadRequest(str(err)) from None
-    return jsonify(results.to_json())
-
-
-@bp.route("/api/articles/<path:article_id>")
-def api_article(article_id: str):
-    """JSON: the stored article with its passages and footnotes."""
-    if not _ARTICLE_ID_RE.fullmatch(article_id):
-        raise ArticleNotFound(article_id[:200])
-    return jsonify(dataclasses.asdict(get_engine().article(article_id)))
-
-
-# --- errors ----------------------------------------------------------------------------------
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def _error(status: int, title: str, message: str):
-    if _wants_json():
-        return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, title=title, message=message), status
-
-
-def register_error_handlers(app) -> None:
-    @app.errorhandler(BadRequest)
-    def bad_request(err: BadRequest):
-        return _error(err.status, "Bad request", err.message)
-
-    @app.errorhandler(ArticleNotFound)
-    def no_article(err: ArticleNotFound):
-        return _error(404, "Article not found",
-                      "There is no article with that id. It may have been removed from the "
-                      "corpus; try searching for its title.")
-
-    @app.errorhandler(IndexNotFound)
-    @app.errorhandler(IndexOutOfDate)
-    def no_index(err: DefsearchError):
-        return _error(503, "No search index", str(err))
-
-    @app.errorhandler(IndexDamaged)
-    def damaged_index(err: IndexDamaged):
-        return _error(503, "The index needs a rebuild", str(err))
-
-    @app.errorhandler(DefsearchError)
-    def defsearch_error(err: DefsearchError):
-        return _error(400, "Cannot run that", str(err))
-
-    @app.errorhandler(HTTPException)
-    def http_error(err: HTTPException):
-        if err.code == 404:
-            return _error(404, "Page not found",
-                          "Nothing lives at this address. Try a search instead.")
-        return _error(err.code or 500, err.name, err.description or err.name)
-
-    @app.errorhandler(Exception)
-    def server_error(err: Exception):
-        log.exception("unhandled error on %s", request.path)
-        return _error(500, "Something went wrong",
-                      "The server hit an unexpected error; it has been logged. "
-                      "Try again, or try a different search.")

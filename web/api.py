@@ -1,0 +1,55 @@
+"""The JSON API: /api (its own index), /api/search, /api/articles/<id>.
+
+Same parameters as the search page (`web.params`) and the same schema and ranking as
+`defsearch search --json`; errors are JSON too (`web.errors`).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Blueprint, current_app, jsonify
+
+from search.errors import ArticleNotFound, QueryError
+from search.query.filters import ARTICLE_ID_RE
+
+from .engine import get_engine
+from .errors import BadRequest
+from .params import int_param, run_search, search_params
+
+bp = Blueprint("api", __name__)
+
+
+@bp.route("/api")
+@bp.route("/api/")
+def index():
+    """JSON: the API's endpoints and their parameters."""
+    return jsonify({"endpoints": {
+        "/api/search": {"doc": search.__doc__.strip(),
+                        "params": ["q", "page", "limit", "lang", "article", "venue", "from",
+                                   "to"]},
+        "/api/articles/<id>": {"doc": article.__doc__.strip()},
+    }})
+
+
+@bp.route("/api/search")
+def search():
+    """JSON: ?q= (required), page, limit, lang, article, venue, from, to. Same schema and ranking
+    as `defsearch search --json`."""
+    params = search_params()
+    if not params["q"]:
+        raise BadRequest("Missing query: pass ?q=words.")
+    limit = int_param("limit", current_app.config["PAGE_SIZE"], 1,
+                      current_app.config["API_MAX_LIMIT"], "The limit")
+    try:
+        results = run_search(params, limit)
+    except QueryError as err:
+        raise BadRequest(str(err)) from None
+    return jsonify(results.to_json())
+
+
+@bp.route("/api/articles/<path:article_id>")
+def article(article_id: str):
+    """JSON: the stored article with its passages and footnotes."""
+    if not ARTICLE_ID_RE.fullmatch(article_id):
+        raise ArticleNotFound(article_id[:200])
+    return jsonify(dataclasses.asdict(get_engine().article(article_id)))

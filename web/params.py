@@ -1,0 +1,74 @@
+"""The search parameters of a URL, shared by the search page and the JSON API.
+
+`search_params()` reads and checks ?q=, page, lang, article, venue, from, to (raising
+`errors.BadRequest`); the filters are checked by `search.query.filters.search_options`,
+as the CLI's options are; `run_search` hands them to the engine; `search_url` writes them back
+into a short /search link.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import current_app, request, url_for
+
+from search.errors import QueryError
+from search.query import filters
+
+from .engine import holder
+from .errors import BadRequest
+
+# The languages the search form offers (lang= also takes every value `lang:` does: zh, ...)
+LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
+
+
+def int_param(name: str, default, lo: int, hi: int, what: str):
+    raw = request.args.get(name, "").strip()
+    if raw == "":
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw):
+        raise BadRequest(f"{what} must be a whole number, not {raw!r}.")
+    value = int(raw)
+    if not lo <= value <= hi:
+        raise BadRequest(f"{what} must be between {lo} and {hi}; got {value}.")
+    return value
+
+
+def search_params() -> dict:
+    """The search form's fields from the URL, validated (raises BadRequest)."""
+    cfg = current_app.config
+    q = request.args.get("q", "")
+    q = " ".join(q.split())
+    if len(q) > cfg["MAX_QUERY_CHARS"]:
+        raise BadRequest(f"The query is {len(q)} characters long; the limit is "
+                         f"{cfg['MAX_QUERY_CHARS']}. Try fewer or shorter words.")
+    page = int_param("page", 1, 1, cfg["MAX_PAGE"], "The page number")
+    try:        # the same checks and messages as `defsearch search --lang ...`
+        options = filters.search_options(
+            lang=request.args.get("lang"), article=request.args.get("article"),
+            venue=request.args.get("venue"), year_from=request.args.get("from"),
+            year_to=request.args.get("to"), spelling=filters.WEB)
+    except QueryError as err:
+        raise BadRequest(str(err)) from None
+    return {"q": q, "page": page, **options}
+
+
+def run_search(params: dict, limit: int):
+    return holder().search(
+        params["q"], page=params["page"], limit=limit, lang=params["lang"],
+        article=params["article"], venue=params["venue"], year_from=params["year_from"],
+        year_to=params["year_to"])
+
+
+def search_url(params: dict, **changes) -> str:
+    """A /search URL for `params` with `changes` applied; empty values are left out so
+    shared links stay short."""
+    merged = {**params, **changes}
+    args = [("q", merged.get("q")), ("lang", merged.get("lang")),
+            ("article", merged.get("article")), ("venue", merged.get("venue")),
+            ("from", merged.get("year_from")),
+            ("to", merged.get("year_to"))]
+    if merged.get("page") and merged["page"] != 1:
+        args.append(("page", merged["page"]))
+    query = urlencode([(k, v) for k, v in args if v not in (None, "")])
+    return url_for("pages.search") + ("?" + query if query else "")

@@ -1,0 +1,89 @@
+"""Serving the app with waitress: one process, or several forked workers on one socket.
+
+`defsearch serve` parses the options and formats; this module binds, forks and stops.
+Python serves about one request per core at a time, so several processes sharing the port
+(the kernel spreads connections among them) use the cores; each keeps its own engine and
+result cache.
+"""
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import signal
+import socket
+from typing import Callable
+
+from search.errors import DefsearchError
+
+
+def serve(config: dict, host: str, port: int, workers: int, options: dict,
+          announce: Callable[[], None] = lambda: None) -> None:
+    """Serve `create_app(config)` on host:port with waitress `options` until stopped;
+    `announce()` is called once the port is bound. Raises DefsearchError when it cannot
+    listen (port in use, no permission)."""
+    from web import create_app
+    if workers == 1:
+        from web.slow_clients import bounded_server
+        logging.basicConfig()           # as waitress.serve does: its warnings on stderr
+        try:
+            server = bounded_server(create_app(config), host=host, port=port, **options)
+        except OSError as err:
+            raise cannot_listen(host, port, err) from None
+        announce()
+        server.run()
+        return
+    serve_forked(create_app, config, host, port, workers, options, announce)
+
+
+def cannot_listen(host: str, port: int, err: OSError) -> DefsearchError:
+    fix = {errno.EADDRINUSE: "stop the other server or pass --port N",
+           errno.EACCES: "pass --port 1024 or above"}.get(err.errno, "check --host and --port")
+    return DefsearchError(f"cannot listen on {host}:{port} ({err.strerror}): {fix}")
+
+
+def serve_forked(create_app, config, host, port, workers, options, announce) -> None:
+    """Bind once, fork `workers` waitress processes accepting on the same socket (the
+    kernel spreads connections), and stop them all on Ctrl-C / SIGTERM."""
+    from web.slow_clients import serve as waitress_serve
+
+    try:
+        family, kind, proto, _name, addr = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+    except OSError as err:
+        raise cannot_listen(host, port, err) from None
+    sock.listen(1024)
+    announce()
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:                                    # worker
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                waitress_serve(create_app(config), sockets=[sock], **options)
+            finally:
+                os._exit(0)
+        children.append(pid)
+    sock.close()
+
+    def stop(_signum, _frame):
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    for pid in children:
+        while True:
+            try:
+                os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                break
