@@ -32,7 +32,7 @@ def test_a_file_name_that_is_not_utf8_is_skipped_and_named(tmp_path):
     result = CliRunner().invoke(main, ["index", "--corpus", str(c), "--index",
                                        str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
-    assert f"skipped {message}\n" in result.output
+    assert f"defsearch: skipped {message}\n" in result.output
     assert "1 added" in result.output and "index holds 1 articles" in result.output
     assert Engine(tmp_path / "index").search("public").total == 1
     result = CliRunner().invoke(main, ["ingest", str(c)])

@@ -52,7 +52,7 @@ def test_same_stem_txt_and_pdf_keep_one_and_name_both(cli, tmp_path):
     assert [str(f) for f in ingest_path(c).failures] == [message]
     result = cli("index", "--corpus", c, "--index", tmp_path / "index")
     assert result.exit_code == 0, result.output
-    assert f"skipped {message}\n" in result.output
+    assert f"defsearch: skipped {message}\n" in result.output
     assert "index holds 1 articles, 1 passages" in result.output
     engine = Engine(tmp_path / "index")
     assert engine.article("same").source == "same.pdf"

@@ -37,7 +37,7 @@ def test_file_symlink_outside_the_corpus_is_skipped_and_reported(tmp_path):
     result = CliRunner().invoke(main, ["index", "--corpus", str(c), "--index",
                                        str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
-    assert result.output.count(message) == 1 and f"skipped {message}\n" in result.output
+    assert result.output.count(message) == 1 and f"defsearch: skipped {message}\n" in result.output
     engine = Engine(tmp_path / "index")
     assert engine.search("confidential").total == 0
     assert engine.search("public").total == 1

@@ -80,7 +80,7 @@ def run_update(corpus, index_dir, rebuild: bool = False) -> None:
 def print_report(report, index_dir) -> None:
     """What `update_index` did, as `defsearch index` (and `defsearch serve`) print it."""
     for failure in report.failures:
-        click.echo(f"skipped {failure}", err=True)
+        click.echo(f"defsearch: skipped {failure}", err=True)
     if report.reason:
         click.echo(f"re-analysed everything: {report.reason}", err=True)
     if report.nothing_changed:
