@@ -100,7 +100,7 @@ class ScriptBM25F(scoring.BM25F):
         parent = searcher.get_parent()
         power = term_params(text)[2]
         # doc_count, not doc_count_all: a deleted document still in its segment is not
-        # one a fresh build would count (see search.livestats)
+        # one a fresh build would count (see search.index.livestats)
         return idf(parent.doc_frequency(fieldname, text), parent.doc_count(), power)
 
     def scorer(self, searcher, fieldname, text, qf=1):

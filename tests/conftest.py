@@ -31,7 +31,7 @@ def engine_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine_index(engine_corpus, tmp_path_factory) -> Path:
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     index_dir = tmp_path_factory.mktemp("engine-index") / "index"
     update_index(engine_corpus, index_dir)
@@ -40,7 +40,7 @@ def engine_index(engine_corpus, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(engine_index):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     return Engine(engine_index)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from search.cli import main
-from search.manifest import current_generation
+from search.index.manifest import current_generation
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 

@@ -16,7 +16,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    from search.indexer import update_index
+    from search.index.update import update_index
     root = tmp_path_factory.mktemp("gloss")
     corpus = root / "corpus"
     corpus.mkdir()
@@ -28,12 +28,12 @@ def index(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def engine(index):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
     return Engine(index)
 
 
 def test_indexer_saves_the_glossary(index):
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     assert (current_generation(index) / FILENAME).exists()
 
 
@@ -75,9 +75,9 @@ def test_explain_lists_expansions(engine):
 
 
 def test_editing_glossary_tsv_is_picked_up_by_an_update(tmp_path):
-    indexer = pytest.importorskip("search.indexer")
+    indexer = pytest.importorskip("search.index.update")
     from search.glossary import Glossary
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "000_b276265bf07c8e54.txt", corpus)

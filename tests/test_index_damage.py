@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from search.cli import main
 from search.errors import IndexDamaged
-from search.manifest import CHECKSUMS, CURRENT, current_generation
-from search.searcher import Engine
+from search.index.manifest import CHECKSUMS, CURRENT, current_generation
+from search.engine.engine import Engine
 from web import create_app
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
@@ -30,7 +30,7 @@ def run(*args):
 
 @pytest.fixture(scope="session")
 def news_index(tmp_path_factory):
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     corpus = tmp_path_factory.mktemp("damage") / "corpus"
     corpus.mkdir()

@@ -17,7 +17,7 @@ CORPUS = ROOT / "corpus"
 
 @pytest.fixture(scope="session")
 def web_index(tmp_path_factory):
-    from search.indexer import update_index
+    from search.index.update import update_index
     index_dir = tmp_path_factory.mktemp("web-index")
     update_index(CORPUS, index_dir)
     return index_dir
@@ -337,7 +337,7 @@ def test_convert_keeps_markup_safe():
 
 def test_serve_builds_a_missing_index(tmp_path):
     from search.cli.serve import ensure_index
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     ensure_index(tmp_path / "idx", CORPUS)
     assert current_generation(tmp_path / "idx").is_dir()
 
@@ -346,7 +346,7 @@ def _app_on_one_seed(tmp_path):
     """A client serving an index of the first seed article, and `add_second()`, which adds
     the second seed to the corpus and updates the index under the running app."""
     import shutil
-    from search.indexer import update_index
+    from search.index.update import update_index
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     first, second = sorted(CORPUS.glob("*.txt"))[:2]
@@ -448,7 +448,7 @@ def test_api_index_lists_endpoints(client):
 
 def test_markup_in_an_article_is_shown_as_text(tmp_path):
     """Corpus text is data: tags in a title or passage are escaped on every page."""
-    from search.indexer import update_index
+    from search.index.update import update_index
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.jsonl").write_text(json.dumps({

@@ -39,7 +39,7 @@ class EngineHolder:
             return engine
         with self._lock:
             if self._engine is None:
-                from search.searcher import Engine
+                from search.engine.engine import Engine
                 self._engine = Engine(self.index_dir)
                 self._refreshed = time.monotonic()
             return self._engine

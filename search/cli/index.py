@@ -50,10 +50,10 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> No
     """
     import signal
 
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     if check:
-        from search.manifest import check_index
+        from search.index.manifest import check_index
         gen, files, size = check_index(index_dir)
         click.echo(f"index at {index_dir} is intact: {gen}, {files} files, "
                    f"{size / 1e6:.1f} MB checked (sha256)")

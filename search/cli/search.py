@@ -82,7 +82,7 @@ _WORKER = {}
 
 
 def _worker_init(index_dir, limit, expand):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
     _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
 
 
@@ -129,7 +129,7 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
                    no_expand, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     if batch is None and query is None:
         raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="session")
 def browser_index(tmp_path_factory):
-    from search.indexer import update_index
+    from search.index.update import update_index
     index_dir = tmp_path_factory.mktemp("browser-index")
     update_index(ROOT / "corpus", index_dir)
     return index_dir

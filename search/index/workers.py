@@ -36,7 +36,7 @@ def _write_share(ix, jobs: Iterable, docs_of: Callable, limitmb: int, codec,
     A document whose analysis fails is left out and reported in `failures` (naming it);
     the rest are written.
     """
-    from search.segwriter import FastSegmentWriter
+    from search.index.writer import FastSegmentWriter
 
     writer = FastSegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec)
     try:

@@ -145,7 +145,7 @@ def delete_sources(writer, sources) -> dict[str, SegmentStats]:
 def _indexed_documents(rel: str, stored: list[dict]) -> dict[str, dict]:
     """The documents `passage_docs` made of file `rel`, by pid, rebuilt from the stored
     fields of its article records and passages."""
-    from search.indexer import article_from_stored, passage_docs
+    from search.index.update import article_from_stored, passage_docs
 
     passages = {f["pid"]: f for f in stored if f.get("kind") == "p"}
     out = {}

@@ -35,7 +35,7 @@ from importlib import metadata
 from pathlib import Path
 
 from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutOfDate
-from search.schema import FORMAT_VERSION
+from search.index.schema import FORMAT_VERSION
 
 MANIFEST = "manifest.json"
 CURRENT = "CURRENT"

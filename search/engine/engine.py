@@ -8,7 +8,7 @@ files stay on disk until the next update. A generation's name never repeats, so 
 name in CURRENT is always a new index (even one rebuilt after `rm -rf index`).
 
 Opening a generation checks its files against their checksums (cheaply: see
-`search.manifest.verify_generation`); an unexpected error while reading one checks them in
+`search.index.manifest.verify_generation`); an unexpected error while reading one checks them in
 full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
 """
 from __future__ import annotations
@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from search import livestats, ranking
+from search import ranking
+from search.index import livestats
 from search.analysis import fold
 from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
-from search.manifest import (check_compatible, current_generation, read_current,
+from search.index.manifest import (check_compatible, current_generation, read_current,
                              read_manifest, verify_generation)
 from search.model import Article, Footnote, Hit, NoteRef, SearchResults
 
@@ -159,7 +160,7 @@ class Engine:
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False) -> SearchResults:
         from search.query import compile
-        from search.snippets import Highlighter
+        from search.engine.snippets import Highlighter
 
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
@@ -213,7 +214,7 @@ class Engine:
 
     @_reports_damage
     def article(self, article_id: str) -> Article:
-        from search.indexer import article_from_stored
+        from search.index.update import article_from_stored
 
         gen, s = self._searcher()
         fields = s.document(aid=str(article_id))
@@ -237,7 +238,7 @@ def _top(s, evaluator, q, proximity_texts, k: int):
     """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
     of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
     features."""
-    from search import proximity
+    from search.engine import proximity
 
     ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
@@ -262,7 +263,7 @@ def _page_args(page, limit) -> tuple[int, int]:
 
 
 def _hit(hit: dict, score, highlighter) -> Hit:
-    from search.snippets import snippet_window, to_html
+    from search.engine.snippets import snippet_window, to_html
 
     text = hit["text"]
     meta = json.loads(hit["meta"])

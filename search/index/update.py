@@ -6,7 +6,7 @@ changed files replaced, deleted files removed. The new generation starts as a ha
 copy of the live one (Whoosh never rewrites a file it has written: new segments and a new TOC
 get new names), so an update costs what changed, not the whole index. `rebuild=True` starts
 from an empty generation. Either way the swap is one `os.replace` of `CURRENT` (see
-`search.manifest`), so a killed run leaves the previous index serving, and a search opened
+`search.index.manifest`), so a killed run leaves the previous index serving, and a search opened
 on the previous generation keeps its files.
 
 When the mined lexicon (names added to jieba) changes, passages already indexed were
@@ -29,13 +29,13 @@ from whoosh.writing import SegmentWriter
 
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
-from search.manifest import (
+from search.index.manifest import (
     CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
     fsync_tree, generation_number, library_versions, new_generation_name, read_current,
     read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
     write_manifest)
 from search.model import Article, Footnote
-from search.schema import FORMAT_VERSION, build_schema, codec, date_number
+from search.index.schema import FORMAT_VERSION, build_schema, codec, date_number
 
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
@@ -563,12 +563,12 @@ class _MergingWriter(SegmentWriter):
 def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
            deleted: list[str], report: IndexReport, progress, procs: int) -> None:
     """Write the new generation: the live one's segments (if updating) minus the changed
-    and `deleted` files, plus new segments for `articles` (see `search.segments`), and the
-    statistics of what is deleted but still in segments (see `search.livestats`)."""
+    and `deleted` files, plus new segments for `articles` (see `search.index.workers`), and the
+    statistics of what is deleted but still in segments (see `search.index.livestats`)."""
     from whoosh import index
 
-    from search import livestats
-    from search.segments import write_segments
+    from search.index import livestats
+    from search.index.workers import write_segments
 
     jobs = [(rel, article) for rel, arts in articles.items() for article in arts]
     chars = [sum(len(p.text) for p in article.passages) for _, article in jobs]
