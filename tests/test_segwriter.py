@@ -6,7 +6,8 @@ import pytest
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from search.index.update import _ingest, corpus_files, passage_docs, update_index
+from search.index.documents import passage_docs
+from search.index.update import _ingest, corpus_files, update_index
 from search.index.schema import build_schema, codec
 from search.engine.engine import Engine
 from search.index.workers import split_jobs

@@ -145,7 +145,7 @@ def delete_sources(writer, sources) -> dict[str, SegmentStats]:
 def _indexed_documents(rel: str, stored: list[dict]) -> dict[str, dict]:
     """The documents `passage_docs` made of file `rel`, by pid, rebuilt from the stored
     fields of its article records and passages."""
-    from search.index.update import article_from_stored, passage_docs
+    from search.index.documents import article_from_stored, passage_docs
 
     passages = {f["pid"]: f for f in stored if f.get("kind") == "p"}
     out = {}
@@ -214,7 +214,9 @@ class Adjustments:
 
     @classmethod
     def of_index(cls, gen_dir: Path, ix) -> "Adjustments":
-        return cls(load(gen_dir), [s.segment_id() for s in ix._segments()])
+        from search.whoosh_internals import index_segments
+
+        return cls(load(gen_dir), [s.segment_id() for s in index_segments(ix)])
 
 
 class LiveSearcher(Searcher):
