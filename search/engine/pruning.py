@@ -28,7 +28,7 @@ def top_k(evaluator, q, k: int) -> tuple[list[tuple[int, float]], int]:
     leaves = _flatten(q) if evaluator.trace is None else None
     if not leaves or k <= 0:
         acc = evaluator.run(q)
-        return top(acc, k, MaxScore(evaluator)._pid), len(acc)
+        return top(acc, k, lambda d: evaluator.s.stored_fields(d)["pid"]), len(acc)
     return MaxScore(evaluator).top(leaves, k)
 
 

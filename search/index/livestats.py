@@ -90,7 +90,7 @@ def load(gen_dir: Path) -> dict[str, SegmentStats]:
 
 def save(gen_dir: Path, stats: dict[str, SegmentStats]) -> None:
     """Write the generation's file with a new inode: the one it may hold is a hard link to
-    the previous generation's (see `indexer._link_copy`), which must not change."""
+    the previous generation's (see `search.index.update._link_copy`), which must not change."""
     path = Path(gen_dir) / STATS_FILE
     if path.exists():
         path.unlink()
