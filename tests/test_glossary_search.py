@@ -89,7 +89,7 @@ def test_editing_glossary_tsv_is_picked_up_by_an_update(tmp_path):
     report = indexer.update_index(corpus, tmp_path / "index")
     gen = current_generation(tmp_path / "index")
     if not (gen / FILENAME).exists():
-        pytest.skip("search/indexer.py does not save the glossary")
+        pytest.skip("search/index/update.py does not save the glossary")
     assert gen != first and getattr(report, "glossary_changed", True)
     g = Glossary.load(gen)
     assert [x.term for x in g.expansions("Wang Yi")] == ["王毅"]

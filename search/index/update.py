@@ -6,8 +6,8 @@ changed files replaced, deleted files removed. The new generation starts as a ha
 copy of the live one (Whoosh never rewrites a file it has written: new segments and a new TOC
 get new names), so an update costs what changed, not the whole index. `rebuild=True` starts
 from an empty generation. Either way the swap is one `os.replace` of `CURRENT` (see
-`search.index.manifest`), so a killed run leaves the previous index serving, and a search opened
-on the previous generation keeps its files.
+`search.index.manifest`), so a killed run leaves the previous index serving, and a search
+opened on the previous generation keeps its files.
 
 When the mined lexicon (names added to jieba) changes, passages already indexed were
 segmented without the new names, so everything is re-analysed and the report says so.
@@ -26,14 +26,14 @@ from typing import Callable
 
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
+from search.index.documents import passage_docs
 from search.index.manifest import (
     CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
     fsync_tree, generation_number, library_versions, new_generation_name, read_current,
     read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
     write_manifest)
-from search.model import Article
-from search.index.documents import passage_docs
 from search.index.schema import FORMAT_VERSION, build_schema, codec
+from search.model import Article
 from search.whoosh_internals import (MergingWriter, commit_toc, finish_segment,
                                      merge_small_segments)
 
