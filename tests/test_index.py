@@ -13,7 +13,8 @@ import pytest
 from search.index.schema import FORMAT_VERSION
 from search.errors import IndexNotFound, IndexOutOfDate
 from search.index.update import update_index
-from search.index.manifest import current_generation, read_manifest, write_checksums
+from search.index.checksums import write_checksums
+from search.index.manifest import current_generation, read_manifest
 from search.engine.engine import Engine
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from search.cli import main
 from search.errors import IndexDamaged
-from search.index.manifest import CHECKSUMS, CURRENT, current_generation
+from search.index.checksums import CHECKSUMS
+from search.index.manifest import CURRENT, current_generation
 from search.engine.engine import Engine
 from web import create_app
 

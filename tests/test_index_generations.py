@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 from search.index.update import _generations, update_index
-from search.index.manifest import CHECKSUMS, CURRENT, current_generation
+from search.index.checksums import CHECKSUMS
+from search.index.manifest import CURRENT, current_generation
 from search.engine.engine import Engine
 from web.engine import EngineHolder
 

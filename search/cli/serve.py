@@ -15,8 +15,8 @@ from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutO
 def ensure_index(index_dir: Path, corpus: Path) -> bool:
     """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus` by
     running `defsearch index` itself (same progress bar and report). True if it built."""
-    from search.index.manifest import (check_compatible, current_generation, read_manifest,
-                                 verify_generation)
+    from search.index.checksums import verify_generation
+    from search.index.manifest import check_compatible, current_generation, read_manifest
     try:
         gen = current_generation(index_dir)
         verify_generation(gen)

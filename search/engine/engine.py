@@ -8,8 +8,8 @@ files stay on disk until the next update. A generation's name never repeats, so 
 name in CURRENT is always a new index (even one rebuilt after `rm -rf index`).
 
 Opening a generation checks its files against their checksums (cheaply: see
-`search.index.manifest.verify_generation`); an unexpected error while reading one checks them in
-full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
+`search.index.checksums.verify_generation`); an unexpected error while reading one checks
+them in full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
 """
 from __future__ import annotations
 
@@ -26,8 +26,9 @@ from search.engine.evaluate import Evaluator
 from search.engine.hits import hit_from_stored
 from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
 from search.index import livestats
+from search.index.checksums import verify_generation
 from search.index.manifest import (check_compatible, current_generation, read_current,
-                             read_manifest, verify_generation)
+                                   read_manifest)
 from search.model import Article, SearchResults
 
 MAX_LIMIT = 1000

@@ -2,7 +2,8 @@
 
 =================  ======================================================================
 ``schema``         the Whoosh schema, ``FORMAT_VERSION``, ``date_number``
-``manifest``       the manifest, checksums and ``CURRENT`` of a generation (read, verify, swap)
+``manifest``       the manifest and ``CURRENT`` of a generation (read, swap), the layout
+``checksums``      checksums.json of a generation: write, verify (cheap or full)
 ``documents``      ``passage_docs`` (an Article -> Whoosh documents), ``article_from_stored``
 ``update``         ``update_index``: what changed, ingest, write a generation, ``IndexReport``
 ``workers``        new segments written in this process or forked worker processes

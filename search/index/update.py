@@ -27,11 +27,11 @@ from typing import Callable
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
 from search.index.documents import passage_docs
+from search.index.checksums import CHECKSUMS, sha256_file, verify_generation, write_checksums
 from search.index.manifest import (
-    CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
-    fsync_tree, generation_number, library_versions, new_generation_name, read_current,
-    read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
-    write_manifest)
+    FileEntry, Manifest, analyzer_settings, check_compatible, current_generation, fsync_tree,
+    generation_number, library_versions, new_generation_name, read_current, read_manifest,
+    swap_current, write_manifest)
 from search.index.schema import FORMAT_VERSION, build_schema, codec
 from search.model import Article
 from search.whoosh_internals import (MergingWriter, commit_toc, finish_segment,
