@@ -1,7 +1,7 @@
 """Analysis speed alone: chars/s of WordAnalyzer and GramAnalyzer on eval-pool passages.
 
 Indexing runs every passage through both analyzers (body without positions, grams with
-positions, as `search.segwriter` calls them); this times exactly those two calls, without
+positions, as `search.index.writer` calls them); this times exactly those two calls, without
 Whoosh, so a change to the analysis pipeline shows up undiluted. Best of `--repeat` runs
 (other processes share the cores); jieba's dictionary is loaded before timing.
 

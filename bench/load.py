@@ -100,7 +100,7 @@ def corpus_words(corpus: str) -> list[str]:
 
     sys.path.insert(0, str(ROOT))
     from search.analysis import WordAnalyzer
-    from search.indexer import corpus_files, _ingest
+    from search.index.update import corpus_files, _ingest
 
     root, files = corpus_files(corpus)
     texts = [p.text for path in files.values() for a in _ingest(path, root) for p in a.passages]

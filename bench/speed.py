@@ -126,7 +126,7 @@ def question_queries(n: int, seed: int = 11) -> list[str]:
 
 
 def latency(index_dir: Path, queries: list[str]) -> dict:
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     engine = Engine(index_dir)
     for q in queries[:10]:                 # warm-up: jieba, length norms, OS cache

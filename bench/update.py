@@ -25,8 +25,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import EVAL, OUT, POOL, SETS, log, read_jsonl  # noqa: E402
 
-from search.indexer import update_index  # noqa: E402
-from search.searcher import Engine  # noqa: E402
+from search.index.update import update_index  # noqa: E402
+from search.engine.engine import Engine  # noqa: E402
 
 
 def split_pool(dest: Path, per_file: int) -> list[Path]:
@@ -79,7 +79,7 @@ def timed(corpus: Path, index_dir: Path) -> dict:
 def _without_names(index_dir: Path, paths: list[Path], start: int) -> Path:
     """A file (from position `start` on) that adds no name to the mined lexicon: deleting
     one that does re-analyses everything, which is not the update measured here."""
-    from search.manifest import current_generation, read_manifest
+    from search.index.manifest import current_generation, read_manifest
 
     files = read_manifest(current_generation(index_dir)).files
     order = paths[start % len(paths):] + paths[:start % len(paths)]

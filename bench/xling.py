@@ -54,7 +54,7 @@ def query_string(text: str, translation, per_set: int, original: bool) -> str:
 
 COLD = """
 import time
-import search.searcher, search.query      # what `defsearch search` loads anyway
+import search.engine.engine, search.query      # what `defsearch search` loads anyway
 t = time.perf_counter()
 from search.glossary.translate import translate
 translate("arms embargo")
@@ -76,7 +76,7 @@ def speed() -> dict:
     cold = [float(subprocess.run([py, "-c", COLD], check=True, cwd=ROOT, capture_output=True,
                                  text=True).stdout) * 1000 for _ in range(5)]
     from search.glossary.translate import translate
-    from search.searcher import Engine
+    from search.engine.engine import Engine
     engine = Engine(str(OUT / "xling-index"))
     _gen, searcher = engine._searcher()
     texts = [q["text"] for name in SETS for q in queries(name)]
@@ -156,7 +156,7 @@ def main(argv=None) -> int:
         translate_mod.EN_SENSE_ORDER = args.en_sense_order
     if args.sense_order:
         translate_mod.SENSE_ORDER = args.sense_order
-    from search.searcher import Engine
+    from search.engine.engine import Engine
     engine = Engine(args.index)
     gen, searcher = engine._searcher()                 # the index's own statistics
     df = None if args.no_df else searcher.doc_frequency

@@ -51,7 +51,7 @@ _WORKER = {}
 
 
 def _worker_init(index_dir, limit, expand):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
     _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
 
 

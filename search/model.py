@@ -1,7 +1,7 @@
 """Typed records passed between modules (no dicts across module boundaries).
 
 Article/Passage/Footnote come out of `search.ingest`; Hit/SearchResults come out of
-`search.searcher`. All are plain dataclasses so they serialise with `dataclasses.asdict`.
+`search.engine.engine`. All are plain dataclasses so they serialise with `dataclasses.asdict`.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Ranking configuration in one place: BM25F parameters per field and field weights.
 
 The lead tunes these numbers against the dev split (`bench/quality.py`); the query builder
-(`search/query/builder.py`) and the searcher (`search/searcher.py`) only read them.
+(`search/query/builder.py`) and the engine (`search/engine/`) only read them.
 
 Why field weights are query boosts rather than schema `field_boost`: a boost baked into the
 schema is frozen into the index, so every retuning would force a rebuild. Query-time boosts
@@ -41,8 +41,13 @@ FIELD_WEIGHTS = {
 WORD_FIELDS = ("body", "title", "section", "notes", "authors")
 
 # Whoosh's coordination bonus (Or(scale=...), Apple V-Twin "SQR"): None = off. BM25F's sum
-# over words already ranks passages matching more of the words higher; Whoosh's CoordMatcher
-# divides by (terms - scale) and disables block-max skipping, so it stays off unless tuned.
+# over words already ranks passages matching more of the words higher.
+# What setting it does today: `search.query.whoosh_compile` puts it on the Or of the optional
+# clauses (the plain words);
+# our evaluator (search/engine/evaluate.py) sums an Or's children and does NOT apply the
+# scale, so scores do not change; the only effect is that such an Or is no longer a plain
+# sum of terms, so MaxScore pruning (search/engine/pruning.py) is off for that query. To
+# tune coordination, the evaluator must first implement it (Whoosh's CoordMatcher).
 COORD_SCALE = None
 
 # Glossary alternatives rank a little below the user's own words.
@@ -84,6 +89,25 @@ def idf(doc_frequency: int, doc_count: int, power: float = 1.0) -> float:
     return value ** power if power != 1.0 else value
 
 
+def bm25_factor(idf_value: float, k1: float, boost: float = 1.0) -> float:
+    """The per-term part of BM25: idf * (k1 + 1) * query weight."""
+    return idf_value * (k1 + 1) * boost
+
+
+def bm25_length_norm(k1: float, b: float, length: float, avgfl: float) -> float:
+    """The per-document part: k1 * ((1 - b) + b * field length / average field length)."""
+    return k1 * ((1 - b) + b * length / avgfl)
+
+
+def bm25(factor: float, tf: float, norm: float) -> float:
+    """One term's BM25F contribution to one document, `factor` from `bm25_factor`, `norm`
+    from `bm25_length_norm`. The one formula: the evaluator computes these same parts
+    (inlining this product in its innermost loop), and Whoosh's `scoring.bm25`, which
+    `ScriptBM25F` runs for phrases, is the same expression, idf * tf * (k1 + 1) / (tf + norm),
+    with the operations in another order (equal up to float rounding)."""
+    return factor * tf / (tf + norm)
+
+
 def term_params(text) -> tuple[float, float, float]:
     """(k1, b, idf_power) for one indexed term (str or the bytes Whoosh passes)."""
     if isinstance(text, bytes):
@@ -94,13 +118,13 @@ def term_params(text) -> tuple[float, float, float]:
 
 class ScriptBM25F(scoring.BM25F):
     """BM25 with our IDF and per-script k1/b, for the queries Whoosh scores itself (phrases,
-    prefixes): the same formula as the searcher's term-at-a-time evaluator."""
+    prefixes): the same formula as `search.engine.evaluate` (see `bm25`)."""
 
     def idf(self, searcher, fieldname, text):
         parent = searcher.get_parent()
         power = term_params(text)[2]
         # doc_count, not doc_count_all: a deleted document still in its segment is not
-        # one a fresh build would count (see search.livestats)
+        # one a fresh build would count (see search.index.livestats)
         return idf(parent.doc_frequency(fieldname, text), parent.doc_count(), power)
 
     def scorer(self, searcher, fieldname, text, qf=1):

@@ -35,7 +35,7 @@ def engine_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine_index(engine_corpus, tmp_path_factory) -> Path:
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     index_dir = tmp_path_factory.mktemp("engine-index") / "index"
     update_index(engine_corpus, index_dir)
@@ -44,7 +44,7 @@ def engine_index(engine_corpus, tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(engine_index):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     return Engine(engine_index)
 
@@ -58,7 +58,7 @@ def corpus_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """The index of corpus/ as shipped (read-only: copy it to change it)."""
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     index_dir = tmp_path_factory.mktemp("seed-index") / "index"
     update_index(SEEDS, index_dir)
@@ -67,7 +67,7 @@ def seed_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_engine(seed_index):
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     return Engine(seed_index)
 

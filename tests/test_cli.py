@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 
-from search.manifest import current_generation
+from search.index.manifest import current_generation
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 

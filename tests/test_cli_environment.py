@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from search.manifest import CURRENT
-from search.searcher import Engine
+from search.index.manifest import CURRENT
+from search.engine.engine import Engine
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
@@ -102,7 +102,7 @@ def test_disk_full_during_a_rebuild_keeps_the_index_and_says_what_to_do(cli, cor
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_on_a_port_in_use(cli, tmp_path, workers):
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -121,7 +121,7 @@ def test_serve_on_a_port_in_use(cli, tmp_path, workers):
 
 def test_disk_full_during_a_multi_process_build(tmp_path, tmpfs):
     from search.errors import IndexWriteError
-    from search.indexer import MP_THRESHOLD, update_index
+    from search.index.update import MP_THRESHOLD, update_index
 
     disk, remount = tmpfs
     corpus = tmp_path / "many"

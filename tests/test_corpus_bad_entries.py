@@ -8,10 +8,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from search.cli import main
-from search.indexer import IndexReport, _hash_files, _ingest_safely, corpus_files, \
+from search.index.update import IndexReport, _hash_files, _ingest_safely, corpus_files, \
     update_index
 from search.ingest import ingest_path
-from search.searcher import Engine
+from search.engine.engine import Engine
 
 TXT = "Title {0}\n\nA paragraph about {0} and the modern battlefield, long enough here.\n"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from search.indexer import update_index
+from search.index.update import update_index
 from search.ingest import ingest_path
-from search.searcher import Engine
+from search.engine.engine import Engine
 
 TXT = "Title {0}\n\nA paragraph about {0} drones and the modern battlefield, long enough.\n"
 ID_RULE = ('is not a valid id (1-200 characters, no spaces, control characters or "#", '

@@ -9,9 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from search.cli import main
-from search.indexer import update_index
+from search.index.update import update_index
 from search.ingest import ingest_path
-from search.searcher import Engine
+from search.engine.engine import Engine
 
 TXT = "Title {0}\n\nA paragraph about {0} and the modern battlefield, long enough here.\n"
 

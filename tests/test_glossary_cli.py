@@ -41,8 +41,8 @@ def test_reads_the_glossary_saved_in_an_index_generation(tmp_path, monkeypatch):
     gen = tmp_path / "gen-1"
     gen.mkdir()
     Glossary.build([]).save(gen)
-    import search.manifest
-    monkeypatch.setattr(search.manifest, "current_generation", lambda d: gen)
+    import search.index.manifest
+    monkeypatch.setattr(search.index.manifest, "current_generation", lambda d: gen)
     r = run("--index", str(tmp_path), "--json")
     assert r.exit_code == 0 and json.loads(r.output) == []
 
@@ -56,9 +56,9 @@ def test_missing_index_says_what_to_do(tmp_path):
 
 def test_index_without_glossary_says_what_to_do(tmp_path, monkeypatch):
     from search.cli import main
-    import search.manifest
+    import search.index.manifest
     (tmp_path / "gen").mkdir()
-    monkeypatch.setattr(search.manifest, "current_generation", lambda d: tmp_path / "gen")
+    monkeypatch.setattr(search.index.manifest, "current_generation", lambda d: tmp_path / "gen")
     r = CliRunner().invoke(main, ["glossary", "--index", str(tmp_path)])
     assert r.exit_code == 1
     assert "has no glossary (glossary.json): rebuild it with `defsearch index --rebuild`" in r.output

@@ -16,7 +16,7 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
 def test_indexer_saves_the_glossary(seed_index):
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     assert (current_generation(seed_index) / FILENAME).exists()
 
 
@@ -58,9 +58,9 @@ def test_explain_lists_expansions(seed_engine):
 
 
 def test_editing_glossary_tsv_is_picked_up_by_an_update(tmp_path):
-    indexer = pytest.importorskip("search.indexer")
+    indexer = pytest.importorskip("search.index.update")
     from search.glossary import Glossary
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(CORPUS / "000_b276265bf07c8e54.txt", corpus)
@@ -72,7 +72,7 @@ def test_editing_glossary_tsv_is_picked_up_by_an_update(tmp_path):
     report = indexer.update_index(corpus, tmp_path / "index")
     gen = current_generation(tmp_path / "index")
     if not (gen / FILENAME).exists():
-        pytest.skip("search/indexer.py does not save the glossary")
+        pytest.skip("search/index/update.py does not save the glossary")
     assert gen != first and getattr(report, "glossary_changed", True)
     g = Glossary.load(gen)
     assert [x.term for x in g.expansions("Wang Yi")] == ["王毅"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from search.analysis import english_term
 from search.model import SnippetWindow
-from search.snippets import Highlighter, merge, snippet_window, to_html
+from search.engine.snippets import Highlighter, merge, snippet_window, to_html
 
 
 def marked(text, spans):

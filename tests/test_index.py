@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from search.schema import FORMAT_VERSION
+from search.index.schema import FORMAT_VERSION
 from search.errors import IndexNotFound, IndexOutOfDate
-from search.indexer import update_index
-from search.manifest import current_generation, read_manifest, write_checksums
-from search.searcher import Engine
+from search.index.update import update_index
+from search.index.checksums import write_checksums
+from search.index.manifest import current_generation, read_manifest
+from search.engine.engine import Engine
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
@@ -153,7 +154,7 @@ def test_failed_update_leaves_previous_index_serving(corpus_copy, tmp_path, rebu
 
 KILLER = """
 import os, sys
-from search.indexer import update_index
+from search.index.update import update_index
 def progress(done, total):
     if done >= 1:
         os._exit(9)          # killed midway: no cleanup, no exception handlers
@@ -255,7 +256,7 @@ def test_user_glossary_change_makes_a_new_generation(corpus_copy, tmp_path):
 
 def test_two_worker_build_equals_single_process_build(engine_corpus, engine_index, tmp_path,
                                                       monkeypatch):
-    from search import indexer
+    from search.index import update as indexer
 
     monkeypatch.setattr(indexer, "MP_THRESHOLD", 10)     # use worker processes here too
     index_dir = tmp_path / "index"
@@ -268,7 +269,7 @@ def test_failure_with_worker_processes_stops_them_and_keeps_the_index(corpus_cop
                                                                       monkeypatch):
     import multiprocessing
 
-    from search import indexer
+    from search.index import update as indexer
 
     index_dir = tmp_path / "index"
     update_index(corpus_copy, index_dir)

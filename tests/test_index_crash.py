@@ -30,7 +30,7 @@ def run(*args, **kw):
 
 
 def answers(index_dir: Path) -> dict:
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     engine = Engine(index_dir)          # a fresh reader, as a new search process would open
     try:

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from search.errors import IndexDamaged
-from search.manifest import CHECKSUMS, CURRENT, current_generation
-from search.searcher import Engine
+from search.index.checksums import CHECKSUMS
+from search.index.manifest import CURRENT, current_generation
+from search.engine.engine import Engine
 from web import create_app
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
@@ -24,7 +25,7 @@ ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
 @pytest.fixture(scope="session")
 def news_index(tmp_path_factory):
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     corpus = tmp_path_factory.mktemp("damage") / "corpus"
     corpus.mkdir()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from search.indexer import _generations, update_index
-from search.manifest import CHECKSUMS, CURRENT, current_generation
-from search.searcher import Engine
+from search.index.update import _generations, update_index
+from search.index.checksums import CHECKSUMS
+from search.index.manifest import CURRENT, current_generation
+from search.engine.engine import Engine
 from web.engine import EngineHolder
 
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from search.errors import ArticleNotFound
-from search.indexer import update_index
-from search.manifest import current_generation, read_manifest
-from search.searcher import Engine
+from search.index.update import update_index
+from search.index.manifest import current_generation, read_manifest
+from search.engine.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus"

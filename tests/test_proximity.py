@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from search.indexer import update_index
-from search.proximity import features, rerank
-from search.searcher import Engine
+from search.index.update import update_index
+from search.engine.proximity import features, rerank
+from search.engine.engine import Engine
 
 
 def df_table(table):

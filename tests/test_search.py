@@ -183,8 +183,9 @@ def test_concurrent_searches_from_threads(engine):
 @pytest.mark.parametrize("dense", [0, 10**9])      # pruned terms skipped to / scanned
 @pytest.mark.parametrize("k", [1, 3, 10])
 def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dense):
-    from search import searcher as searcher_module
-    from search.searcher import Evaluator, top
+    from search.engine import pruning as searcher_module
+    from search.engine.evaluate import Evaluator
+    from search.engine.pruning import top
 
     monkeypatch.setattr(searcher_module, "PRUNE_MIN_DF", 0)      # prune whenever possible
     monkeypatch.setattr(searcher_module, "DENSE_LOOKUP", dense)

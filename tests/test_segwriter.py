@@ -6,11 +6,12 @@ import pytest
 from whoosh import index
 from whoosh.writing import SegmentWriter
 
-from search.indexer import _ingest, corpus_files, passage_docs, update_index
-from search.schema import build_schema, codec
-from search.searcher import Engine
-from search.segments import split_jobs
-from search.segwriter import FastSegmentWriter
+from search.index.documents import passage_docs
+from search.index.update import _ingest, corpus_files, update_index
+from search.index.schema import build_schema, codec
+from search.engine.engine import Engine
+from search.index.workers import split_jobs
+from search.index.writer import FastSegmentWriter
 
 
 def _docs(corpus):
@@ -76,7 +77,7 @@ def test_split_jobs_keeps_order_and_balances_cost():
 
 def test_a_document_that_fails_analysis_is_skipped_and_reported(corpus_copy, tmp_path,
                                                                  monkeypatch):
-    from search import indexer
+    from search.index import update as indexer
 
     monkeypatch.setattr(indexer, "MP_THRESHOLD", 10)     # in the worker processes too
     real = indexer.passage_docs

@@ -9,7 +9,7 @@ ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
 def test_serve_builds_a_missing_index(tmp_path):
     from search.cli.serve import ensure_index
-    from search.manifest import current_generation
+    from search.index.manifest import current_generation
     import shutil
     corpus = tmp_path / "corpus"          # a small corpus: the building is what is tested
     corpus.mkdir()

@@ -9,7 +9,7 @@ from whoosh import index as windex
 from search.glossary import Glossary
 from search.glossary.folding import fold
 from search.glossary.translate import translate
-from search.manifest import current_generation
+from search.index.manifest import current_generation
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus"
 

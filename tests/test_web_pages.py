@@ -162,7 +162,7 @@ def test_footnote_markers_link_to_notes_and_back(client):
 
 def test_markup_in_an_article_is_shown_as_text(tmp_path):
     """Corpus text is data: tags in a title or passage are escaped on every page."""
-    from search.indexer import update_index
+    from search.index.update import update_index
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "evil.jsonl").write_text(json.dumps({

@@ -18,7 +18,7 @@ def _app_on_one_seed(tmp_path):
     """A client serving an index of the first seed article, and `add_second()`, which adds
     the second seed to the corpus and updates the index under the running app."""
     import shutil
-    from search.indexer import update_index
+    from search.index.update import update_index
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     first, second = sorted(CORPUS.glob("*.txt"))[:2]

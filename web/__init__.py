@@ -3,7 +3,7 @@
 Two blueprints: `web.pages` (search page, article pages, script toggle) and `web.api` (the
 JSON API), both reading their parameters through `web.params`; `web.errors` turns every
 failure into a friendly page or JSON error. The search engine is one
-`search.searcher.Engine` per app, created on first use and replaced when the index on disk
+`search.engine.engine.Engine` per app, created on first use and replaced when the index on disk
 changes (see `web.engine`); it is shared by all requests, so nothing is opened per request.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """One search engine per app, shared by all request threads, plus a small result cache.
 
-`search.searcher.Engine` is thread-safe and reopens the index when `defsearch index` swaps
+`search.engine.engine.Engine` is thread-safe and reopens the index when `defsearch index` swaps
 in a new generation, so the app keeps a single instance, made on first use (the app starts,
 and says "run `defsearch index`", before an index exists).
 
@@ -39,7 +39,7 @@ class EngineHolder:
             return engine
         with self._lock:
             if self._engine is None:
-                from search.searcher import Engine
+                from search.engine.engine import Engine
                 self._engine = Engine(self.index_dir)
                 self._refreshed = time.monotonic()
             return self._engine

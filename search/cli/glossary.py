@@ -33,7 +33,7 @@ def _load(index_dir: Path, corpus: Path | None):
             click.echo(f"defsearch: skipped {failure}", err=True)
         tsv = corpus / "glossary.tsv" if corpus.is_dir() else None
         return Glossary.build(report.articles, user_tsv=tsv if tsv and tsv.exists() else None)
-    from ..manifest import current_generation
+    from ..index.manifest import current_generation
     gen = current_generation(index_dir)            # raises IndexNotFound with the fix
     if not (Path(gen) / FILENAME).exists():
         raise DefsearchError(
@@ -56,7 +56,7 @@ def _doc_frequency(index_dir: Path, corpus: Path | None):
         return None
     from whoosh import index as windex
 
-    from ..manifest import current_generation
+    from ..index.manifest import current_generation
     try:
         return windex.open_dir(str(current_generation(index_dir))).searcher().doc_frequency
     except Exception:                          # no readable index: show every sense

@@ -49,7 +49,7 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> No
     A damaged index (a file missing or changed since it was written) is rebuilt.
     """
     if check:
-        from search.manifest import check_index
+        from search.index.manifest import check_index
         gen, files, size = check_index(index_dir)
         click.echo(f"index at {index_dir} is intact: {gen}, {files} files, "
                    f"{size / 1e6:.1f} MB checked (sha256)")
@@ -63,7 +63,7 @@ def run_update(corpus, index_dir, rebuild: bool = False) -> None:
     `defsearch serve` when it has to build the index first)."""
     import signal
 
-    from search.indexer import update_index
+    from search.index.update import update_index
 
     def stop(signum, frame):       # `kill`: clean up (workers, half-written generation)
         raise KeyboardInterrupt

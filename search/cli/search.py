@@ -71,7 +71,7 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
     from search.query import filters
-    from search.searcher import Engine
+    from search.engine.engine import Engine
 
     if batch is None and query is None:
         raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")

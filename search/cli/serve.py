@@ -15,7 +15,7 @@ from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutO
 def ensure_index(index_dir: Path, corpus: Path) -> bool:
     """Build (or rebuild, when incompatible) the index at `index_dir` from `corpus`, with
     the progress bar and report of `defsearch index`. True if it built."""
-    from search.manifest import check_servable
+    from search.index.manifest import check_servable
     try:
         check_servable(index_dir)
         return False

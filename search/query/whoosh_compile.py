@@ -1,6 +1,6 @@
 """QueryPlan -> whoosh.query tree: the execute side of the Whoosh backend.
 
-The tree's shape is what `search.searcher.Evaluator` scores term-at-a-time (an Or of Terms
+The tree's shape is what `search.engine.evaluate.Evaluator` scores term-at-a-time (an Or of Terms
 is a sum of weighted terms, which MaxScore prunes); phrases, prefixes and ranges are run by
 Whoosh itself. Another backend compiles the same plan to its own query language.
 """

@@ -36,7 +36,8 @@ def _write_share(ix, jobs: Iterable, docs_of: Callable, limitmb: int, codec,
     A document whose analysis fails is left out and reported in `failures` (naming it);
     the rest are written.
     """
-    from search.segwriter import FastSegmentWriter
+    from search.index.writer import FastSegmentWriter
+    from search.whoosh_internals import abandon_segment, finish_segment
 
     writer = FastSegmentWriter(ix, _lk=False, limitmb=limitmb, codec=codec)
     try:
@@ -51,12 +52,9 @@ def _write_share(ix, jobs: Iterable, docs_of: Callable, limitmb: int, codec,
                     continue
                 passages += doc.get("kind") == "p"
             tick(passages)
-        if not writer._added:
-            writer._close_segment()
-            return None
-        return writer._finalize_segment()
+        return finish_segment(writer)
     except BaseException:
-        writer._close_segment()
+        abandon_segment(writer)
         raise
 
 

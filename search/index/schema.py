@@ -63,19 +63,11 @@ def date_number(date: str) -> int | None:
 
 
 def codec():
-    """Whoosh's W3 codec with small posting lists inlined into the term table.
+    """Whoosh's W3 codec with posting lists of fewer than INLINE_LIMIT postings inlined in
+    the term table (why, and the patch it needs: `search.whoosh_internals.inlining_codec`)."""
+    from search.whoosh_internals import inlining_codec
 
-    Most CJK bigrams of the grams field occur in a handful of passages; writing each as its
-    own pickled, compressed posting block costs more than the postings themselves (~30% of
-    commit time on the eval pool). Whoosh 2.7.4 supports inlined postings when reading but
-    the writer calls a misspelt method (`set_inline`), so inlining is patched in here: the
-    files written are ordinary W3 segments any Whoosh 2.7 reader opens.
-    """
-    from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
-
-    if not hasattr(W3TermInfo, "set_inline"):
-        W3TermInfo.set_inline = W3TermInfo.set_inlined
-    return W3Codec(inlinelimit=INLINE_LIMIT)
+    return inlining_codec(INLINE_LIMIT)
 
 
 INLINE_LIMIT = 8

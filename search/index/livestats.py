@@ -90,7 +90,7 @@ def load(gen_dir: Path) -> dict[str, SegmentStats]:
 
 def save(gen_dir: Path, stats: dict[str, SegmentStats]) -> None:
     """Write the generation's file with a new inode: the one it may hold is a hard link to
-    the previous generation's (see `indexer._link_copy`), which must not change."""
+    the previous generation's (see `search.index.update._link_copy`), which must not change."""
     path = Path(gen_dir) / STATS_FILE
     if path.exists():
         path.unlink()
@@ -145,7 +145,7 @@ def delete_sources(writer, sources) -> dict[str, SegmentStats]:
 def _indexed_documents(rel: str, stored: list[dict]) -> dict[str, dict]:
     """The documents `passage_docs` made of file `rel`, by pid, rebuilt from the stored
     fields of its article records and passages."""
-    from search.indexer import article_from_stored, passage_docs
+    from search.index.documents import article_from_stored, passage_docs
 
     passages = {f["pid"]: f for f in stored if f.get("kind") == "p"}
     out = {}
@@ -214,7 +214,9 @@ class Adjustments:
 
     @classmethod
     def of_index(cls, gen_dir: Path, ix) -> "Adjustments":
-        return cls(load(gen_dir), [s.segment_id() for s in ix._segments()])
+        from search.whoosh_internals import index_segments
+
+        return cls(load(gen_dir), [s.segment_id() for s in index_segments(ix)])
 
 
 class LiveSearcher(Searcher):

@@ -16,7 +16,8 @@ and replaces the posting side:
   postings. Documents arrive in order, so each list is already sorted; over the memory
   budget the buffer is written as a run (terms sorted, `marshal` chunks) and at commit the
   runs are merged term by term, not posting by posting;
-- `_flush_segment` hands each term's postings to the codec a block at a time.
+- `_flush_segment` hands each term's postings to the codec a block at a time
+  (`search.whoosh_internals.write_postings`).
 
 It writes new documents only: merging existing segments (`add_reader`) stays with Whoosh's
 writer (the indexer's parent writer does deletions, merges and the TOC).
@@ -31,11 +32,11 @@ from array import array
 from itertools import groupby
 
 from whoosh import formats
-from whoosh.codec.whoosh3 import W3TermInfo
-from whoosh.compat import dumps
-from whoosh.system import pack_uint, pack_ushort
+from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from search.whoosh_internals import block_limit, write_postings
 
 _FLOATS = [float(i) for i in range(512)]
 _FREQ_VALUES = [pack_uint(i) for i in range(512)]
@@ -63,13 +64,6 @@ def _positions_value(fmt, poslist: list[int]) -> bytes:
     if value is None:
         value = _POSITION_VALUES[pos] = fmt.encode(poslist)
     return value
-
-
-def _length_range(lens, ids) -> tuple[int | None, int]:
-    """(shortest, longest) non-zero field length of documents `ids`, as the W3 postings
-    writer tracks them ((None, 0) when none has a length)."""
-    nonzero = [n for n in map(lens.__getitem__, ids) if n] if lens is not None else ()
-    return (min(nonzero), max(nonzero)) if nonzero else (None, 0)
 
 
 class PostingBuffer:
@@ -258,53 +252,5 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         write_postings(self.fieldwriter, self.schema, self.pool.items(), self._lengths,
-                       self.codec._blocklimit, self.docnum)
+                       block_limit(self.codec), self.docnum)
         self.fieldwriter.close()
-
-
-def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
-                   doccount: int) -> None:
-    """Write (fieldname, term, flat postings) items, in order, through a W3 field writer.
-
-    Short posting lists (most terms) go straight into the term table, packed as
-    `W3TermInfo.to_bytes` packs inlined postings; longer ones fill the W3 postings writer's
-    block buffers a block at a time. Either way the bytes are exactly those `add_posting`
-    per posting would have produced.
-    """
-    for fieldname, group in groupby(items, key=lambda item: item[0]):
-        fieldobj = schema[fieldname]
-        fieldwriter.start_field(fieldname, fieldobj)
-        pw = fieldwriter._postwriter
-        inline_limit = pw._inlinelimit
-        add_term = fieldwriter._tindex.add
-        prefix = pack_ushort(fieldwriter._fieldid)
-        lens = lengths.get(fieldname)
-        if lens is not None and len(lens) < doccount:
-            lens.extend([0] * (doccount - len(lens)))
-        for _, btext, flat in group:
-            ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
-            if len(ids) < inline_limit:
-                add_term(prefix + btext, _inlined_terminfo(ids, weights, values,
-                                                           *_length_range(lens, ids)))
-                continue
-            fieldwriter.start_term(btext)
-            for start in range(0, len(ids), blocklimit):
-                if start:
-                    pw._write_block()
-                block_ids = ids[start:start + blocklimit]
-                block_weights = weights[start:start + blocklimit]
-                pw._ids = array("I", block_ids)
-                pw._weights = array("f", block_weights)
-                pw._values = [v for v in values[start:start + blocklimit] if v]
-                pw._maxweight = max(0, max(block_weights))
-                pw._minlength, pw._maxlength = _length_range(lens, block_ids)
-            fieldwriter.finish_term()
-        fieldwriter.finish_field()
-
-
-def _inlined_terminfo(ids, weights, values, minlen, maxlen) -> bytes:
-    """`W3TermInfo.to_bytes()` of a term whose postings are inlined in the term table."""
-    head = W3TermInfo._struct.pack(
-        True, float(sum(weights)), len(ids), 0 if minlen is None else length_to_byte(minlen),
-        length_to_byte(maxlen), max(0, max(weights)), ids[0], ids[-1])
-    return head + dumps((tuple(ids), tuple(weights), tuple(v for v in values if v)), 2)

@@ -6,8 +6,8 @@ changed files replaced, deleted files removed. The new generation starts as a ha
 copy of the live one (Whoosh never rewrites a file it has written: new segments and a new TOC
 get new names), so an update costs what changed, not the whole index. `rebuild=True` starts
 from an empty generation. Either way the swap is one `os.replace` of `CURRENT` (see
-`search.manifest`), so a killed run leaves the previous index serving, and a search opened
-on the previous generation keeps its files.
+`search.index.manifest`), so a killed run leaves the previous index serving, and a search
+opened on the previous generation keeps its files.
 
 When the mined lexicon (names added to jieba) changes, passages already indexed were
 segmented without the new names, so everything is re-analysed and the report says so.
@@ -17,25 +17,25 @@ from __future__ import annotations
 import errno
 import fcntl
 import heapq
-import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from whoosh.writing import SegmentWriter
-
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
-from search.manifest import (
-    CHECKSUMS, FileEntry, Manifest, analyzer_settings, check_compatible, current_generation,
-    fsync_tree, generation_number, library_versions, new_generation_name, read_current,
-    read_manifest, sha256_file, swap_current, verify_generation, write_checksums,
-    write_manifest)
-from search.model import Article, Footnote
-from search.schema import FORMAT_VERSION, build_schema, codec, date_number
+from search.index.documents import passage_docs
+from search.index.checksums import CHECKSUMS, sha256_file, verify_generation, write_checksums
+from search.index.manifest import (
+    FileEntry, Manifest, analyzer_settings, check_compatible, current_generation, fsync_tree,
+    generation_number, library_versions, new_generation_name, read_current, read_manifest,
+    swap_current, write_manifest)
+from search.index.schema import FORMAT_VERSION, build_schema, codec
+from search.model import Article
+from search.whoosh_internals import (MergingWriter, commit_toc, finish_segment,
+                                     merge_small_segments)
 
 PROCS = 2
 MP_THRESHOLD = 1500        # passages to add before worker processes pay for themselves
@@ -112,76 +112,6 @@ def _hash_files(files: dict[str, Path], report: IndexReport) -> dict[str, str]:
 def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
     from search.ingest import ingest_file
     return ingest_file(path, root=root, problems=problems)
-
-
-# -- documents --------------------------------------------------------------------------
-
-def passage_docs(article: Article, source: str):
-    """The Whoosh documents of one article: its passages, then the article record."""
-    title = "\n".join(t for t in (article.title, article.title_en) if t)
-    authors = " ".join(article.authors)
-    datenum = date_number(article.date)
-    for p in article.passages:
-        notes = []
-        seen = set()
-        for ref in p.notes:
-            if ref.label in seen:
-                continue
-            seen.add(ref.label)
-            notes.append(article.footnote(ref.label) or Footnote(ref.label))
-        meta = {
-            "title": article.title, "section": p.section, "date": article.date,
-            "venue": article.venue,
-            "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
-            "footnotes": [[f.label, f.text, f.urls] for f in notes],
-        }
-        # A passage is ranked in its context: its article title and section path come
-        # before its text in the word field. `grams` keeps the text alone, so a quoted
-        # phrase matches (and is marked in) the passage itself.
-        context = "\n".join([title, " ".join(p.section), p.text]) if title or p.section \
-            else p.text
-        doc = dict(kind="p", pid=p.id, article_id=article.id, source=source,
-                   lang=p.lang or article.lang, body=context, grams=p.text, title=title,
-                   text=p.text, meta=json.dumps(meta, ensure_ascii=False))
-        if p.section:
-            doc["section"] = " ".join(p.section)
-        if notes:
-            doc["notes"] = "\n".join(f.text for f in notes if f.text)
-        if authors:
-            doc["authors"] = authors
-        if article.venue:
-            doc["venue"] = article.venue
-        if datenum is not None:
-            doc["datenum"] = datenum
-        yield doc
-    # The record without its passages: their text and metadata are already stored on the
-    # passage documents (Engine.article reassembles them), so the text is stored once.
-    record = asdict(article)
-    record["passages"] = [p.id for p in article.passages]
-    yield dict(kind="a", pid="article:" + article.id, aid=article.id, source=source,
-               record=json.dumps(record, ensure_ascii=False))
-
-
-def article_from_stored(record: dict, stored_passage: Callable[[str], dict | None]) -> Article:
-    """The Article that `passage_docs` indexed, from its record and `stored_passage(pid)`
-    (a passage's stored fields, or None when it is not in the index)."""
-    from search.model import NoteRef, Passage
-
-    data = dict(record)
-    passages = []
-    for pid in data.pop("passages", []):
-        stored = stored_passage(pid)
-        if stored is None:
-            continue
-        meta = json.loads(stored["meta"])
-        passages.append(Passage(
-            id=pid, article_id=stored["article_id"], ordinal=meta.get("ordinal", 0),
-            text=stored["text"], section=list(meta.get("section") or []),
-            lang=stored.get("lang", ""),
-            notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])]))
-    footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
-    known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
-    return Article(passages=passages, footnotes=footnotes, **known)
 
 
 # -- generations ------------------------------------------------------------------------
@@ -548,27 +478,15 @@ def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
     report.passages = manifest.passages
 
 
-class _MergingWriter(SegmentWriter):
-    """Whoosh's writer, able to merge segments with inlined postings (`schema.codec`):
-    Whoosh reads an inlined posting list without values (an ID field's) back with ''
-    (str) values, which its own pool then rejects (`AssertionError: vbytes=''`), so the
-    update that first merged small segments (about the fifth) failed."""
-
-    def add_postings_to_pool(self, reader, startdoc, docmap):
-        add_post = self.pool.add
-        for item in self._process_posts(reader.iter_postings(), startdoc, docmap):
-            add_post(item if item[4] != "" else item[:4] + (b"",))
-
-
 def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
            deleted: list[str], report: IndexReport, progress, procs: int) -> None:
     """Write the new generation: the live one's segments (if updating) minus the changed
-    and `deleted` files, plus new segments for `articles` (see `search.segments`), and the
-    statistics of what is deleted but still in segments (see `search.livestats`)."""
+    and `deleted` files, plus new segments for `articles` (see `search.index.workers`), and the
+    statistics of what is deleted but still in segments (see `search.index.livestats`)."""
     from whoosh import index
 
-    from search import livestats
-    from search.segments import write_segments
+    from search.index import livestats
+    from search.index.workers import write_segments
 
     jobs = [(rel, article) for rel, arts in articles.items() for article in arts]
     chars = [sum(len(p.text) for p in article.passages) for _, article in jobs]
@@ -580,7 +498,7 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
         ix = index.open_dir(str(gen))
     # This writer holds the lock, applies deletions (and Whoosh's merge of small segments)
     # and writes the TOC; new documents go to segments of their own.
-    writer = _MergingWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
+    writer = MergingWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
     try:
         removed = livestats.delete_sources(writer, list(articles) + list(deleted)) \
             if old_gen is not None else {}
@@ -594,19 +512,15 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
         report.indexed_passages = total
         report.indexed_chars = sum(chars)
         before = list(writer.segments)
-        final = writer._merge_segments(None, None, None)
+        final = merge_small_segments(writer)
         kept = list(final)
-        merged = None
-        if writer._added:
-            merged = writer._finalize_segment()
+        merged = finish_segment(writer)
+        if merged is not None:
             final.append(merged)
-        else:
-            writer._close_segment()
         livestats.save(gen, livestats.carry_forward(
             livestats.load(gen) if old_gen is not None else {}, removed, before, kept,
             merged))
-        writer._commit_toc(final + segments)
-        writer._finish()
+        commit_toc(writer, final + segments)
     except BaseException:
         writer.cancel()
         raise

@@ -1,0 +1,261 @@
+"""`Engine(index_dir)`: search the passage index and read article records.
+
+One Engine serves many threads (a multi-threaded WSGI server): each thread gets its own
+Whoosh searcher, opened on the generation named by `CURRENT` at the time. After
+`defsearch index` swaps in a new generation, `refresh()` (also run automatically at most
+once a second by `search`) opens it; searches already running finish on the old one, whose
+files stay on disk until the next update. A generation's name never repeats, so a changed
+name in CURRENT is always a new index (even one rebuilt after `rm -rf index`).
+
+Opening a generation checks its files against their checksums (cheaply: see
+`search.index.checksums.verify_generation`); an unexpected error while reading one checks
+them in full, so damage is reported as IndexDamaged naming the file, not as a Whoosh traceback.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from search import ranking
+from search.analysis import fold
+from search.engine.evaluate import Evaluator
+from search.engine.hits import hit_from_stored
+from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
+from search.index import livestats
+from search.index.checksums import verify_generation
+from search.index.manifest import (check_compatible, current_generation, read_current,
+                                   read_manifest)
+from search.model import Article, SearchResults
+
+MAX_LIMIT = 1000
+REFRESH_EVERY = 1.0
+
+
+@dataclass
+class IndexStats:
+    generation: str
+    passages: int
+    articles: int
+    files: int
+    built: str
+    lexicon: int
+    path: str
+
+
+class _Generation:
+    def __init__(self, gen_dir: Path):
+        from whoosh import index
+
+        self.name = gen_dir.name
+        self.dir = gen_dir
+        verify_generation(gen_dir)
+        self.manifest = read_manifest(gen_dir)
+        check_compatible(self.manifest)
+        try:
+            self.ix = index.open_dir(str(gen_dir))
+        except Exception as err:    # noqa: BLE001 - a generation without checksums, damaged
+            raise IndexDamaged(gen_dir.parent, f"{gen_dir.name}: Whoosh cannot open it "
+                                               f"({type(err).__name__})") from err
+        self.schema = self.ix.schema
+        self.glossary = _load_glossary(gen_dir)
+        self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
+        self.cache: dict = {}        # Evaluator: length norms and filter doc sets
+        self._live = None
+
+    def live_fields(self, searcher) -> set:
+        if self._live is None:
+            self._live = {f for f in self.schema.scorable_names()
+                          if searcher.field_length(f) > 0}
+        return self._live
+
+
+def _load_glossary(gen_dir: Path):
+    try:
+        from search.glossary import Glossary
+    except ImportError:
+        return None
+    try:
+        return Glossary.load(gen_dir)
+    except Exception:       # no glossary saved (or an old one): search without expansion
+        return None
+
+
+def _reports_damage(method):
+    """An unexpected error while reading the live generation: if its files no longer match
+    their checksums, raise IndexDamaged naming the file instead. (A generation an update
+    has since replaced and removed is not damaged: the next search opens the new one.)"""
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        gen = self._gen
+        try:
+            return method(self, *args, **kwargs)
+        except DefsearchError:
+            raise
+        except Exception:
+            if read_current(self.index_dir) == gen.name:
+                verify_generation(gen.dir, full=True)
+            raise
+    return checked
+
+
+class Engine:
+    def __init__(self, index_dir="index"):
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._gen = _Generation(current_generation(self.index_dir))
+        self._checked = time.monotonic()
+
+    # -- generations ----------------------------------------------------------------------
+
+    def refresh(self) -> bool:
+        """Open the live generation if `defsearch index` swapped in a new one (CURRENT
+        names another generation: names are never reused)."""
+        with self._lock:
+            self._checked = time.monotonic()
+            gen_dir = current_generation(self.index_dir)
+            if gen_dir.name == self._gen.name:
+                return False
+            self._gen = _Generation(gen_dir)
+            return True
+
+    def _searcher(self):
+        if time.monotonic() - self._checked > REFRESH_EVERY:
+            try:
+                self.refresh()
+            except Exception:       # a half-visible update: keep serving what we have
+                pass
+        gen = self._gen
+        local = self._local
+        if getattr(local, "gen", None) is not gen:
+            old = getattr(local, "searcher", None)
+            if old is not None:
+                try:
+                    old.close()
+                except Exception:
+                    pass
+            local.searcher = livestats.searcher(gen.ix, gen.adjustments,
+                                                weighting=ranking.weighting())
+            local.gen = gen
+        return gen, local.searcher
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+            self._local.gen = None
+
+    # -- API ------------------------------------------------------------------------------
+
+    def stats(self) -> IndexStats:
+        m = self._gen.manifest
+        return IndexStats(generation=self._gen.name, passages=m.passages, articles=m.articles,
+                          files=len(m.files), built=m.built, lexicon=len(m.lexicon),
+                          path=str(self.index_dir))
+
+    @_reports_damage
+    def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
+               year_from=None, year_to=None, venue=None, expand: bool = True,
+               explain: bool = False) -> SearchResults:
+        from search.query import compile
+        from search.engine.snippets import Highlighter
+
+        started = time.perf_counter()
+        page, limit = _page_args(page, limit)
+        gen, s = self._searcher()
+        plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
+                                               year_from=year_from, year_to=year_to,
+                                               venue=venue, expand=expand)
+        q = compile(plan)
+        out = SearchResults(query=query, total=0, page=page, limit=limit,
+                            expansions=plan.expansions)
+        if explain:
+            out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
+        out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
+            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams"))]
+        if q is None:
+            out.took_ms = (time.perf_counter() - started) * 1000
+            return out
+        evaluator = Evaluator(s, gen.cache, trace=explain)
+        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit)
+        highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
+        best = ranked[(page - 1) * limit:]
+        for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
+            out.hits.append(hit_from_stored(s.stored_fields(docnum), score, highlighter))
+            if explain:
+                parts = sorted(((v[docnum], name) for name, v in evaluator.trace
+                                if docnum in v), reverse=True)
+                bonus = prox.bonus(fold(out.hits[-1].text)) if prox else 0.0
+                out.explain.append(f"#{n} {out.hits[-1].passage_id} score {score:.3f} = "
+                                   + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
+                                   + (" + ..." if len(parts) > 12 else "")
+                                   + (f" + proximity {bonus:.2f}" if bonus else ""))
+        out.took_ms = (time.perf_counter() - started) * 1000
+        return out
+
+    @_reports_damage
+    def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
+        """(passage_id, score) of the top `limit` passages: the ranking of `search` without
+        snippets or metadata, for batch runs. A QueryError gives an empty list."""
+        from search.query import compile
+
+        gen, s = self._searcher()
+        try:
+            plan = _builder(gen, s, expand).build(query, expand=expand)
+        except QueryError:
+            return []
+        q = compile(plan)
+        if q is None:
+            return []
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
+        return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
+
+    @_reports_damage
+    def article(self, article_id: str) -> Article:
+        from search.index.documents import article_from_stored
+
+        gen, s = self._searcher()
+        fields = s.document(aid=str(article_id))
+        if not fields or "record" not in fields:
+            raise ArticleNotFound(str(article_id))
+        return article_from_stored(json.loads(fields["record"]),
+                                   lambda pid: s.document(pid=pid))
+
+
+def _builder(gen, s, expand: bool):
+    """The query builder for one generation, with its glossary and this searcher's
+    statistics."""
+    from search.query import QueryBuilder
+
+    return QueryBuilder(gen.schema, gen.glossary if expand else None,
+                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
+                        fields=gen.live_fields(s))
+
+
+def _top(s, evaluator, q, proximity_texts, k: int):
+    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
+    of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
+    features."""
+    from search.engine import proximity
+
+    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
+    prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
+    ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
+    return ranked[:k], total, prox
+
+
+def _page_args(page, limit) -> tuple[int, int]:
+    try:
+        page, limit = int(page), int(limit)
+    except (TypeError, ValueError):
+        raise QueryError("page and limit must be whole numbers") from None
+    if page < 1:
+        raise QueryError(f"page must be 1 or more, not {page}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return page, limit

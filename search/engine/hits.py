@@ -1,0 +1,26 @@
+"""A Hit from a passage's stored fields: the hit assembly shared by every front end."""
+from __future__ import annotations
+
+import json
+
+from search.model import Footnote, Hit, NoteRef
+
+
+def hit_from_stored(hit: dict, score, highlighter) -> Hit:
+    """The Hit of one passage: its stored fields (`search.index.documents.passage_docs`),
+    its score, and its highlights and snippet window from `highlighter`."""
+    from search.engine.snippets import snippet_window, to_html
+
+    text = hit["text"]
+    meta = json.loads(hit["meta"])
+    spans = highlighter.spans(text)
+    window = snippet_window(text, spans)
+    return Hit(
+        passage_id=hit["pid"], article_id=hit["article_id"], title=meta.get("title", ""),
+        section=" › ".join(meta.get("section") or []), date=meta.get("date", ""),
+        score=round(float(score), 4), text=text, snippet=to_html(text, window),
+        footnotes=[Footnote(label, body, list(urls)) for label, body, urls in
+                   meta.get("footnotes", [])],
+        lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
+        notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
+        highlights=spans, venue=meta.get("venue", ""), window=window)

@@ -1,0 +1,218 @@
+"""Every use of Whoosh 2.7.4's private attributes and its one patch, behind named functions.
+
+Whoosh is pinned at 2.7.4 (`pyproject.toml`) and unmaintained: what is private here will not
+change under us, but it is still private, so it is touched in this one module, each place
+saying why the public API is not enough. A Whoosh upgrade (or the maintained fork) starts by
+reading this file and running the tests that check each speed-up against Whoosh itself:
+
+- `tests/test_segwriter.py`: the lean writer's segments (`write_postings`, `inlining_codec`)
+  equal `SegmentWriter`'s, and updates through `MergingWriter` / `commit_toc` rank as a
+  fresh build does (also `tests/test_index.py`, `tests/test_index_updates.py`);
+- `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: block iteration
+  (`posting_blocks`, `block_weights`, `term_postings`) and MaxScore's skipping give the
+  scores and totals of exhaustive term-at-a-time scoring, and `test_prefix...`-style tests
+  cover `prefix_terms`.
+
+Why one top-level module, not `search/index/whoosh2.py`: the index side (writer, workers,
+update, livestats) and the query side (engine's evaluator and pruning) both need it, and
+neither package should import the other's internals.
+
+Two classes also subclass Whoosh and override its private hooks; they stay beside their
+idea and are listed here so an upgrade finds them:
+- `search.index.writer.FastSegmentWriter(SegmentWriter)`: overrides `_flush_segment`, uses
+  `_check_state`, `_check_fields`, `_added`, `perdocwriter`, `fieldwriter`, `pool`;
+- `search.index.livestats.LiveSearcher(Searcher)`: overrides `_subsearcher` (so
+  sub-searchers ask it for statistics) and replaces the `doc_frequency` that `Searcher`
+  copies from its reader onto the instance; reads `_ix`.
+One clamp lives elsewhere: `search.query.whoosh_compile.date_query` clamps a NumericRange to
+the years the 32-bit `datenum` field holds (MIN_DATENUM/MAX_DATENUM), because Whoosh's
+NumericRange raises on a bound outside the field's range.
+"""
+from __future__ import annotations
+
+from array import array
+from itertools import groupby
+
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3TermInfo
+from whoosh.compat import dumps
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
+
+
+# -- reading postings (engine: evaluate, pruning) -----------------------------------------
+
+def term_postings(reader, field, text):
+    """A term's leaf matcher in one segment and the deleted doc ids it would have filtered
+    out, or (None, ()) if absent.
+
+    Whoosh wraps the postings of a segment with deletions in a FilterMatcher that checks
+    every id against the deleted set; reading the child unfiltered and dropping the deleted
+    ids once per term (callers do) is what makes term-at-a-time scoring fast."""
+    try:
+        m = reader.postings(field, text)
+    except TermNotFound:
+        return None, ()
+    if isinstance(m, FilterMatcher):
+        return m.child, m._ids
+    return m, ()
+
+
+def is_block_matcher(m) -> bool:
+    """True for a W3 on-disk posting list, which `posting_blocks` can walk (an inlined or
+    in-memory list is a plain matcher: use its public `id()`/`weight()`/`next()`)."""
+    return isinstance(m, W3LeafMatcher)
+
+
+def posting_blocks(m):
+    """Walk a W3 leaf matcher a posting block at a time, yielding each block's doc ids
+    (an array; `block_weights(m)` then gives its weights).
+
+    Whoosh's public matcher API goes one posting at a time through Python method calls;
+    the W3 matcher already decodes a block into arrays, which we read whole."""
+    while not m._atend:
+        m._read_ids()
+        yield m._ids
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+
+
+def block_weights(m):
+    """The weights of the block `posting_blocks(m)` last yielded (decoded on demand: a
+    pruned term's ids alone are often enough)."""
+    m._read_weights()
+    return m._weights
+
+
+def prefix_terms(q, reader):
+    """The indexed terms (bytes) a `whoosh.query.Prefix` expands to in `reader`: the
+    expansion Whoosh uses itself, without its choice of how to score them."""
+    return q._btexts(reader)
+
+
+def index_segments(ix) -> list:
+    """The segments of the TOC an index was opened on (their ids key `livestats.json`);
+    `FileIndex` has no public accessor."""
+    return ix._segments()
+
+
+# -- writing (index: update, workers, writer) -----------------------------------------------
+
+def inlining_codec(inline_limit: int):
+    """Whoosh's W3 codec with posting lists shorter than `inline_limit` inlined into the
+    term table.
+
+    Most CJK bigrams of the grams field occur in a handful of passages; writing each as its
+    own pickled, compressed posting block costs more than the postings themselves (~30% of
+    commit time on the eval pool). Whoosh 2.7.4 supports inlined postings when reading but
+    the writer calls a misspelt method (`set_inline`), so the class is patched here, once:
+    the files written are ordinary W3 segments any Whoosh 2.7 reader opens.
+    """
+    if not hasattr(W3TermInfo, "set_inline"):
+        W3TermInfo.set_inline = W3TermInfo.set_inlined
+    return W3Codec(inlinelimit=inline_limit)
+
+
+def block_limit(codec) -> int:
+    """Postings per block of the W3 codec (Whoosh keeps it private)."""
+    return codec._blocklimit
+
+
+class MergingWriter(SegmentWriter):
+    """Whoosh's writer, able to merge segments with inlined postings (`inlining_codec`):
+    Whoosh reads an inlined posting list without values (an ID field's) back with ''
+    (str) values, which its own pool then rejects (`AssertionError: vbytes=''`), so the
+    update that first merged small segments (about the fifth) failed."""
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        add_post = self.pool.add
+        for item in self._process_posts(reader.iter_postings(), startdoc, docmap):
+            add_post(item if item[4] != "" else item[:4] + (b"",))
+
+
+def finish_segment(writer):
+    """Close a writer's own new segment: the finished segment, or None (and its files
+    removed) when nothing was added. `SegmentWriter.commit` does this and also writes the
+    TOC; we write the TOC ourselves, with segments from other writers (`commit_toc`)."""
+    if not writer._added:
+        writer._close_segment()
+        return None
+    return writer._finalize_segment()
+
+
+def abandon_segment(writer) -> None:
+    """Close a writer's new segment after a failure (the caller re-raises)."""
+    writer._close_segment()
+
+
+def merge_small_segments(writer) -> list:
+    """The index's segments after Whoosh's default merge policy (small segments merged into
+    the writer's own new segment, deletions applied), as `SegmentWriter.commit` would."""
+    return writer._merge_segments(None, None, None)
+
+
+def commit_toc(writer, segments: list) -> None:
+    """Write a TOC listing `segments` (the writer's own and those written by other writers,
+    in this or forked processes) and release the writer's lock. Whoosh's `commit` lists only
+    the writer's own segment: this is how parallel writers' segments join one index."""
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
+                   doccount: int) -> None:
+    """Write (fieldname, term, flat postings) items, in order, through a W3 field writer.
+
+    Short posting lists (most terms) go straight into the term table, packed as
+    `W3TermInfo.to_bytes` packs inlined postings; longer ones fill the W3 postings writer's
+    block buffers a block at a time. Either way the bytes are exactly those `add_posting`
+    per posting would have produced (the lean writer's reason to exist: see
+    `search.index.writer`).
+    """
+    for fieldname, group in groupby(items, key=lambda item: item[0]):
+        fieldobj = schema[fieldname]
+        fieldwriter.start_field(fieldname, fieldobj)
+        pw = fieldwriter._postwriter
+        inline_limit = pw._inlinelimit
+        add_term = fieldwriter._tindex.add
+        prefix = pack_ushort(fieldwriter._fieldid)
+        lens = lengths.get(fieldname)
+        if lens is not None and len(lens) < doccount:
+            lens.extend([0] * (doccount - len(lens)))
+        for _, btext, flat in group:
+            ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
+            if len(ids) < inline_limit:
+                add_term(prefix + btext, _inlined_terminfo(ids, weights, values,
+                                                           *_length_range(lens, ids)))
+                continue
+            fieldwriter.start_term(btext)
+            for start in range(0, len(ids), blocklimit):
+                if start:
+                    pw._write_block()
+                block_ids = ids[start:start + blocklimit]
+                block_weights_ = weights[start:start + blocklimit]
+                pw._ids = array("I", block_ids)
+                pw._weights = array("f", block_weights_)
+                pw._values = [v for v in values[start:start + blocklimit] if v]
+                pw._maxweight = max(0, max(block_weights_))
+                pw._minlength, pw._maxlength = _length_range(lens, block_ids)
+            fieldwriter.finish_term()
+        fieldwriter.finish_field()
+
+
+def _length_range(lens, ids) -> tuple[int | None, int]:
+    """(shortest, longest) non-zero field length of documents `ids`, as the W3 postings
+    writer tracks them ((None, 0) when none has a length)."""
+    nonzero = [n for n in map(lens.__getitem__, ids) if n] if lens is not None else ()
+    return (min(nonzero), max(nonzero)) if nonzero else (None, 0)
+
+
+def _inlined_terminfo(ids, weights, values, minlen, maxlen) -> bytes:
+    """`W3TermInfo.to_bytes()` of a term whose postings are inlined in the term table."""
+    head = W3TermInfo._struct.pack(
+        True, float(sum(weights)), len(ids), 0 if minlen is None else length_to_byte(minlen),
+        length_to_byte(maxlen), max(0, max(weights)), ids[0], ids[-1])
+    return head + dumps((tuple(ids), tuple(weights), tuple(v for v in values if v)), 2)

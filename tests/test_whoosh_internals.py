@@ -1,0 +1,87 @@
+"""`search.whoosh_internals` reads what Whoosh's public API reads.
+
+The engine scores from posting blocks read whole and from unfiltered postings minus the
+deleted ids; if a Whoosh change (or a wrong block walk) skipped a block or kept a deleted
+document, rankings would silently change. These compare each shortcut with Whoosh's own
+one-posting-at-a-time matcher on a real index with several blocks and deletions. (The lean
+writer's, the pruning's and the update's equivalence tests are in test_segwriter.py,
+test_search.py and test_index.py.)
+"""
+from __future__ import annotations
+
+from whoosh import fields, index
+from whoosh import query as wq
+
+from search.whoosh_internals import (block_weights, inlining_codec, is_block_matcher,
+                                     posting_blocks, prefix_terms, term_postings)
+
+
+def _index(folder, codec=None):
+    """300 documents (more than two W3 blocks of 128 for the common word), then 7 of them
+    deleted in a second commit that keeps the segment (no merge)."""
+    folder.mkdir()
+    schema = fields.Schema(id=fields.ID(stored=True, unique=True), body=fields.TEXT())
+    ix = index.create_in(str(folder), schema)
+    writer = ix.writer(codec=codec) if codec else ix.writer()
+    for n in range(300):
+        words = ["common"] * (1 + n % 3) + (["rare"] if n % 50 == 0 else []) + [f"w{n % 7}"]
+        writer.add_document(id=str(n), body=" ".join(words))
+    writer.commit()
+    writer = ix.writer()
+    for n in (0, 1, 127, 128, 129, 200, 299):
+        writer.delete_by_term("id", str(n))
+    writer.commit(merge=False)
+    return ix
+
+
+def _public(reader, field, text):
+    """(id, weight) of a term's live postings, through Whoosh's public matcher."""
+    m = reader.postings(field, text)
+    out = []
+    while m.is_active():
+        out.append((m.id(), m.weight()))
+        m.next()
+    return out
+
+
+def _through_internals(reader, field, text):
+    m, deleted = term_postings(reader, field, text)
+    if m is None:
+        return None
+    if is_block_matcher(m):
+        postings = [(d, w) for ids in posting_blocks(m) for d, w in zip(ids, block_weights(m))]
+    else:
+        postings = []
+        while m.is_active():
+            postings.append((m.id(), m.weight()))
+            m.next()
+    return [(d, w) for d, w in postings if d not in set(deleted)]
+
+
+def test_blocks_minus_deleted_ids_are_the_live_postings(tmp_path):
+    ix = _index(tmp_path / "ix")
+    with ix.reader() as reader:
+        for text in ("common", "rare", "w3"):
+            live = _public(reader, "body", text)
+            assert _through_internals(reader, "body", text) == live
+        assert len(_public(reader, "body", "common")) == 293
+        m, deleted = term_postings(reader, "body", "common")
+        assert is_block_matcher(m) and sorted(deleted) == [0, 1, 127, 128, 129, 200, 299]
+        assert term_postings(reader, "body", "absent") == (None, ())
+
+
+def test_inlined_postings_read_back_the_same(tmp_path):
+    plain = _index(tmp_path / "plain")
+    inlined = _index(tmp_path / "inlined", codec=inlining_codec(8))
+    with plain.reader() as a, inlined.reader() as b:
+        for text in ("common", "rare", "w3"):
+            assert _through_internals(b, "body", text) == _public(a, "body", text)
+        m, _deleted = term_postings(b, "body", "rare")     # 6 postings: in the term table
+        assert not is_block_matcher(m)
+
+
+def test_prefix_terms_are_the_indexed_terms_with_the_prefix(tmp_path):
+    ix = _index(tmp_path / "ix")
+    with ix.reader() as reader:
+        terms = sorted(t.decode() for t in prefix_terms(wq.Prefix("body", "w"), reader))
+    assert terms == [f"w{n}" for n in range(7)]
