@@ -48,6 +48,17 @@ COORD_SCALE = None
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
 
+# Query translation (search/query/translation.py): a unit's best translation, matched in
+# full, is worth this share of what the unit's own words could score at most (its later
+# translations less, by their weight over the best one's: "each"; "share" splits the
+# share among them in proportion to their weights); translations searched per unit.
+# Dev split (docs/benchmarks.md): a larger share finds more cross-language answers and
+# costs the monolingual sets (XQuAD's same-article paragraphs in the other language match
+# the translation almost as well as the answer matches the question): 0.5 keeps them.
+TRANSLATION_SHARE = 0.5
+TRANSLATIONS_PER_SET = 2
+TRANSLATION_SETS = "each"
+
 # Quoted phrases: boost of the phrase clause.
 PHRASE_BOOST = 1.5
 

@@ -155,7 +155,7 @@ class Engine:
     @_reports_damage
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
-               explain: bool = False) -> SearchResults:
+               explain: bool = False, translate: bool = True) -> SearchResults:
         from search.query import compile
         from search.snippets import Highlighter
 
@@ -164,10 +164,13 @@ class Engine:
         gen, s = self._searcher()
         plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
                                                year_from=year_from, year_to=year_to,
-                                               venue=venue, expand=expand)
+                                               venue=venue, expand=expand,
+                                               translate=translate)
         q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
-                            expansions=plan.expansions)
+                            expansions=plan.expansions,
+                            translations=[t.label(c) for t in plan.translations
+                                          for c in t.candidates])
         if explain:
             out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
         out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
@@ -193,14 +196,15 @@ class Engine:
         return out
 
     @_reports_damage
-    def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
+    def rank(self, query: str, limit: int = 100, expand: bool = True,
+             translate: bool = True) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
         from search.query import compile
 
         gen, s = self._searcher()
         try:
-            plan = _builder(gen, s, expand).build(query, expand=expand)
+            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate)
         except QueryError:
             return []
         q = compile(plan)

@@ -73,15 +73,19 @@ def search_params() -> dict:
     venue = " ".join(request.args.get("venue", "").split()) or None
     if venue is not None and len(venue) > 200:
         raise BadRequest("That venue filter is too long (over 200 characters).")
+    translate = request.args.get("translate", "").strip()
+    if translate not in ("", "0", "1"):
+        raise BadRequest(f"translate must be 0 (do not search translations) or 1, "
+                         f"not {translate[:20]!r}.")
     return {"q": q, "page": page, "lang": lang, "article": article, "venue": venue,
-            "year_from": year_from, "year_to": year_to}
+            "year_from": year_from, "year_to": year_to, "translate": translate != "0"}
 
 
 def run_search(params: dict, limit: int):
     return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
         article=params["article"], venue=params["venue"], year_from=params["year_from"],
-        year_to=params["year_to"])
+        year_to=params["year_to"], translate=params.get("translate", True))
 
 
 def search_url(params: dict, **changes) -> str:
@@ -92,6 +96,8 @@ def search_url(params: dict, **changes) -> str:
             ("article", merged.get("article")), ("venue", merged.get("venue")),
             ("from", merged.get("year_from")),
             ("to", merged.get("year_to"))]
+    if merged.get("translate") is False:
+        args.append(("translate", "0"))
     if merged.get("page") and merged["page"] != 1:
         args.append(("page", merged["page"]))
     query = urlencode([(k, v) for k, v in args if v not in (None, "")])
@@ -202,7 +208,8 @@ def search():
         params = search_params()
     except BadRequest as err:
         raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
-               "article": None, "venue": None, "year_from": None, "year_to": None}
+               "article": None, "venue": None, "year_from": None, "year_to": None,
+               "translate": True}
         return render_template("search.html", params=raw, results=None, error=err.message,
                                search_url=search_url), err.status
     results = None
@@ -240,6 +247,7 @@ def search():
     html = render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
                            expansions=expansions, search_url=search_url,
+                           translated=bool(results and results.translations),
                            article_title=article_title, stats=stats,
                            example_queries=EXAMPLES, took=_TOOK)
     if results is not None:
@@ -338,15 +346,16 @@ def api_index():
     return jsonify({"endpoints": {
         "/api/search": {"doc": api_search.__doc__.strip(),
                         "params": ["q", "page", "limit", "lang", "article", "venue", "from",
-                                   "to"]},
+                                   "to", "translate"]},
         "/api/articles/<id>": {"doc": api_article.__doc__.strip()},
     }})
 
 
 @bp.route("/api/search")
 def api_search():
-    """JSON: ?q= (required), page, limit, lang, article, venue, from, to. Same schema and ranking
-    as `defsearch search --json`."""
+    """JSON: ?q= (required), page, limit, lang, article, venue, from, to, translate (0: do not
+    also search the query's translation). Same schema and ranking as `defsearch search
+    --json`."""
     params = search_params()
     if not params["q"]:
         raise BadRequest("Missing query: pass ?q=words.")

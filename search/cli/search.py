@@ -25,7 +25,7 @@ def print_listing(results, color: bool) -> None:
     if results.unmatched:
         click.echo(f"no match for: {', '.join(results.unmatched)}")
     if results.expansions:
-        click.echo(f"also searched: {', '.join(results.expansions)}")
+        click.echo(f"also searched: {' · '.join(results.expansions)}")
     start = (results.page - 1) * results.limit
     for n, hit in enumerate(results.hits, start + 1):
         click.echo("")
@@ -44,7 +44,7 @@ def print_listing(results, color: bool) -> None:
 
 
 def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
-              procs: int = 1) -> int:
+              procs: int = 1, translate: bool = True) -> int:
     """Write a TREC run for every query of a {"id", "text"} JSONL file; returns the count."""
     from search.errors import DefsearchError
 
@@ -65,7 +65,8 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
     out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
     try:
         for qid, ranked in zip((q for q, _ in queries),
-                               _rank_all(engine, [t for _, t in queries], limit, expand, procs)):
+                               _rank_all(engine, [t for _, t in queries], limit, expand, procs,
+                                         translate)):
             for rank, (pid, score) in enumerate(ranked, 1):
                 out.write(f"{qid} Q0 {pid} {rank} {score:.4f} {tag}\n")
     finally:
@@ -77,24 +78,25 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
 _WORKER = {}
 
 
-def _worker_init(index_dir, limit, expand):
+def _worker_init(index_dir, limit, expand, translate):
     from search.searcher import Engine
-    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
+    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand, translate=translate)
 
 
 def _worker_rank(text):
-    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"])
+    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"],
+                                  translate=_WORKER["translate"])
 
 
-def _rank_all(engine, texts, limit, expand, procs):
+def _rank_all(engine, texts, limit, expand, procs, translate=True):
     """Rankings in query order; with procs > 1 (and enough queries) forked workers each
     keep one Engine (one searcher) for their share of the queries."""
     if procs <= 1 or len(texts) < 64:
-        return [engine.rank(t, limit, expand=expand) for t in texts]
+        return [engine.rank(t, limit, expand=expand, translate=translate) for t in texts]
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs, initializer=_worker_init,
-                  initargs=(engine.index_dir, limit, expand)) as pool:
+                  initargs=(engine.index_dir, limit, expand, translate)) as pool:
         return pool.map(_worker_rank, texts, chunksize=16)
 
 
@@ -110,7 +112,10 @@ def _rank_all(engine, texts, limit, expand, procs):
               help="Only passages of articles from this journal, publisher or institute.")
 @click.option("--year-from", type=int, default=None, help="Earliest year.")
 @click.option("--year-to", type=int, default=None, help="Latest year.")
-@click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
+@click.option("--no-expand", is_flag=True,
+              help="Do not add glossary alternatives or translations.")
+@click.option("--no-translate", is_flag=True,
+              help="Do not also search the query's translation (English <-> Chinese).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True,
               help="Show normalisation, segmentation, expansion and scoring.")
@@ -122,7 +127,7 @@ def _rank_all(engine, texts, limit, expand, procs):
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
 def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
-                   no_expand, as_json, explain, batch, run_path, tag, procs):
+                   no_expand, no_translate, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
     from search.searcher import Engine
@@ -139,13 +144,14 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
     # DefsearchError (missing index, bad query...) becomes one line from the `defsearch` group
     engine = Engine(index_dir)
     if batch is not None:
-        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs)
+        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs,
+                      translate=not no_translate)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
     results = engine.search(query, page=page, limit=limit, lang=lang, article=article,
                             venue=venue, year_from=year_from, year_to=year_to,
-                            expand=not no_expand,
+                            expand=not no_expand, translate=not no_translate,
                             explain=explain)
     if as_json:
         data = results.to_json()

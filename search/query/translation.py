@@ -1,0 +1,114 @@
+"""The query's translation as plan clauses, on the same scale as the user's own words.
+
+`search.glossary.translate` gives one synonym set per source unit (phrases first, names and
+designators kept as typed, question and stop words dropped); this turns each set into ONE
+weighted clause (`TranslationSet`, Pirkola's structured query): each candidate is analysed
+like a query word (its tokens in the word fields, its character bigrams in `grams`) and its
+lookups share the set's weight (the candidates' boosts add up to it), so a word with eight
+senses weighs what a word with one does. The clause is an Or of Terms, which the
+evaluator's MaxScore prunes like any plain word.
+
+Why a common scale: the two languages score on different scales (Chinese terms have
+idf^1.5 and bigrams; English words neither), and the question's own words match close
+distractors in its own language. So each side is weighed by what its terms could score at
+most (a term's BM25 contribution never exceeds idf * (k1 + 1) * weight): the translated
+side is scaled so that matching all of it is worth `ranking.TRANSLATION_SHARE` of matching
+all of the user's own words.
+"""
+from __future__ import annotations
+
+from search import ranking
+from search.analysis import fold
+from search.query.plan import (Alternative, Lookup, QueryPlan, Translated, TranslationSet,
+                               WordMatch)
+
+
+def max_score(lookups, doc_frequency, doc_count: int, unseen: bool = False) -> float:
+    """The most `lookups` can add to a passage's score: sum of idf * (k1 + 1) * weight
+    over the terms that occur (the searcher's BM25F factor). `unseen`: a term that occurs
+    nowhere counts at the highest idf (what a unit would be worth had it matched)."""
+    total = 0.0
+    for lk in lookups:
+        df = doc_frequency(lk.field, lk.text)
+        if df or unseen:
+            k1, _b, power = ranking.term_params(lk.text)
+            total += ranking.idf(df, doc_count, power) * (k1 + 1) * lk.weight
+    return total
+
+
+def searched_terms(plan: QueryPlan) -> set[str]:
+    """Folded texts the plan already searches as glossary alternatives."""
+    out = set()
+    for m in plan.optional + plan.required:
+        alts = []
+        if isinstance(m, WordMatch):
+            alts = list(m.alternatives) + [a for t in m.tokens for a in t.alternatives]
+        elif isinstance(m, Alternative):
+            alts = [m]
+        out.update(fold(a.term) for a in alts)
+    return out
+
+
+def add_translation(plan: QueryPlan, text: str, builder) -> None:
+    """Translate the plain words `text` of the query and add one optional TranslationSet
+    per translated unit to `plan`; the sets' labels join `plan.expansions`, their details
+    `plan.explain`.
+
+    Each set is put on the scale of its source unit: its best translation, matched in
+    full, is worth `ranking.TRANSLATION_SHARE` of what the unit itself could score (its
+    own tokens and bigrams), so a unit keeps the weight its rarity gives it in the query's
+    language, whichever language a passage matches it in."""
+    from search.glossary.translate import translate
+
+    df, n = builder.doc_frequency, builder.doc_count
+    if df is None or not n or not text.strip():
+        return
+    tr = translate(text, df, builder.glossary)
+    typed = fold(plan.normalised)
+    already = searched_terms(plan)
+    share = ranking.TRANSLATION_SHARE
+    for unit in tr.units:
+        cands = [c for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]
+                 if fold(c.text) not in already and fold(c.text) not in typed]
+        built = [(c, lookups, max_score(lookups, df, n))
+                 for c in cands for lookups in [_lookups(builder, c.text)]]
+        built = [b for b in built if b[2] > 0]
+        if not built:
+            continue
+        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True)
+        top = built[0][0].weight
+        total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
+            else top
+        tset = TranslationSet(unit.text, unit.lang, top, [])
+        taken: set = set()          # a term two senses share (Luther, Martin Luther) counts once
+        for c, lookups, mx in built:
+            boost = share * worth * (c.weight / total) / mx
+            tset.candidates.append(Translated(
+                c.text, c.source, c.weight, c.gloss,
+                [Lookup(lk.field, lk.text, lk.weight * boost) for lk in lookups
+                 if (lk.field, lk.text) not in taken], boost))
+            taken.update((lk.field, lk.text) for lk in lookups)
+            label = tset.label(c)
+            if label not in plan.expansions:
+                plan.expansions.append(label)
+            plan.highlight.append(fold(c.text))
+            plan.explain.append(f"translated: {unit.text} -> {c.text}"
+                                + (f" ({c.gloss})" if c.gloss else "")
+                                + f" [{c.source}, weight {c.weight:g}, boost {boost:.3g}]")
+        plan.translations.append(tset)
+        plan.optional.append(tset)
+    if tr.dropped:
+        plan.explain.append("not translated (question or stop words): " + " ".join(tr.dropped))
+
+
+def _lookups(builder, text: str) -> list[Lookup]:
+    """A translation analysed like a query word: each token (with sub-words) in the word
+    fields, and the character bigrams of its CJK runs in `grams`; too-common tokens left
+    out as for the user's words."""
+    found = []
+    for main, subs in builder._groups(text):
+        if builder._too_common(main):
+            continue
+        found.extend(builder._token(main, subs).lookups)
+    found.extend(builder._bigrams(text))
+    return found
