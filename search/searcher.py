@@ -173,8 +173,10 @@ class Engine:
                                           for c in t.candidates])
         if explain:
             out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
-        out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
-            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams"))]
+        translated = [fold(t) for t in plan.translated]    # found in the other language
+        out.unmatched = [w.text for w in plan.words if (not w.tokens or not any(
+            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams")))
+            and not any(fold(w.text) in t for t in translated)]
         if q is None:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out

@@ -1,6 +1,6 @@
 """Shared fixtures: real Whoosh indexes built once per session in tmp dirs (no mocks).
 
-`engine_corpus` is a copy of the seed articles (corpus/) plus the small files under
+`engine_corpus` is a copy of the seed articles and user glossary (corpus/) plus the small files under
 tests/data/engine/; `engine_index` is its index, built once; `engine` an Engine on it.
 Tests that change a corpus or an index copy these first (`corpus_copy`).
 """
@@ -21,6 +21,7 @@ def _make_corpus(dest: Path) -> Path:
     for path in sorted(SEEDS.glob("*.txt")):
         shutil.copy(path, dest / path.name)
     shutil.copy(ENGINE_DATA / "news.jsonl", dest / "news.jsonl")
+    shutil.copy(SEEDS / "glossary.tsv", dest / "glossary.tsv")     # the user glossary
     return dest
 
 

@@ -192,6 +192,8 @@ class QueryPlan:
     proximity: list[str] = field(default_factory=list)    # folded plain words, for rerank
     expansions: list[str] = field(default_factory=list)   # labels of every Alternative
     translations: list[TranslationSet] = field(default_factory=list)   # also in optional
+    # source units with a translation in the index (searched in a set or as an alternative)
+    translated: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
 
     @property

@@ -68,6 +68,8 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     already = searched_terms(plan)
     share = ranking.TRANSLATION_SHARE
     for unit in tr.units:
+        if unit.candidates:
+            plan.translated.append(unit.text)
         cands = [c for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]
                  if fold(c.text) not in already and fold(c.text) not in typed]
         built = [(c, lookups, max_score(lookups, df, n))
