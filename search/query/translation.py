@@ -54,10 +54,11 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     per translated unit to `plan`; the sets' labels join `plan.expansions`, their details
     `plan.explain`.
 
-    Each set is put on the scale of its source unit: its best translation, matched in
-    full, is worth `ranking.TRANSLATION_SHARE` of what the unit itself could score (its
-    own tokens and bigrams), so a unit keeps the weight its rarity gives it in the query's
-    language, whichever language a passage matches it in."""
+    The scale (`ranking.TRANSLATION_SCALE`): "unit": a set's best translation, matched in
+    full, is worth `ranking.TRANSLATION_SHARE` of what its source unit could score (its own
+    tokens and bigrams); "query": all sets together, each at its best translation, are
+    worth that share of what all of the user's own words could score, each translation
+    keeping the weight its rarity gives it in the passages' language."""
     from search.glossary.translate import translate
 
     df, n = builder.doc_frequency, builder.doc_count
@@ -66,7 +67,8 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     tr = translate(text, df, builder.glossary)
     typed = fold(plan.normalised)
     already = searched_terms(plan)
-    share = ranking.TRANSLATION_SHARE
+    by_unit = ranking.TRANSLATION_SCALE == "unit"
+    sets, best = [], 0.0
     for unit in tr.units:
         if unit.candidates:
             plan.translated.append(unit.text)
@@ -77,30 +79,49 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         built = [b for b in built if b[2] > 0]
         if not built:
             continue
-        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True)
+        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True) if by_unit else 1.0
         top = built[0][0].weight
         total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
             else top
         tset = TranslationSet(unit.text, unit.lang, top, [])
         taken: set = set()          # a term two senses share (Luther, Martin Luther) counts once
         for c, lookups, mx in built:
-            boost = share * worth * (c.weight / total) / mx
+            boost = worth * (c.weight / total) / (mx if by_unit else 1.0)
             tset.candidates.append(Translated(
                 c.text, c.source, c.weight, c.gloss,
-                [Lookup(lk.field, lk.text, lk.weight * boost) for lk in lookups
-                 if (lk.field, lk.text) not in taken], boost))
+                [lk for lk in lookups if (lk.field, lk.text) not in taken], boost))
             taken.update((lk.field, lk.text) for lk in lookups)
+        best += max(c.boost * mx for c, (_c, _l, mx) in zip(tset.candidates, built))
+        sets.append(tset)
+    scale = ranking.TRANSLATION_SHARE
+    if sets and not by_unit:
+        ours = max_score(own_lookups(plan), df, n, unseen=True)
+        scale *= ours / best if best > 0 else 1.0
+    for tset in sets:
+        for c in tset.candidates:
+            c.boost *= scale
+            c.lookups = [Lookup(lk.field, lk.text, lk.weight * c.boost) for lk in c.lookups]
             label = tset.label(c)
             if label not in plan.expansions:
                 plan.expansions.append(label)
             plan.highlight.append(fold(c.text))
-            plan.explain.append(f"translated: {unit.text} -> {c.text}"
+            plan.explain.append(f"translated: {tset.text} -> {c.text}"
                                 + (f" ({c.gloss})" if c.gloss else "")
-                                + f" [{c.source}, weight {c.weight:g}, boost {boost:.3g}]")
+                                + f" [{c.source}, weight {c.weight:g}, boost {c.boost:.3g}]")
         plan.translations.append(tset)
         plan.optional.append(tset)
     if tr.dropped:
         plan.explain.append("not translated (question or stop words): " + " ".join(tr.dropped))
+
+
+def own_lookups(plan: QueryPlan) -> list[Lookup]:
+    """The weighted term lookups of the user's own plain words (tokens and bigrams)."""
+    found = []
+    for m in plan.optional + plan.required:
+        if isinstance(m, WordMatch):
+            found.extend(lk for t in m.tokens for lk in t.lookups)
+            found.extend(m.bigrams)
+    return found
 
 
 def _lookups(builder, text: str) -> list[Lookup]:
