@@ -23,14 +23,18 @@ from search.query.plan import (Alternative, Lookup, QueryPlan, Translated, Trans
                                WordMatch)
 
 
+UNSEEN_FIELDS = ("body", "grams")
+
+
 def max_score(lookups, doc_frequency, doc_count: int, unseen: bool = False) -> float:
     """The most `lookups` can add to a passage's score: sum of idf * (k1 + 1) * weight
-    over the terms that occur (the searcher's BM25F factor). `unseen`: a term that occurs
-    nowhere counts at the highest idf (what a unit would be worth had it matched)."""
+    over the terms that occur (the searcher's BM25F factor). `unseen`: a word or bigram
+    that occurs nowhere counts at the highest idf (what it would be worth had it matched;
+    not the sparse fields, notes and authors, which most words never reach)."""
     total = 0.0
     for lk in lookups:
         df = doc_frequency(lk.field, lk.text)
-        if df or unseen:
+        if df or (unseen and lk.field in UNSEEN_FIELDS):
             k1, _b, power = ranking.term_params(lk.text)
             total += ranking.idf(df, doc_count, power) * (k1 + 1) * lk.weight
     return total
