@@ -223,7 +223,10 @@ def test_single_jsonl_file_as_corpus(tmp_path):
     index_dir = tmp_path / "index"
     report = update_index(ENGINE_DATA / "extra.jsonl", index_dir)
     assert report.passages == 2 and report.added == ["extra.jsonl"]
-    assert [h.passage_id for h in Engine(index_dir).search("drone").hits] == ["x2"]
+    engine = Engine(index_dir)
+    assert [h.passage_id for h in engine.search("drone", translate=False).hits] == ["x2"]
+    # and its Chinese translation 無人機, below the passage that says what was typed
+    assert [h.passage_id for h in engine.search("drone").hits] == ["x2", "x1"]
 
 
 def test_bad_lines_are_reported_not_fatal(tmp_path):
