@@ -48,15 +48,14 @@ COORD_SCALE = None
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
 
-# Query translation (search/query/translation.py). Scale "query": the translations, each
-# set at its best candidate, matched in full are worth TRANSLATION_SHARE of the user's own
-# words matched in full (each side's most possible BM25 score), each translation keeping
-# the weight its rarity gives it in the passages' language; "unit": each set is worth that
-# share of its own source unit. A set's later candidates weigh their weight over the best
-# one's ("each") or split the set's weight in proportion ("share"). Dev split figures in
-# docs/benchmarks.md: a larger share finds more cross-language answers and costs the
-# monolingual sets (XQuAD's same-article paragraphs in the other language match the
-# translation almost as well as the answer matches the question).
+# Query translation (search/query/translation.py). Scale "unit": a set's best candidate,
+# matched in full, is worth TRANSLATION_SHARE of what its source unit's own words could
+# score at most (each side's most possible BM25 score); "query": all sets together are
+# worth that share of all of the user's words. A set's later candidates weigh their weight
+# over the best one's ("each") or split the set's weight in proportion ("share"). Dev split
+# figures in docs/benchmarks.md: a larger share finds more cross-language answers and
+# costs the monolingual sets (XQuAD's same-article paragraphs in the other language match
+# the translation almost as well as the answer matches the question); 0.5 keeps them.
 TRANSLATION_SHARE = 0.5
 TRANSLATIONS_PER_SET = 2
 TRANSLATION_SETS = "each"

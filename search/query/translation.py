@@ -3,17 +3,17 @@
 `search.glossary.translate` gives one synonym set per source unit (phrases first, names and
 designators kept as typed, question and stop words dropped); this turns each set into ONE
 weighted clause (`TranslationSet`, Pirkola's structured query): each candidate is analysed
-like a query word (its tokens in the word fields, its character bigrams in `grams`) and its
-lookups share the set's weight (the candidates' boosts add up to it), so a word with eight
-senses weighs what a word with one does. The clause is an Or of Terms, which the
-evaluator's MaxScore prunes like any plain word.
+like a query word (its tokens in the word fields, its character bigrams in `grams`), the
+best two are searched, the second at its weight over the first's, and a term two senses
+share counts once, so a word with eight senses weighs about what a word with one does. The
+clause is an Or of Terms, which the evaluator's MaxScore prunes like any plain word.
 
 Why a common scale: the two languages score on different scales (Chinese terms have
 idf^1.5 and bigrams; English words neither), and the question's own words match close
-distractors in its own language. So each side is weighed by what its terms could score at
-most (a term's BM25 contribution never exceeds idf * (k1 + 1) * weight): the translated
-side is scaled so that matching all of it is worth `ranking.TRANSLATION_SHARE` of matching
-all of the user's own words.
+distractors in its own language. A term's BM25 contribution never exceeds
+idf * (k1 + 1) * weight, so what a translation and its source could score at most is known
+here; each set is boosted to a share (`ranking.TRANSLATION_SHARE`) of what its source unit
+could score (`ranking.TRANSLATION_SCALE`: "unit", or "query" for the whole query at once).
 """
 from __future__ import annotations
 
@@ -65,9 +65,10 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     keeping the weight its rarity gives it in the passages' language."""
     from search.glossary.translate import translate
 
-    df, n = builder.doc_frequency, builder.doc_count
-    if df is None or not n or not text.strip():
+    n = builder.doc_count
+    if builder.doc_frequency is None or not n or not text.strip():
         return
+    df = _memo(builder.doc_frequency)      # translate, analysis and scale ask the same terms
     tr = translate(text, df, builder.glossary)
     typed = fold(plan.normalised)
     already = searched_terms(plan)
@@ -79,11 +80,12 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         cands = [c for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]
                  if fold(c.text) not in already and fold(c.text) not in typed]
         built = [(c, lookups, max_score(lookups, df, n))
-                 for c in cands for lookups in [_lookups(builder, c.text)]]
+                 for c in cands for lookups in [_lookups(builder, c.text, df)]]
         built = [b for b in built if b[2] > 0]
         if not built:
             continue
-        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True) if by_unit else 1.0
+        worth = max_score(_lookups(builder, unit.text, df), df, n, unseen=True) if by_unit \
+            else 1.0
         top = built[0][0].weight
         total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
             else top
@@ -128,14 +130,26 @@ def own_lookups(plan: QueryPlan) -> list[Lookup]:
     return found
 
 
-def _lookups(builder, text: str) -> list[Lookup]:
+def _lookups(builder, text: str, df) -> list[Lookup]:
     """A translation analysed like a query word: each token (with sub-words) in the word
     fields, and the character bigrams of its CJK runs in `grams`; too-common tokens left
-    out as for the user's words."""
+    out as for the user's words (`builder._too_common`, with the memo `df`)."""
     found = []
+    prune = builder.doc_count >= ranking.PRUNE_MIN_DOCS
     for main, subs in builder._groups(text):
-        if builder._too_common(main):
+        if prune and df("body", main) > ranking.MAX_DF_RATIO * builder.doc_count:
             continue
         found.extend(builder._token(main, subs).lookups)
     found.extend(builder._bigrams(text))
     return found
+
+
+def _memo(doc_frequency):
+    cache: dict = {}
+
+    def df(field: str, text: str) -> int:
+        key = (field, text)
+        if key not in cache:
+            cache[key] = doc_frequency(field, text)
+        return cache[key]
+    return df
