@@ -174,3 +174,12 @@ def test_the_plan_holds_one_typed_set_per_unit(engine):
     q = compile(plan)
     assert isinstance(q, wq.Or) and _flatten(q) is not None     # MaxScore still prunes it
     assert plan.translated == ["early warning"]
+
+
+def test_translations_reach_the_cross_strait_variant(engine):
+    # the seeds write the Taiwan 飛彈, not the mainland 導彈 CC-CEDICT gives first
+    results = engine.search("missile", explain=True)
+    assert "飛彈 (missile)" in results.expansions
+    assert any(x.startswith("translated: missile -> 飛彈 (missile) [cross-strait, weight 0.8")
+               for x in results.explain)
+    assert any("飛彈" in h.text for h in results.hits[:3])
