@@ -169,8 +169,7 @@ class Engine:
         q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
                             expansions=plan.expansions,
-                            translations=[t.label(c) for t in plan.translations
-                                          for c in t.candidates])
+                            translations=plan.translation_labels)
         if explain:
             out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
         translated = [fold(t) for t in plan.translated]    # found in the other language

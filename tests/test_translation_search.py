@@ -183,3 +183,14 @@ def test_translations_reach_the_cross_strait_variant(engine):
     assert any(x.startswith("translated: missile -> 飛彈 (missile) [cross-strait, weight 0.8")
                for x in results.explain)
     assert any("飛彈" in h.text for h in results.hits[:3])
+
+
+def test_a_quoted_phrase_also_matches_its_translation(engine):
+    results = engine.search('"early warning"', explain=True)
+    assert results.hits and all("預警" in t for t in texts(results))
+    assert results.translations == ["預警 (early warning)"] and results.unmatched == []
+    assert 'translated phrase: "early warning" -> 預警 (early warning) [cc-cedict, ' \
+           'weight 0.6, boost 0.75]' in results.explain
+    assert engine.search('"early warning"', translate=False).hits == []
+    # a phrase that translates only word by word stays as typed
+    assert engine.search('"arms embargo"').translations == []

@@ -113,9 +113,12 @@ class QueryBuilder:
             if plain:
                 plan.optional.extend(expander.spanning(plain, plan))
         if expand and translate:
-            from search.query.translation import add_translation
+            from search.query.translation import add_phrase_translation, add_translation
             add_translation(plan, " ".join(c.text for c in clauses
                                            if c.kind == "word" and not c.negated), self)
+            for m in plan.required:
+                if isinstance(m, PhraseMatch):
+                    add_phrase_translation(m, plan, self)
         plan.filters.extend(self._option_filters(plan, lang, article, year_from, year_to,
                                                  venue))
         if not plan.searchable:

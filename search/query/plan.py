@@ -194,6 +194,7 @@ class QueryPlan:
     translations: list[TranslationSet] = field(default_factory=list)   # also in optional
     # source units with a translation in the index (searched in a set or as an alternative)
     translated: list[str] = field(default_factory=list)
+    translation_labels: list[str] = field(default_factory=list)   # those of `expansions`
     explain: list[str] = field(default_factory=list)
 
     @property

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from search import ranking
 from search.analysis import fold
-from search.query.plan import (Alternative, Lookup, QueryPlan, Translated, TranslationSet,
-                               WordMatch)
+from search.query.plan import (Alternative, Lookup, PhraseMatch, QueryPlan, Translated,
+                               TranslationSet, WordMatch)
 
 
 UNSEEN_FIELDS = ("body", "grams")
@@ -107,9 +107,7 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         for c in tset.candidates:
             c.boost *= scale
             c.lookups = [Lookup(lk.field, lk.text, lk.weight * c.boost) for lk in c.lookups]
-            label = tset.label(c)
-            if label not in plan.expansions:
-                plan.expansions.append(label)
+            _label(plan, tset.label(c))
             plan.highlight.append(fold(c.text))
             plan.explain.append(f"translated: {tset.text} -> {c.text}"
                                 + (f" ({c.gloss})" if c.gloss else "")
@@ -118,6 +116,41 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         plan.optional.append(tset)
     if tr.dropped:
         plan.explain.append("not translated (question or stop words): " + " ".join(tr.dropped))
+
+
+def add_phrase_translation(match: PhraseMatch, plan: QueryPlan, builder) -> None:
+    """A quoted phrase that translates as one unit (`"early warning"` -> 預警) also matches
+    its translations, as phrase alternatives below the phrase itself (a phrase is required:
+    a translation added beside it could never find a passage without it)."""
+    from search.glossary.translate import translate
+
+    if builder.doc_frequency is None or not builder.doc_count:
+        return
+    tr = translate(match.text, _memo(builder.doc_frequency), builder.glossary)
+    if len(tr.units) != 1 or not tr.units[0].candidates:
+        return
+    unit = tr.units[0]
+    plan.translated.append(unit.text)
+    typed, already = fold(plan.normalised), {fold(a.term) for a in match.alternatives}
+    top = unit.candidates[0].weight
+    for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]:
+        tokens = [t.text for t in builder.grams(c.text, positions=True, mode="query")]
+        if not tokens or fold(c.text) in typed or fold(c.text) in already:
+            continue
+        weight = ranking.TRANSLATION_SHARE * match.weight * c.weight / top
+        match.alternatives.append(Alternative(c.text, tokens, weight, c.source))
+        _label(plan, f"{c.text} ({c.gloss or unit.text})")
+        plan.highlight.append(fold(c.text))
+        plan.explain.append(f"translated phrase: \"{match.text}\" -> {c.text}"
+                            + (f" ({c.gloss})" if c.gloss else "")
+                            + f" [{c.source}, weight {c.weight:g}, boost {weight:.3g}]")
+
+
+def _label(plan: QueryPlan, label: str) -> None:
+    if label not in plan.expansions:
+        plan.expansions.append(label)
+    if label not in plan.translation_labels:
+        plan.translation_labels.append(label)
 
 
 def own_lookups(plan: QueryPlan) -> list[Lookup]:
