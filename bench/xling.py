@@ -14,8 +14,9 @@
    position in the query file), so that a gain that holds on one half only is not believed.
 
 This measures the translation (dictionary cleaning, phrase matching, sense selection), not
-the engine's future structured integration (one weighted clause per synonym set), which
-should do better than a flat string. Dev split only (../shared/eval/xling/README.md).
+the engine's structured integration (one weighted clause per synonym set; measure that with
+`bench/quality.py --pool xling`): the engine's own translation is off here
+(`Engine.rank(..., translate=False)`). Dev split only (../shared/eval/xling/README.md).
 """
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def fused(engine, original: str, translated: str, w: float, raw: bool) -> list[s
     from outside the engine."""
     scores: dict[str, float] = {}
     for text, weight in ((original, 1.0), (translated, w)):
-        ranked = engine.rank(text, limit=100) if text.strip() else []
+        ranked = engine.rank(text, limit=100, translate=False) if text.strip() else []
         best = 1.0 if raw else max((s for _p, s in ranked), default=1.0) or 1.0
         for pid, s in ranked:
             scores[pid] = scores.get(pid, 0.0) + weight * s / best
@@ -182,7 +183,8 @@ def main(argv=None) -> int:
                 run[q["id"]] = fused(engine, q["text"], " ".join(tr.terms(args.per_set)),
                                      args.fuse, args.raw)
             else:
-                run[q["id"]] = [pid for pid, _score in engine.rank(text, limit=100)]
+                ranked = engine.rank(text, limit=100, translate=False)
+                run[q["id"]] = [pid for pid, _score in ranked]
         ids = [q["id"] for q in qs]
         row = {"all": score.score(rel, run, ids)["MRR@10"],
                "odd": score.score(rel, run, ids[0::2])["MRR@10"],

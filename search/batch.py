@@ -14,7 +14,7 @@ from search.errors import DefsearchError
 
 
 def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
-              procs: int = 1) -> int:
+              procs: int = 1, translate: bool = True) -> int:
     """Write a TREC run for every query of a {"id", "text"} JSONL file to `run` ('-' for
     stdout); returns the count. A bad line is a DefsearchError naming it."""
     queries = []
@@ -38,7 +38,8 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
     out = open(run, "w", encoding="utf-8") if run != "-" else sys.stdout
     try:
         for qid, ranked in zip((q for q, _ in queries),
-                               rank_all(engine, [t for _, t in queries], limit, expand, procs)):
+                               rank_all(engine, [t for _, t in queries], limit, expand, procs,
+                                        translate)):
             for rank, (pid, score) in enumerate(ranked, 1):
                 out.write(f"{qid} Q0 {pid} {rank} {score:.4f} {tag}\n")
     finally:
@@ -50,22 +51,23 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
 _WORKER = {}
 
 
-def _worker_init(index_dir, limit, expand):
+def _worker_init(index_dir, limit, expand, translate):
     from search.engine.engine import Engine
-    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand)
+    _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand, translate=translate)
 
 
 def _worker_rank(text):
-    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"])
+    return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"],
+                                  translate=_WORKER["translate"])
 
 
-def rank_all(engine, texts, limit, expand, procs):
+def rank_all(engine, texts, limit, expand, procs, translate=True):
     """Rankings in query order; with procs > 1 (and enough queries) forked workers each
     keep one Engine (one searcher) for their share of the queries."""
     if procs <= 1 or len(texts) < 64:
-        return [engine.rank(t, limit, expand=expand) for t in texts]
+        return [engine.rank(t, limit, expand=expand, translate=translate) for t in texts]
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs, initializer=_worker_init,
-                  initargs=(engine.index_dir, limit, expand)) as pool:
+                  initargs=(engine.index_dir, limit, expand, translate)) as pool:
         return pool.map(_worker_rank, texts, chunksize=16)

@@ -135,6 +135,7 @@ class SearchResults:
     took_ms: float = 0.0
     unmatched: list[str] = field(default_factory=list)     # query words that matched nothing
     expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
+    translations: list[str] = field(default_factory=list)  # those of them that translate
     explain: list[str] = field(default_factory=list)       # lines for --explain
 
     def to_json(self) -> dict:
@@ -153,5 +154,6 @@ class SearchResults:
                 "venue": h.venue,
             } for h in self.hits],
             "expansions": self.expansions,
+            "translations": self.translations,
             "unmatched": self.unmatched,
         }

@@ -53,6 +53,19 @@ COORD_SCALE = None
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
 
+# Query translation (search/query/translation.py). Scale "unit": a set's best candidate,
+# matched in full, is worth TRANSLATION_SHARE of what its source unit's own words could
+# score at most (each side's most possible BM25 score); "query": all sets together are
+# worth that share of all of the user's words. A set's later candidates weigh their weight
+# over the best one's ("each") or split the set's weight in proportion ("share"). Dev split
+# figures in docs/benchmarks.md: a larger share finds more cross-language answers and
+# costs the monolingual sets (XQuAD's same-article paragraphs in the other language match
+# the translation almost as well as the answer matches the question); 0.5 keeps them.
+TRANSLATION_SHARE = 0.5
+TRANSLATIONS_PER_SET = 2
+TRANSLATION_SETS = "each"
+TRANSLATION_SCALE = "unit"
+
 # Quoted phrases: boost of the phrase clause.
 PHRASE_BOOST = 1.5
 

@@ -4,7 +4,7 @@ Two indexes, each built once per test run:
 - `seed_index`: corpus/ as shipped (the seed articles and glossary.tsv), what a fresh clone
   serves; `seed_engine` is an Engine on it, `app`/`client` the web app on it.
 - `engine_index`: `engine_corpus`, the seed articles plus the small files under
-  tests/data/engine/ (no glossary.tsv); `engine` is an Engine on it.
+  tests/data/engine/ and corpus/glossary.tsv; `engine` is an Engine on it.
 Tests that change a corpus or an index copy it first (`corpus_copy`); tests that change the
 app (a route, a config) make their own with `create_app`.
 """
@@ -25,6 +25,7 @@ def _make_corpus(dest: Path) -> Path:
     for path in sorted(SEEDS.glob("*.txt")):
         shutil.copy(path, dest / path.name)
     shutil.copy(ENGINE_DATA / "news.jsonl", dest / "news.jsonl")
+    shutil.copy(SEEDS / "glossary.tsv", dest / "glossary.tsv")     # the user glossary
     return dest
 
 

@@ -90,7 +90,7 @@ def test_incremental_update_equals_fresh_build(corpus_copy, tmp_path):
     assert [h.passage_id for h in engine.search('"遠程打擊"').hits] == ["n1"]
     assert engine.search('"制空能力"').total == 0
     assert engine.search('"降低誤判風險"').total == 0
-    assert engine.search('"無人機"').total == 1
+    assert engine.search('"無人機"', translate=False).total == 1
 
 
 def test_lexicon_change_reanalyses_everything(corpus_copy, tmp_path):
@@ -144,12 +144,12 @@ def test_failed_update_leaves_previous_index_serving(corpus_copy, tmp_path, rebu
     assert current_generation(index_dir).name == gen
     assert snapshot(index_dir) == before
     assert engine.search("中俄").total > 0
-    assert Engine(index_dir).search('"無人機"').total == 0
+    assert Engine(index_dir).search('"無人機"', translate=False).total == 0
     # the half-written generation is gone and the next run completes
     assert sorted(p.name for p in index_dir.iterdir() if p.name.startswith("gen-")) == [gen]
     report = update_index(corpus_copy, index_dir)
     assert report.added == ["extra.jsonl"]
-    assert Engine(index_dir).search('"無人機"').total == 1
+    assert Engine(index_dir).search('"無人機"', translate=False).total == 1
 
 
 KILLER = """
@@ -174,11 +174,11 @@ def test_killed_update_leaves_previous_index_consistent(corpus_copy, tmp_path):
     assert snapshot(index_dir) == before
     assert engine.search("中俄").total > 0
     fresh = Engine(index_dir)
-    assert fresh.search('"無人機"').total == 0
+    assert fresh.search('"無人機"', translate=False).total == 0
     report = update_index(corpus_copy, index_dir)       # recovers, removes the debris
     assert report.added == ["extra.jsonl"]
     assert len([p for p in index_dir.iterdir() if p.name.startswith("gen-")]) == 2
-    assert Engine(index_dir).search('"無人機"').total == 1
+    assert Engine(index_dir).search('"無人機"', translate=False).total == 1
 
 
 def test_search_during_update_still_answers(corpus_copy, tmp_path):
@@ -194,7 +194,7 @@ def test_search_during_update_still_answers(corpus_copy, tmp_path):
     update_index(corpus_copy, index_dir, progress=progress)
     assert answers and all(n > 0 for n in answers)
     assert engine.refresh() is True
-    assert engine.search('"無人機"').total == 1
+    assert engine.search('"無人機"', translate=False).total == 1
     assert engine.stats().passages == 57 + 7 + 2
 
 
@@ -224,7 +224,10 @@ def test_single_jsonl_file_as_corpus(tmp_path):
     index_dir = tmp_path / "index"
     report = update_index(ENGINE_DATA / "extra.jsonl", index_dir)
     assert report.passages == 2 and report.added == ["extra.jsonl"]
-    assert [h.passage_id for h in Engine(index_dir).search("drone").hits] == ["x2"]
+    engine = Engine(index_dir)
+    assert [h.passage_id for h in engine.search("drone", translate=False).hits] == ["x2"]
+    # and its Chinese translation 無人機, below the passage that says what was typed
+    assert [h.passage_id for h in engine.search("drone").hits] == ["x2", "x1"]
 
 
 def test_bad_lines_are_reported_not_fatal(tmp_path):

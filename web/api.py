@@ -26,15 +26,16 @@ def index():
     return jsonify({"endpoints": {
         "/api/search": {"doc": search.__doc__.strip(),
                         "params": ["q", "page", "limit", "lang", "article", "venue", "from",
-                                   "to"]},
+                                   "to", "translate"]},
         "/api/articles/<id>": {"doc": article.__doc__.strip()},
     }})
 
 
 @bp.route("/api/search")
 def search():
-    """JSON: ?q= (required), page, limit, lang, article, venue, from, to. Same schema and ranking
-    as `defsearch search --json`."""
+    """JSON: ?q= (required), page, limit, lang, article, venue, from, to, translate (0: do not
+    also search the query's translation). Same schema and ranking as `defsearch search
+    --json`."""
     params = search_params()
     if not params["q"]:
         raise BadRequest("Missing query: pass ?q=words.")

@@ -120,7 +120,8 @@ def search():
         params = search_params()
     except BadRequest as err:
         raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
-               "article": None, "venue": None, "year_from": None, "year_to": None}
+               "article": None, "venue": None, "year_from": None, "year_to": None,
+               "translate": True}
         return render_template("search.html", params=raw, results=None, error=err.message,
                                search_url=search_url), err.status
     results = None
@@ -158,6 +159,7 @@ def search():
     html = render_template("search.html", params=params, results=results, hits=hits,
                            pages=pages, suggestion=suggestion, error=None,
                            expansions=expansions, search_url=search_url,
+                           translated=bool(results and results.translations),
                            article_title=article_title, stats=stats,
                            example_queries=EXAMPLES, took=_TOOK)
     if results is not None:

@@ -50,14 +50,18 @@ def search_params() -> dict:
             year_to=request.args.get("to"), spelling=filters.WEB)
     except QueryError as err:
         raise BadRequest(str(err)) from None
-    return {"q": q, "page": page, **options}
+    translate = request.args.get("translate", "").strip()
+    if translate not in ("", "0", "1"):
+        raise BadRequest(f"translate must be 0 (do not search translations) or 1, "
+                         f"not {translate[:20]!r}.")
+    return {"q": q, "page": page, **options, "translate": translate != "0"}
 
 
 def run_search(params: dict, limit: int):
     return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
         article=params["article"], venue=params["venue"], year_from=params["year_from"],
-        year_to=params["year_to"])
+        year_to=params["year_to"], translate=params.get("translate", True))
 
 
 def search_url(params: dict, **changes) -> str:
@@ -68,6 +72,8 @@ def search_url(params: dict, **changes) -> str:
             ("article", merged.get("article")), ("venue", merged.get("venue")),
             ("from", merged.get("year_from")),
             ("to", merged.get("year_to"))]
+    if merged.get("translate") is False:
+        args.append(("translate", "0"))
     if merged.get("page") and merged["page"] != 1:
         args.append(("page", merged["page"]))
     query = urlencode([(k, v) for k, v in args if v not in (None, "")])

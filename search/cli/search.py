@@ -25,7 +25,7 @@ def print_listing(results, color: bool) -> None:
     if results.unmatched:
         click.echo(f"no match for: {', '.join(results.unmatched)}")
     if results.expansions:
-        click.echo(f"also searched: {', '.join(results.expansions)}")
+        click.echo(f"also searched: {' · '.join(results.expansions)}")
     start = (results.page - 1) * results.limit
     for n, hit in enumerate(results.hits, start + 1):
         click.echo("")
@@ -55,7 +55,10 @@ def print_listing(results, color: bool) -> None:
               help="Only passages of articles from this journal, publisher or institute.")
 @click.option("--year-from", default=None, help="Earliest year (1-9999).")
 @click.option("--year-to", default=None, help="Latest year (1-9999).")
-@click.option("--no-expand", is_flag=True, help="Do not add glossary alternatives.")
+@click.option("--no-expand", is_flag=True,
+              help="Do not add glossary alternatives or translations.")
+@click.option("--no-translate", is_flag=True,
+              help="Do not also search the query's translation (English <-> Chinese).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--explain", is_flag=True,
               help="Show normalisation, segmentation, expansion and scoring.")
@@ -67,7 +70,7 @@ def print_listing(results, color: bool) -> None:
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
 def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
-                   no_expand, as_json, explain, batch, run_path, tag, procs):
+                   no_expand, no_translate, as_json, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
     from search.query import filters
@@ -89,12 +92,13 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
     engine = Engine(index_dir)
     if batch is not None:
         from search.batch import run_batch
-        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs)
+        n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs,
+                      translate=not no_translate)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
     results = engine.search(query, page=page, limit=limit, expand=not no_expand,
-                            explain=explain, **options)
+                            translate=not no_translate, explain=explain, **options)
     if as_json:
         data = results.to_json()
         if explain:

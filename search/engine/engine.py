@@ -161,7 +161,7 @@ class Engine:
     @_reports_damage
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
-               explain: bool = False) -> SearchResults:
+               explain: bool = False, translate: bool = True) -> SearchResults:
         from search.query import compile
         from search.engine.snippets import Highlighter
 
@@ -170,14 +170,18 @@ class Engine:
         gen, s = self._searcher()
         plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
                                                year_from=year_from, year_to=year_to,
-                                               venue=venue, expand=expand)
+                                               venue=venue, expand=expand,
+                                               translate=translate)
         q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
-                            expansions=plan.expansions)
+                            expansions=plan.expansions,
+                            translations=plan.translation_labels)
         if explain:
             out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
-        out.unmatched = [w.text for w in plan.words if not w.tokens or not any(
-            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams"))]
+        translated = [fold(t) for t in plan.translated]    # found in the other language
+        out.unmatched = [w.text for w in plan.words if (not w.tokens or not any(
+            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams")))
+            and not any(fold(w.text) in t for t in translated)]
         if q is None:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
@@ -199,14 +203,15 @@ class Engine:
         return out
 
     @_reports_damage
-    def rank(self, query: str, limit: int = 100, expand: bool = True) -> list[tuple[str, float]]:
+    def rank(self, query: str, limit: int = 100, expand: bool = True,
+             translate: bool = True) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
         from search.query import compile
 
         gen, s = self._searcher()
         try:
-            plan = _builder(gen, s, expand).build(query, expand=expand)
+            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate)
         except QueryError:
             return []
         q = compile(plan)

@@ -89,7 +89,7 @@ class QueryBuilder:
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
-              expand: bool = True, venue=None) -> QueryPlan:
+              expand: bool = True, venue=None, translate: bool = True) -> QueryPlan:
         cleaned = clean(text)
         clauses = parse(cleaned)
         plan = QueryPlan(text=text, normalised=cleaned)
@@ -112,6 +112,13 @@ class QueryBuilder:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
             if plain:
                 plan.optional.extend(expander.spanning(plain, plan))
+        if expand and translate:
+            from search.query.translation import add_phrase_translation, add_translation
+            add_translation(plan, " ".join(c.text for c in clauses
+                                           if c.kind == "word" and not c.negated), self)
+            for m in plan.required:
+                if isinstance(m, PhraseMatch):
+                    add_phrase_translation(m, plan, self)
         plan.filters.extend(self._option_filters(plan, lang, article, year_from, year_to,
                                                  venue))
         if not plan.searchable:

@@ -88,6 +88,39 @@ class PhraseMatch:
 
 
 @dataclass
+class Translated:
+    """One translation of a query unit (`search.glossary.translate.Candidate`): `text` as
+    searched and shown, its `source` layer and `weight` as the translation gives them,
+    `gloss` (the English sense that chose a Chinese translation), and the weighted lookups
+    it became: analysed like a query word (body tokens, grams bigrams), each lookup's weight
+    already the final multiplier (its share of the set, on the query's common scale)."""
+
+    text: str
+    source: str
+    weight: float
+    gloss: str
+    lookups: list[Lookup]
+    boost: float = 1.0             # the multiplier of its lookups' field weights
+
+
+@dataclass
+class TranslationSet:
+    """The translations of one source unit of the query (`text`, in language `lang`),
+    searched as ONE clause (structured query): its candidates share the set's weight, so a
+    word with eight senses weighs what a word with one does."""
+
+    text: str
+    lang: str                      # of the source unit: "en" | "zh"
+    weight: float                  # its best candidate's (the layer's trust)
+    candidates: list[Translated]
+
+    def label(self, candidate: Translated) -> str:
+        """`武器禁運 (arms embargo)`: a translation with its sense (Chinese) or with the
+        Chinese it translates (English)."""
+        return f"{candidate.text} ({candidate.gloss or self.text})"
+
+
+@dataclass
 class TextFilter:
     """title:/author:/venue: - every word of the value in `field`, each word matching any
     of its tokens (main token first, then sub-words)."""
@@ -124,8 +157,8 @@ class AnyMatch:
     members: list["Match"]
 
 
-Match = Union[WordMatch, PhraseMatch, AnyMatch, Alternative, TextFilter, ValueFilter,
-              DateFilter]
+Match = Union[WordMatch, PhraseMatch, AnyMatch, Alternative, TranslationSet, TextFilter,
+              ValueFilter, DateFilter]
 
 
 @dataclass
@@ -158,6 +191,10 @@ class QueryPlan:
     words: list[QueryWord] = field(default_factory=list)
     proximity: list[str] = field(default_factory=list)    # folded plain words, for rerank
     expansions: list[str] = field(default_factory=list)   # labels of every Alternative
+    translations: list[TranslationSet] = field(default_factory=list)   # also in optional
+    # source units with a translation in the index (searched in a set or as an alternative)
+    translated: list[str] = field(default_factory=list)
+    translation_labels: list[str] = field(default_factory=list)   # those of `expansions`
     explain: list[str] = field(default_factory=list)
 
     @property

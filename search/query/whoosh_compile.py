@@ -10,8 +10,8 @@ from whoosh import query as wq
 
 from search import ranking
 from search.query.plan import (PHRASE_FIELD, TOKEN_FIELDS, Alternative, AnyMatch, DateFilter,
-                               Lookup, PhraseMatch, QueryPlan, TextFilter, Token, ValueFilter,
-                               WordMatch)
+                               Lookup, PhraseMatch, QueryPlan, TextFilter, Token,
+                               TranslationSet, ValueFilter, WordMatch)
 
 # Whoosh 2.7.4's NumericRange on the 32-bit `datenum` field matches *every* document when a
 # bound is 0 or above ~5*10^7 (its tiered range terms go wrong there), so an open-ended
@@ -68,7 +68,15 @@ def _parts(match) -> list:
         return [_any([_any(_parts(m)) for m in match.members])]
     if isinstance(match, Alternative):
         return [_alternative(match)]
+    if isinstance(match, TranslationSet):
+        return [_translation(match)]
     return [_filter(match)]
+
+
+def _translation(tset: TranslationSet) -> wq.Query:
+    """One clause per synonym set: an Or of its candidates' weighted Terms (a sum of
+    weighted terms, which MaxScore prunes)."""
+    return _any([_lookup(lk) for c in tset.candidates for lk in c.lookups])
 
 
 def _lookup(lookup: Lookup) -> wq.Term:
