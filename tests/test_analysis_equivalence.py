@@ -1,17 +1,23 @@
 """The staged pipeline gives exactly the tokens of the one-class analyzer it replaced.
 
-The reference is the old `search/analysis.py`, frozen in tests/data/analysis/reference_v1.py.
-Both analyzers run on the seed texts, a sample of the eval pool (when present), hand-picked
-edge cases and seeded random strings, under every flag combination the code and Whoosh use;
-every token is compared field by field (text, position, offsets, boost, stopped, original)
-in order. Ranking and highlighting depend on these tokens, so any difference is a failure.
+The old `search/analysis.py` (commit 8fada71) is not kept as code: its tokens were recorded
+once by tests/data/analysis/record.py into tests/data/analysis/tokens_v1.jsonl.xz, for the
+inputs and flag combinations defined here (seed texts, a sample of the eval pool, hand-picked
+edge cases under every flag combination, seeded random strings). The current analyzers run on
+the same inputs and every token is compared with the recording field by field (text,
+position, offsets, boost, stopped, original) in order. Ranking and highlighting depend on
+these tokens, so any difference is a failure. If an *input* changes (a seed text, an edge
+case), the test says so and asks for a new recording, which is again made from the old code.
 """
 from __future__ import annotations
 
-import importlib.util
+import functools
+import hashlib
 import itertools
 import json
+import lzma
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -20,22 +26,11 @@ from search.analysis import GramAnalyzer, WordAnalyzer, mine_names
 from search.analysis.jieba_dictionary import shared_dictionary
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = Path(__file__).resolve().parent / "data" / "analysis" / "reference_v1.py"
+RECORDING = Path(__file__).resolve().parent / "data" / "analysis" / "tokens_v1.jsonl.xz"
+RECORD_COMMAND = ".venv/bin/python tests/data/analysis/record.py"
 POOL = ROOT.parent / "shared" / "eval" / "corpus.jsonl"
 
-
-def _load_reference():
-    spec = importlib.util.spec_from_file_location("analysis_reference_v1", REFERENCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-shared_dictionary()     # loaded once: both implementations copy it instead of loading twice
-OLD = _load_reference()
-
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))]
-LEXICON = sorted(mine_names(SEEDS))
 
 EDGE_CASES = [
     "", " ", "\n\t", "。", "中", "a", "A", "I", "the", "The THE", "和", "中文",
@@ -75,6 +70,54 @@ def _pool_sample(every: int = 100) -> list[str]:
     return texts
 
 
+# The inputs, by group, and the analyzers each group runs through. record.py reads these.
+INPUTS = {
+    "seeds": lambda: SEEDS,
+    "pool": _pool_sample,
+    "edge": lambda: EDGE_CASES,
+    "random": lambda: _random_texts(500),
+    "guard": lambda: ["透過信心建立措施與裁軍"],
+}
+ANALYZERS = {"seeds": ["words", "lexicon", "grams"], "pool": ["words", "grams"],
+             "edge": ["words", "grams"], "random": ["words", "grams"], "guard": ["words"]}
+
+# How the code calls the analyzers: indexing (segwriter: body without positions, grams with
+# them) and the query builder (positions, chars, query mode, stop words kept), here with
+# everything else switched on as well.
+INDEX = {"words": {"mode": "index"}, "lexicon": {"mode": "index"},
+         "grams": {"positions": True, "mode": "index"}}
+EVERYTHING = {"positions": True, "chars": True, "keeporiginal": True, "removestops": False,
+              "mode": "query", "start_pos": 7, "start_char": 100}
+# every combination of the flags Whoosh passes, for the edge cases
+FLAGS = [dict(zip(("positions", "chars", "keeporiginal", "removestops", "tokenize"), combo))
+         for combo in itertools.product([False, True], repeat=5)]
+
+
+def calls(group: str, name: str) -> list[dict]:
+    """The keyword arguments the analyzer `name` is called with on the inputs of `group`."""
+    if group == "edge":
+        return [{**flags, **({"start_pos": 3, "start_char": 10, "mode": "query"}
+                             if flags["chars"] else {})} for flags in FLAGS]
+    if group == "guard":
+        return [{"positions": True}]
+    return [INDEX[name], EVERYTHING]
+
+
+def lexicon(seeds) -> list[str]:
+    """The corpus lexicon the "lexicon" analyzer adds to jieba (`mine_names`, as indexing)."""
+    return sorted(mine_names(seeds))
+
+
+def digest(value) -> str:
+    """A short fingerprint of an input (a text, the lexicon), so the recording can name its
+    inputs without holding a second copy of them."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def call_key(group: str, name: str, kwargs: dict) -> str:
+    return json.dumps([group, name, kwargs], sort_keys=True)
+
+
 def snapshot(tokens, positions=False, chars=False, keeporiginal=False, tokenize=True, **_):
     """Every field a consumer may read, copied at yield time (the token object is reused)."""
     out = []
@@ -90,71 +133,121 @@ def snapshot(tokens, positions=False, chars=False, keeporiginal=False, tokenize=
     return out
 
 
-def assert_same(old, new, texts, **kwargs):
-    for text in texts:
-        expected = snapshot(old(text, **kwargs), **kwargs)
-        got = snapshot(new(text, **kwargs), **kwargs)
-        assert got == expected, (text[:80], kwargs)
+# --------------------------------------------------------------------------- the recording
+
+def write_recording(path: Path, header: dict, rows) -> None:
+    """The recording file: xz-compressed JSON lines (stdlib `lzma`: 0.5 MB, half of gzip's),
+    the header (input fingerprints, where the tokens came from) first, then one line per
+    (group, analyzer, call) with the snapshot of each input's tokens in input order."""
+    def line(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+    with lzma.open(path, "wt", encoding="utf-8", preset=9) as fh:
+        fh.write(line(header))
+        for group, name, kwargs, tokens in rows:
+            fh.write(line({"group": group, "analyzer": name, "kwargs": kwargs, "tokens": tokens}))
+
+
+def load_recording(path: Path = RECORDING) -> dict:
+    """{"header": ..., "calls": {call_key: [tokens of each input]}} from a recording file."""
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        header = json.loads(fh.readline())
+        recorded = {}
+        for line in fh:
+            row = json.loads(line)
+            recorded[call_key(row["group"], row["analyzer"], row["kwargs"])] = [
+                [tuple(token) for token in tokens] for tokens in row["tokens"]]
+    return {"header": header, "calls": recorded}
+
+
+@functools.cache
+def recording() -> dict:
+    return load_recording()
+
+
+def assert_inputs_recorded(header: dict, group: str, texts: list[str]) -> None:
+    """The texts are the ones the recording was made from (else the comparison is moot)."""
+    stale = f"re-record them from the old analyzer: {RECORD_COMMAND}"
+    recorded = header["inputs"][group]
+    assert len(texts) == len(recorded), (
+        f"{group}: {len(texts)} inputs now, {len(recorded)} recorded; {stale}")
+    for i, (text, fingerprint) in enumerate(zip(texts, recorded)):
+        assert digest(text) == fingerprint, f"{group} input {i} ({text[:40]!r}) changed; {stale}"
 
 
 _ANALYZERS = {}
 
 
-def pair(name):
-    """(old, new) analyzers, built once per test run."""
+def analyzer(name, lexicon_words):
+    """The current analyzer `name`, built once per test run."""
     if name not in _ANALYZERS:
-        user_words = LEXICON if name == "lexicon" else ()
-        _ANALYZERS[name] = (
-            (OLD.GramAnalyzer(), GramAnalyzer()) if name == "grams"
-            else (OLD.WordAnalyzer(user_words=user_words), WordAnalyzer(user_words=user_words)))
+        _ANALYZERS[name] = (GramAnalyzer() if name == "grams" else
+                            WordAnalyzer(user_words=lexicon_words if name == "lexicon" else ()))
     return _ANALYZERS[name]
 
 
-# How the code calls the analyzers: indexing (segwriter: body without positions, grams with
-# them) and the query builder (positions, chars, query mode, stop words kept), here with
-# everything else switched on as well.
-INDEX = {"words": {"mode": "index"}, "lexicon": {"mode": "index"},
-         "grams": {"positions": True, "mode": "index"}}
-EVERYTHING = {"positions": True, "chars": True, "keeporiginal": True, "removestops": False,
-              "mode": "query", "start_pos": 7, "start_char": 100}
+def assert_same_as_recorded(record: dict, group: str, name: str, texts, new=None) -> None:
+    """Every call `calls(group, name)` of the current analyzer (or `new`) on `texts` gives the
+    recorded tokens, token by token and field by field."""
+    header = record["header"]
+    assert_inputs_recorded(header, group, texts)
+    if name == "lexicon":
+        assert digest(lexicon(SEEDS)) == header["lexicon"], (
+            f"the seed lexicon changed; re-record: {RECORD_COMMAND}")
+    new = new or analyzer(name, lexicon(SEEDS))
+    for kwargs in calls(group, name):
+        expected_per_text = record["calls"][call_key(group, name, kwargs)]
+        for text, expected in zip(texts, expected_per_text, strict=True):
+            got = snapshot(new(text, **kwargs), **kwargs)
+            assert got == expected, (text[:80], kwargs)
 
 
-@pytest.mark.parametrize("name", ["words", "lexicon", "grams"])
+# --------------------------------------------------------------------------- the tests
+
+shared_dictionary()     # loaded once: the analyzers copy it instead of loading it each
+
+
+@pytest.mark.parametrize("name", ANALYZERS["seeds"])
 def test_seed_texts(name):
-    assert_same(*pair(name), SEEDS, **INDEX[name])
-    assert_same(*pair(name), SEEDS, **EVERYTHING)
+    assert_same_as_recorded(recording(), "seeds", name, SEEDS)
 
 
 @pytest.mark.skipif(not POOL.exists(), reason="no eval pool at ../shared/eval")
-@pytest.mark.parametrize("name", ["words", "grams"])
+@pytest.mark.parametrize("name", ANALYZERS["pool"])
 def test_eval_pool_sample(name):
     texts = _pool_sample()
     assert len(texts) > 100
-    assert_same(*pair(name), texts, **INDEX[name])
-    assert_same(*pair(name), texts, **EVERYTHING)
+    assert_same_as_recorded(recording(), "pool", name, texts)
 
 
-# every combination of the flags Whoosh passes, on the edge cases
-FLAGS = [dict(zip(("positions", "chars", "keeporiginal", "removestops", "tokenize"), combo))
-         for combo in itertools.product([False, True], repeat=5)]
-
-
-@pytest.mark.parametrize("name", ["words", "grams"])
+@pytest.mark.parametrize("name", ANALYZERS["edge"])
 def test_edge_cases_under_every_flag_combination(name):
-    for flags in FLAGS:
-        extra = {"start_pos": 3, "start_char": 10, "mode": "query"} if flags["chars"] else {}
-        assert_same(*pair(name), EDGE_CASES, **flags, **extra)
+    assert_same_as_recorded(recording(), "edge", name, EDGE_CASES)
 
 
-@pytest.mark.parametrize("name", ["words", "grams"])
+@pytest.mark.parametrize("name", ANALYZERS["random"])
 def test_random_strings(name):
-    texts = _random_texts(500)
-    assert_same(*pair(name), texts, **INDEX[name])
-    assert_same(*pair(name), texts, **EVERYTHING)
+    assert_same_as_recorded(recording(), "random", name, _random_texts(500))
 
 
 def test_the_comparison_sees_differences():
     """A guard for the guard: a one-token difference (another lexicon) is caught."""
-    with pytest.raises(AssertionError):
-        assert_same(OLD.WordAnalyzer(), WordAnalyzer(user_words=["建立措施"]),
-                    ["透過信心建立措施與裁軍"], positions=True)
+    texts = INPUTS["guard"]()
+    assert_same_as_recorded(recording(), "guard", "words", texts)
+    with pytest.raises(AssertionError, match=re.escape(repr(texts[0]))):
+        assert_same_as_recorded(recording(), "guard", "words", texts,
+                                new=WordAnalyzer(user_words=["建立措施"]))
+
+
+def test_a_changed_token_in_the_recording_is_caught(tmp_path):
+    """The recording file is really compared: one token edited in a copy fails the test."""
+    record = load_recording()
+    rows = [json.loads(key) + [tokens] for key, tokens in record["calls"].items()
+            if json.loads(key)[:2] == ["edge", "words"]]
+    tokens = rows[-1][-1]                                   # all flags on
+    i = next(i for i, row in enumerate(tokens) if row)      # the first input with tokens
+    tokens[i][0] = (tokens[i][0][0] + "x",) + tokens[i][0][1:]
+    path = tmp_path / "edited.jsonl.xz"
+    write_recording(path, record["header"], rows)
+    with pytest.raises(AssertionError, match=re.escape(repr(EDGE_CASES[i][:80]))):
+        assert_same_as_recorded(load_recording(path), "edge", "words", EDGE_CASES)
