@@ -19,8 +19,6 @@ from collections import OrderedDict
 
 from flask import Flask, current_app
 
-REFRESH_EVERY = 1.0     # seconds between checks for a new index generation
-
 
 class EngineHolder:
     def __init__(self, index_dir: str, cache_size: int = 512):
@@ -30,7 +28,6 @@ class EngineHolder:
         self._engine = None
         self._cache: OrderedDict = OrderedDict()
         self._pages: OrderedDict = OrderedDict()
-        self._refreshed = 0.0
 
     def get(self):
         """The Engine; raises IndexNotFound (or IndexOutOfDate) until there is an index."""
@@ -41,19 +38,12 @@ class EngineHolder:
             if self._engine is None:
                 from search.engine.engine import Engine
                 self._engine = Engine(self.index_dir)
-                self._refreshed = time.monotonic()
             return self._engine
 
-    def _current(self):
-        """The engine, reopened on a new index generation at most every REFRESH_EVERY s."""
-        engine = self.get()
-        if time.monotonic() - self._refreshed > REFRESH_EVERY:
-            self._refreshed = time.monotonic()
-            try:
-                engine.refresh()
-            except Exception:       # a half-written update: keep serving what we have
-                pass
-        return engine
+    def _generation(self) -> str:
+        """The live generation's name (Engine.live_generation checks for a new one at most
+        once a second), the key of both caches."""
+        return self.get().live_generation()
 
     def _lookup(self, cache: OrderedDict, key):
         with self._lock:
@@ -74,8 +64,8 @@ class EngineHolder:
         started = time.perf_counter()
         if not self.cache_size:
             return self.get().search(query, **options)
-        engine = self._current()
-        key = (engine.stats().generation, query, tuple(sorted(options.items())))
+        engine = self.get()
+        key = (self._generation(), query, tuple(sorted(options.items())))
         cached = self._lookup(self._cache, key)
         if cached is not None:
             return dataclasses.replace(
@@ -88,7 +78,7 @@ class EngineHolder:
         """A key for a rendered page of the live generation, or None when caching is off."""
         if not self.cache_size:
             return None
-        return (self._current().stats().generation,) + parts
+        return (self._generation(),) + parts
 
     def page(self, key):
         return self._lookup(self._pages, key) if key is not None else None

@@ -74,10 +74,8 @@ class _Generation:
 
 
 def _load_glossary(gen_dir: Path):
-    try:
-        from search.glossary import Glossary
-    except ImportError:
-        return None
+    from search.glossary import Glossary
+
     try:
         return Glossary.load(gen_dir)
     except Exception:       # no glossary saved (or an old one): search without expansion
@@ -123,12 +121,18 @@ class Engine:
             self._gen = _Generation(gen_dir)
             return True
 
-    def _searcher(self):
+    def live_generation(self) -> str:
+        """The name of the generation searches use now, after the once-a-second check for a
+        new one (the one refresh timer: the web's result caches key on this name)."""
         if time.monotonic() - self._checked > REFRESH_EVERY:
             try:
                 self.refresh()
             except Exception:       # a half-visible update: keep serving what we have
                 pass
+        return self._gen.name
+
+    def _searcher(self):
+        self.live_generation()
         gen = self._gen
         local = self._local
         if getattr(local, "gen", None) is not gen:

@@ -25,7 +25,6 @@ passages costs precision on every query that contains the term:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -175,8 +174,10 @@ def _expand_flags(entries: list[GlossaryEntry]) -> None:
 
 
 def _sha256(path) -> str:
+    from search.index.checksums import sha256_file
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256_file(Path(path))
     except OSError:
         return ""
 

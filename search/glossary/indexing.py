@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from search.glossary.core import FILENAME, Glossary, mine_article
@@ -30,7 +29,9 @@ def glossary_digest(corpus_root) -> str:
     """SHA-256 of the user glossary, "" when there is none: store it in the manifest and
     treat a change like a changed corpus file (the glossary is rebuilt, documents are not)."""
     p = user_tsv_path(corpus_root)
-    return hashlib.sha256(p.read_bytes()).hexdigest() if p else ""
+    from search.index.checksums import sha256_file
+
+    return sha256_file(p) if p else ""
 
 
 def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None) -> Glossary:

@@ -438,10 +438,8 @@ def _cost(article: Article) -> int:
 
 
 def _glossary_digest(root: Path) -> str:
-    try:
-        from search.glossary import glossary_digest
-    except ImportError:
-        return ""
+    from search.glossary import glossary_digest
+
     return glossary_digest(root)
 
 
@@ -449,10 +447,8 @@ def _update_glossary(gen: Path, root: Path, articles: dict, removed: list, old_g
                      report: IndexReport) -> None:
     """Mine the (re)ingested articles into the new generation's glossary.json; a glossary
     problem is reported, it never costs the index."""
-    try:
-        from search.glossary import update_glossary
-    except ImportError:
-        return
+    from search.glossary import update_glossary
+
     try:
         update_glossary(gen, root, [a for arts in articles.values() for a in arts],
                         removed, old_gen)
@@ -463,14 +459,10 @@ def _update_glossary(gen: Path, root: Path, articles: dict, removed: list, old_g
 def _file_names(arts: list[Article]) -> set[str]:
     """Names for jieba's user words: 「」/《》 names and the Chinese sides of glossed pairs."""
     from search.analysis import mine_names
+    from search.glossary import glossary_names
 
     texts = [p.text for a in arts for p in a.passages] + [a.title for a in arts]
-    names = set(mine_names(texts))
-    try:
-        from search.glossary import glossary_names
-    except ImportError:
-        return names
-    return names | set(glossary_names(arts))
+    return set(mine_names(texts)) | set(glossary_names(arts))
 
 
 def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
