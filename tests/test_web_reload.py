@@ -47,8 +47,8 @@ def test_a_repeated_search_page_shows_its_own_time_and_follows_the_index(tmp_pat
                                                                            monkeypatch):
     """The rendered page is cached per index generation, URL and script; the time shown is
     the request's own."""
-    from web import engine as web_engine
-    monkeypatch.setattr(web_engine, "REFRESH_EVERY", 0.0)
+    from search.engine import engine as search_engine
+    monkeypatch.setattr(search_engine, "REFRESH_EVERY", 0.0)
     client, add_second = _app_on_one_seed(tmp_path)
 
     def shown(html):
