@@ -1,35 +1,62 @@
 """The query builder on its own: the QueryPlan of given queries, and the Whoosh tree compiled
-from it equal to the one main's builder made (tests/data/query_plan/legacy_query.py)."""
+from it equal to the one main's builder made.
+
+main's builder (`search/query.py` at commit 8fada71, before the query package) is not kept as
+code: what it gave was recorded once by tests/data/query_plan/record.py into
+tests/data/query_plan/main_v1.jsonl.xz, for the cases defined here (`CASES`: the dev and
+hand-written queries with expansion on and off, on the engine index's statistics and on the
+same statistics scaled x100, and the build options), on the `engine` fixture's index. The
+current builder (with translate=False: main had no translation) runs on the same cases and
+each output is compared with the recording: the Whoosh tree's repr and every attribute, the
+highlight and fallback terms, proximity, words, expansions, explain lines, has_text and the
+error message. If an *input* changes (a query, an option, the fixture corpus, a ranking
+constant the old builder read), the test says so and asks for a new recording, which is again
+made from the old code.
+"""
 from __future__ import annotations
 
 import functools
-import importlib.util
-import sys
+import hashlib
+import json
+import lzma
+import re
 from pathlib import Path
 
 import pytest
 from whoosh import query as wq
 
+from search import ranking
 from search.errors import QueryError
 from search.query import QueryBuilder, compile
 from search.query.plan import (Alternative, AnyMatch, DateFilter, PhraseMatch, TextFilter,
                                ValueFilter, WordMatch)
 
 DATA = Path(__file__).resolve().parent / "data" / "query_plan"
+RECORDING = DATA / "main_v1.jsonl.xz"
+RECORD_COMMAND = ".venv/bin/python tests/data/query_plan/record.py"
 # the dev query sets (250 of /work/shared/eval/queries-dev-*.jsonl) and hand-written ones
 # with phrases, OR, NOT, +, every filter, both scripts, designators and glossary terms
 DEV = (DATA / "dev-queries.txt").read_text(encoding="utf-8").splitlines()
 HAND = (DATA / "queries.txt").read_text(encoding="utf-8").splitlines()
+OPTIONS = [dict(lang="zh"), dict(lang="en", year_from=2005), dict(year_to="2010"),
+           dict(article="n3", venue="俄羅斯學報"), dict(year_from=2010, year_to=2005),
+           dict(lang="xx"), dict(year_from="soon")]
 
-
-@pytest.fixture(scope="module")
-def legacy():
-    spec = importlib.util.spec_from_file_location("legacy_query", DATA / "legacy_query.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["legacy_query"] = module
-    spec.loader.exec_module(module)
-    yield module
-    del sys.modules["legacy_query"]
+# The cases, by group: (query, build options) and whether the statistics are the x100 ones.
+# The small index prunes nothing; on the "large" one a third of the dev questions and the
+# hand-written queries are enough. record.py reads these.
+CASES = {
+    "small": [(t, {"expand": True}) for t in DEV + HAND] + [(t, {"expand": False}) for t in HAND],
+    "big": [(t, {"expand": True}) for t in DEV[::3] + HAND],
+    "options": [("中俄 missile", options) for options in OPTIONS],
+}
+BIG = {"small": False, "big": True, "options": False}
+# the ranking constants main's builder read (from search.ranking, as the new one does)
+RANKING_NAMES = ("QUESTION_WORDS", "MAX_QUERY_TOKENS", "COORD_SCALE", "FIELD_WEIGHTS",
+                 "WORD_FIELDS", "PRUNE_MIN_DOCS", "MAX_DF_RATIO", "PHRASE_BOOST",
+                 "EXPANSION_BOOST")
+FIELDS = ("error", "repr", "shape", "highlight", "fallback_highlight", "proximity", "words",
+          "expansions", "explain", "has_text")
 
 
 def builders(engine, cls, big: bool = False):
@@ -54,57 +81,131 @@ def shape(q):
 
 
 def outcome(build):
+    """(what `build()` returned, None) or (None, the QueryError's message)."""
     try:
         return build(), None
     except QueryError as err:
         return None, str(err)
 
 
+def outputs(result, query, explain, words) -> dict:
+    """What the test compares of a built query, as JSON values (tuples become lists):
+    `query` is the Whoosh tree, `explain` ends with its line (main's did), `words` are
+    (text, tokens) pairs; the rest are the result's own."""
+    return json.loads(json.dumps({
+        "repr": repr(query), "shape": shape(query), "highlight": result.highlight,
+        "fallback_highlight": result.fallback_highlight, "proximity": result.proximity,
+        "words": words, "expansions": result.expansions, "explain": explain,
+        "has_text": result.has_text}, ensure_ascii=False))
+
+
+def plan_outputs(plan) -> dict:
+    """`outputs` of a QueryPlan: the Whoosh tree is `compile(plan)`."""
+    q = compile(plan)
+    return outputs(plan, q, plan.explain + ([f"whoosh query: {q}"] if q is not None else []),
+                   [(w.text, w.tokens) for w in plan.words])
+
+
+def digest(value) -> str:
+    """A short fingerprint of an input (a case, the fixture corpus, the ranking constants),
+    so the recording can name its inputs without holding a second copy of them."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+                          ).hexdigest()[:16]
+
+
+def fixture_digest(corpus: Path) -> str:
+    """The files the engine fixture's index is built from (its statistics and glossary)."""
+    return digest([[p.name, hashlib.sha256(p.read_bytes()).hexdigest()]
+                   for p in sorted(corpus.iterdir())])
+
+
+def ranking_digest() -> str:
+    return digest({name: getattr(ranking, name) for name in RANKING_NAMES})
+
+
+# --------------------------------------------------------------------------- the recording
+
+def write_recording(path: Path, header: dict, rows) -> None:
+    """The recording file: xz-compressed JSON lines, the header (input fingerprints, where
+    the outputs came from) first, then one line per case, in `CASES` order, with the group,
+    the case's fingerprint and main's outputs."""
+    with lzma.open(path, "wt", encoding="utf-8", preset=9) as fh:
+        for value in [header, *rows]:
+            fh.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def load_recording(path: Path = RECORDING) -> dict:
+    """{"header": ..., "groups": {group: [row of each case]}} from a recording file."""
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        header = json.loads(fh.readline())
+        groups = {}
+        for line in fh:
+            row = json.loads(line)
+            groups.setdefault(row["group"], []).append(row)
+    return {"header": header, "groups": groups}
+
+
+@functools.cache
+def recording() -> dict:
+    return load_recording()
+
+
+STALE = f"re-record main's outputs: {RECORD_COMMAND}"
+
+
+def assert_same_as_recorded(record: dict, group: str, builder) -> list:
+    """The current builder gives main's recorded outputs on every case of `group`, field by
+    field; returns the plans (None for an error) for the test's own counts."""
+    rows = record["groups"][group]
+    assert len(CASES[group]) == len(rows), (
+        f"{group}: {len(CASES[group])} cases now, {len(rows)} recorded; {STALE}")
+    plans = []
+    for (text, kwargs), want in zip(CASES[group], rows):
+        assert digest([text, kwargs]) == want["input"], f"{group} case {text!r} changed; {STALE}"
+        plan, error = outcome(lambda: builder.build(text, translate=False, **kwargs))
+        got = {"error": error, **(plan_outputs(plan) if plan is not None else {})}
+        for field in FIELDS:
+            assert got.get(field) == want.get(field), (text, kwargs, field)
+        plans.append(plan)
+    return plans
+
+
+# --------------------------------------------------------------------------- the tests
+
+def test_the_recording_is_of_todays_inputs(engine_corpus):
+    header = recording()["header"]
+    assert fixture_digest(engine_corpus) == header["fixture"], (
+        f"the engine fixture's corpus changed; {STALE}")
+    assert ranking_digest() == header["ranking"], f"a ranking constant changed; {STALE}"
+
+
 @pytest.mark.parametrize("big", [False, True])
-def test_compiled_plans_equal_mains_whoosh_queries(engine, legacy, big):
-    old_builder, new_builder = builders(engine, legacy.QueryBuilder, big), \
-        builders(engine, QueryBuilder, big)
-    pruned = expanded = 0
-    # the small index prunes nothing; on the "large" one a third of the dev questions
-    # and the hand-written queries are enough
-    cases = [(t, True) for t in DEV[::3] + HAND] if big else \
-        [(t, True) for t in DEV + HAND] + [(t, False) for t in HAND]
-    for text, expand in cases:
-        old, old_err = outcome(lambda: old_builder.build(text, expand=expand))
-        plan, new_err = outcome(lambda: new_builder.build(text, expand=expand,
-                                                          translate=False))
-        assert new_err == old_err, text
-        if old is None:
-            continue
-        q = compile(plan)
-        assert repr(q) == repr(old.query), text
-        assert shape(q) == shape(old.query), text
-        assert plan.highlight == old.highlight, text
-        assert plan.fallback_highlight == old.fallback_highlight, text
-        assert plan.proximity == old.proximity, text
-        assert [(w.text, w.tokens) for w in plan.words] == old.words, text
-        assert plan.expansions == old.expansions, text
-        assert plan.explain + ([f"whoosh query: {q}"] if q is not None else []) == \
-            old.explain, text
-        assert plan.has_text == old.has_text, text
-        pruned += any(line.startswith("too common") for line in plan.explain)
-        expanded += bool(plan.expansions)
+def test_compiled_plans_equal_mains_whoosh_queries(engine, big):
+    group = "big" if big else "small"
+    plans = [p for p in assert_same_as_recorded(recording(), group,
+                                                builders(engine, QueryBuilder, big))
+             if p is not None]
+    pruned = sum(any(line.startswith("too common") for line in p.explain) for p in plans)
+    expanded = sum(bool(p.expansions) for p in plans)
     assert expanded > 10                 # the glossary took part
     assert (pruned > 5) == big           # and pruning, on the "large" index
 
 
-def test_the_options_equal_mains_too(engine, legacy):
-    old_builder, new_builder = builders(engine, legacy.QueryBuilder), \
-        builders(engine, QueryBuilder)
-    for options in [dict(lang="zh"), dict(lang="en", year_from=2005), dict(year_to="2010"),
-                    dict(article="n3", venue="俄羅斯學報"), dict(year_from=2010, year_to=2005),
-                    dict(lang="xx"), dict(year_from="soon")]:
-        old, old_err = outcome(lambda: old_builder.build("中俄 missile", **options))
-        plan, new_err = outcome(lambda: new_builder.build("中俄 missile", translate=False,
-                                                          **options))
-        assert new_err == old_err
-        if old is not None:
-            assert repr(compile(plan)) == repr(old.query) and plan.explain == old.explain[:-1]
+def test_the_options_equal_mains_too(engine):
+    plans = assert_same_as_recorded(recording(), "options", builders(engine, QueryBuilder))
+    assert plans.count(None) == 3        # the three bad options have main's message
+
+
+def test_a_changed_value_in_the_recording_is_caught(engine, tmp_path):
+    """The recording file is really compared: one explain line edited in a copy fails."""
+    record = load_recording()
+    rows = record["groups"]["options"]
+    row = next(r for r in rows if r["error"] is None)
+    row["explain"][0] += "x"
+    path = tmp_path / "edited.jsonl.xz"
+    write_recording(path, record["header"], rows)
+    with pytest.raises(AssertionError, match=re.escape("'explain')")):
+        assert_same_as_recorded(load_recording(path), "options", builders(engine, QueryBuilder))
 
 
 @pytest.fixture(scope="module")
