@@ -15,12 +15,12 @@ import functools
 import hashlib
 import itertools
 import json
-import lzma
 import random
 import re
 from pathlib import Path
 
 import pytest
+from recording import read_lines, write_lines
 
 from search.analysis import GramAnalyzer, WordAnalyzer, mine_names
 from search.analysis.jieba_dictionary import shared_dictionary
@@ -139,24 +139,17 @@ def write_recording(path: Path, header: dict, rows) -> None:
     """The recording file: xz-compressed JSON lines (stdlib `lzma`: 0.5 MB, half of gzip's),
     the header (input fingerprints, where the tokens came from) first, then one line per
     (group, analyzer, call) with the snapshot of each input's tokens in input order."""
-    def line(value):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
-
-    with lzma.open(path, "wt", encoding="utf-8", preset=9) as fh:
-        fh.write(line(header))
-        for group, name, kwargs, tokens in rows:
-            fh.write(line({"group": group, "analyzer": name, "kwargs": kwargs, "tokens": tokens}))
+    write_lines(path, [header, *({"group": group, "analyzer": name, "kwargs": kwargs,
+                                  "tokens": tokens} for group, name, kwargs, tokens in rows)])
 
 
 def load_recording(path: Path = RECORDING) -> dict:
     """{"header": ..., "calls": {call_key: [tokens of each input]}} from a recording file."""
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        header = json.loads(fh.readline())
-        recorded = {}
-        for line in fh:
-            row = json.loads(line)
-            recorded[call_key(row["group"], row["analyzer"], row["kwargs"])] = [
-                [tuple(token) for token in tokens] for tokens in row["tokens"]]
+    lines = read_lines(path)
+    header = next(lines)
+    recorded = {call_key(row["group"], row["analyzer"], row["kwargs"]):
+                [[tuple(token) for token in tokens] for tokens in row["tokens"]]
+                for row in lines}
     return {"header": header, "calls": recorded}
 
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import lzma
 import re
 from pathlib import Path
 
 import pytest
+from recording import read_lines, write_lines
 from whoosh import query as wq
 
 from search import ranking
@@ -129,19 +129,16 @@ def write_recording(path: Path, header: dict, rows) -> None:
     """The recording file: xz-compressed JSON lines, the header (input fingerprints, where
     the outputs came from) first, then one line per case, in `CASES` order, with the group,
     the case's fingerprint and main's outputs."""
-    with lzma.open(path, "wt", encoding="utf-8", preset=9) as fh:
-        for value in [header, *rows]:
-            fh.write(json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n")
+    write_lines(path, [header, *rows])
 
 
 def load_recording(path: Path = RECORDING) -> dict:
     """{"header": ..., "groups": {group: [row of each case]}} from a recording file."""
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        header = json.loads(fh.readline())
-        groups = {}
-        for line in fh:
-            row = json.loads(line)
-            groups.setdefault(row["group"], []).append(row)
+    lines = read_lines(path)
+    header = next(lines)
+    groups = {}
+    for row in lines:
+        groups.setdefault(row["group"], []).append(row)
     return {"header": header, "groups": groups}
 
 

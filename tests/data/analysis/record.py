@@ -16,37 +16,24 @@ library (jieba, OpenCC, Whoosh) moves: the tokens must always come from the old 
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-OLD_COMMIT = "8fada71"
 OLD_PATH = "search/analysis.py"
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def load_old_analyzer(directory: Path):
-    """search/analysis.py as of OLD_COMMIT, imported as the module `analysis_v1`."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:{OLD_PATH}"],
-                            check=True, capture_output=True).stdout
-    path = directory / "analysis_v1.py"
-    path.write_bytes(source)
-    spec = importlib.util.spec_from_file_location("analysis_v1", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from recording import OLD_COMMIT, module_at_commit
+
     import test_analysis_equivalence as cases
 
     if not cases.POOL.exists():
         sys.exit(f"record.py: no eval pool at {cases.POOL}: the recording must cover it")
     with tempfile.TemporaryDirectory() as tmp:
-        old = load_old_analyzer(Path(tmp))
+        old = module_at_commit(OLD_PATH, "analysis_v1", Path(tmp))
         lexicon = sorted(old.mine_names(cases.SEEDS))
         analyzers = {"words": old.WordAnalyzer(), "grams": old.GramAnalyzer(),
                      "lexicon": old.WordAnalyzer(user_words=lexicon)}

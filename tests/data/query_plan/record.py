@@ -21,39 +21,25 @@ always come from the old code.
 from __future__ import annotations
 
 import importlib.metadata
-import importlib.util
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-OLD_COMMIT = "8fada71"
 OLD_PATH = "search/query.py"
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def load_old_builder(directory: Path):
-    """search/query.py as of OLD_COMMIT, imported as the module `query_v1`."""
-    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{OLD_COMMIT}:{OLD_PATH}"],
-                            check=True, capture_output=True).stdout
-    path = directory / "query_v1.py"
-    path.write_bytes(source)
-    spec = importlib.util.spec_from_file_location("query_v1", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["query_v1"] = module            # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 def main() -> None:
     sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+    from recording import OLD_COMMIT, module_at_commit
+
     import conftest
     import test_query_plan as cases
     from search.engine.engine import Engine
     from search.index.update import update_index
 
     with tempfile.TemporaryDirectory() as tmp:
-        old = load_old_builder(Path(tmp))
+        old = module_at_commit(OLD_PATH, "query_v1", Path(tmp))
         corpus = conftest._make_corpus(Path(tmp) / "corpus")
         update_index(corpus, Path(tmp) / "index")
         engine = Engine(Path(tmp) / "index")
