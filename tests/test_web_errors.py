@@ -6,14 +6,11 @@ import pytest
 
 from web import create_app
 
-def text_of(resp) -> str:
-    return resp.get_data(as_text=True)
-
 
 def test_unknown_article_is_a_404_page(client):
     resp = client.get("/articles/no-such-article")
     assert resp.status_code == 404
-    html = text_of(resp)
+    html = resp.text
     assert "Article not found" in html and "defsearch" in html
 
 
@@ -22,13 +19,13 @@ def test_unknown_article_is_a_404_page(client):
 def test_article_ids_never_reach_the_filesystem(client, path):
     resp = client.get(path, follow_redirects=True)      # (werkzeug merges "//" first)
     assert resp.status_code == 404
-    assert "root:" not in text_of(resp)
+    assert "root:" not in resp.text
 
 
 def test_unknown_page_is_a_404_in_the_site_look(client):
     resp = client.get("/no/such/page")
     assert resp.status_code == 404
-    html = text_of(resp)
+    html = resp.text
     assert "Page not found" in html and 'class="brand"' in html
 
 
@@ -40,7 +37,7 @@ def test_server_error_page_has_no_traceback(seed_index):
         raise RuntimeError("secret internals")
     resp = app.test_client().get("/boom")
     assert resp.status_code == 500
-    html = text_of(resp)
+    html = resp.text
     assert "Something went wrong" in html
     assert "secret internals" not in html and "Traceback" not in html
 
@@ -49,7 +46,7 @@ def test_missing_index_says_what_to_run(tmp_path):
     app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")})
     resp = app.test_client().get("/search?q=中俄")
     assert resp.status_code == 503
-    assert "defsearch index" in text_of(resp)
+    assert "defsearch index" in resp.text
     api = app.test_client().get("/api/search?q=中俄")
     assert api.status_code == 503 and "defsearch index" in api.get_json()["error"]
 

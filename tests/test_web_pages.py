@@ -10,14 +10,11 @@ import pytest
 
 from web import create_app, render
 
-def text_of(resp) -> str:
-    return resp.get_data(as_text=True)
-
 
 def test_home_page_has_search_box_and_examples(client):
     resp = client.get("/")
     assert resp.status_code == 200
-    html = text_of(resp)
+    html = resp.text
     assert 'name="q"' in html and 'role="search"' in html
     assert "Search defense commentaries" in html
     assert "/search?q=" in html                    # example queries are links
@@ -26,7 +23,7 @@ def test_home_page_has_search_box_and_examples(client):
 def test_search_shows_query_count_time_and_marked_results(client):
     resp = client.get("/search?q=軍事合作")
     assert resp.status_code == 200
-    html = text_of(resp)
+    html = resp.text
     assert 'value="軍事合作"' in html               # the query stays in the box
     assert re.search(r"<strong>[\d,]+</strong> passages?", html)
     assert re.search(r"\d+ ms", html)
@@ -43,13 +40,13 @@ def test_root_with_query_redirects_to_search(client):
 
 def test_pagination_keeps_query_and_filters_in_links(client):
     resp = client.get("/search?q=中國&lang=zh-Hant&from=1990&to=2030")
-    html = unescape(text_of(resp))
+    html = unescape(resp.text)
     assert resp.status_code == 200
     assert 'rel="next"' in html
     nxt = re.search(r'rel="next" href="([^"]+)"', html).group(1)
     for part in ("q=", "lang=zh-Hant", "from=1990", "to=2030", "page=2"):
         assert part in nxt
-    page2 = text_of(client.get(nxt))
+    page2 = client.get(nxt).text
     assert 'aria-current="page">2<' in page2
     ids1 = re.findall(r'href="(/articles/[^"]+)"', html)
     ids2 = re.findall(r'href="(/articles/[^"]+)"', unescape(page2))
@@ -61,7 +58,7 @@ def test_pagination_keeps_query_and_filters_in_links(client):
 def test_bad_parameters_get_a_friendly_400(client, query):
     resp = client.get(f"/search?q=中俄&{query}")
     assert resp.status_code == 400
-    html = text_of(resp)
+    html = resp.text
     assert "That search could not run" in html
     assert "Traceback" not in html
     assert 'name="q"' in html                       # the page still lets you search
@@ -71,19 +68,19 @@ def test_overlong_query_gets_a_friendly_400(client, app):
     limit = app.config["MAX_QUERY_CHARS"]
     resp = client.get("/search?q=" + "中" * (limit + 1))
     assert resp.status_code == 400
-    assert f"the limit is {limit}" in text_of(resp)
+    assert f"the limit is {limit}" in resp.text
 
 
 def test_script_tag_in_query_is_shown_as_text(client):
     resp = client.get("/search", query_string={"q": '<script>alert("x")</script> 中俄'})
-    html = text_of(resp)
+    html = resp.text
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
 
 
 def test_no_results_names_the_unmatched_word_and_offers_fewer_words(client):
     resp = client.get("/search", query_string={"q": "中俄 zzqqxyz"})
-    html = unescape(text_of(resp))
+    html = unescape(resp.text)
     assert resp.status_code == 200
     assert "zzqqxyz" in html
     assert "matched nothing" in html or "No passage contains" in html
@@ -93,13 +90,13 @@ def test_no_results_names_the_unmatched_word_and_offers_fewer_words(client):
 def test_empty_query_shows_the_empty_state(client):
     resp = client.get("/search?q=+++")
     assert resp.status_code == 200
-    assert "Search defense commentaries" in text_of(resp)
+    assert "Search defense commentaries" in resp.text
 
 
 def test_article_filter_shows_the_article_title_and_a_way_out(client, seed_article_id):
     aid = seed_article_id
     title = client.get(f"/api/articles/{aid}").get_json()["title"]
-    html = unescape(text_of(client.get(f"/search?q=中國&article={aid}")))
+    html = unescape(client.get(f"/search?q=中國&article={aid}").text)
     assert "Filtered:" in html and title in html
     assert 'aria-label="Remove the article filter"' in html
     hits = client.get(f"/api/search?q=中國&article={aid}&limit=50").get_json()["results"]
@@ -107,10 +104,10 @@ def test_article_filter_shows_the_article_title_and_a_way_out(client, seed_artic
 
 
 def test_venue_filter_from_a_result_link(client):
-    html = text_of(client.get("/search?q=中俄"))
+    html = client.get("/search?q=中俄").text
     m = re.search(r'<a class="venue" href="([^"]+)"[^>]*>俄羅斯學報 第五期</a>', html)
     assert m, "each result names its venue as a filter link"
-    filtered = unescape(text_of(client.get(unescape(m.group(1)))))
+    filtered = unescape(client.get(unescape(m.group(1))).text)
     assert "Filtered:" in filtered and 'aria-label="Remove the venue filter"' in filtered
     hits = client.get("/api/search?q=中俄&limit=50&venue=俄羅斯學報 第五期").get_json()["results"]
     assert hits and {h["venue"] for h in hits} == {"俄羅斯學報 第五期"}
@@ -123,7 +120,7 @@ def test_article_page_has_header_passages_and_notes(client, seed_article_id):
     aid = seed_article_id
     resp = client.get(f"/articles/{aid}")
     assert resp.status_code == 200
-    html = text_of(resp)
+    html = resp.text
     assert "<h1" in html
     assert 'id="p0"' in html
     art = client.get(f"/api/articles/{aid}").get_json()
@@ -136,7 +133,7 @@ def test_article_page_has_header_passages_and_notes(client, seed_article_id):
 
 def test_article_page_marks_searched_words(client, seed_article_id):
     aid = seed_article_id
-    html = text_of(client.get(f"/articles/{aid}?q=中俄"))
+    html = client.get(f"/articles/{aid}?q=中俄").text
     assert "<mark>" in html
     assert "Back to results" in html
 
@@ -153,7 +150,7 @@ def test_footnote_markers_link_to_notes_and_back(client):
             break
     assert cited, "the corpus has footnote markers"
     label = cited[0][1]["label"]
-    html = text_of(client.get(f"/articles/{art['id']}"))
+    html = client.get(f"/articles/{art['id']}").text
     anchor = render.note_anchor(label)
     assert f'href="#{anchor}"' in html                     # marker -> note
     ref = re.search(r'<a class="fnlink" href="#%s" id="(ref-[^"]+)"' % re.escape(anchor), html)
@@ -171,11 +168,11 @@ def test_markup_in_an_article_is_shown_as_text(tmp_path):
         ensure_ascii=False) + "\n", encoding="utf-8")
     update_index(corpus, tmp_path / "index")
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
-    page = text_of(client.get("/search?q=北約東擴"))
+    page = client.get("/search?q=北約東擴").text
     assert 'class="result"' in page
     for html in (page,
-                 text_of(client.get("/articles/" + client.get("/api/search?q=北約東擴")
-                                    .get_json()["results"][0]["article_id"] + "?q=北約"))):
+                 client.get("/articles/" + client.get("/api/search?q=北約東擴")
+                                    .get_json()["results"][0]["article_id"] + "?q=北約").text):
         assert "<script>alert" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(" in html and "&lt;img src=x" in html
 
@@ -187,12 +184,12 @@ def test_script_toggle_sets_cookie_and_converts(client):
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith("/search?q=軍事") or "search?q=" in resp.headers["Location"]
     assert "script=hans" in resp.headers["Set-Cookie"]
-    html = text_of(client.get("/search?q=軍事"))
+    html = client.get("/search?q=軍事").text
     body = html.split('class="results"', 1)[1]
     assert "军事" in body and "軍事" not in body.replace('value="軍事"', "")
     assert 'lang="zh-Hans"' in body
     client.post("/script", data={"to": "hant", "next": "/"})
-    body = text_of(client.get("/search?q=军事")).split('class="results"', 1)[1]
+    body = client.get("/search?q=军事").text.split('class="results"', 1)[1]
     assert "軍事" in body
 
 

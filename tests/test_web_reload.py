@@ -10,9 +10,6 @@ from web import create_app
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def text_of(resp) -> str:
-    return resp.get_data(as_text=True)
-
 
 def _app_on_one_seed(tmp_path):
     """A client serving an index of the first seed article, and `add_second()`, which adds
@@ -56,13 +53,13 @@ def test_a_repeated_search_page_shows_its_own_time_and_follows_the_index(tmp_pat
         took = re.search(r"· (&lt;1|\d+) ms</p>", html).group(1)
         return total, took, re.sub(r"· (&lt;1|\d+) ms</p>", "", html)
 
-    total1, _took, page1 = shown(text_of(client.get("/search?q=中國")))
-    total2, took2, page2 = shown(text_of(client.get("/search?q=中國")))
+    total1, _took, page1 = shown(client.get("/search?q=中國").text)
+    total2, took2, page2 = shown(client.get("/search?q=中國").text)
     assert (total2, page2) == (total1, page1) and took2 == "&lt;1"     # served from cache
     client.post("/script", data={"to": "hans", "next": "/"})
-    hans = text_of(client.get("/search?q=中國")).split('class="results"', 1)[1]
+    hans = client.get("/search?q=中國").text.split('class="results"', 1)[1]
     assert "中国" in hans and "中國" not in hans                        # one entry per script
     client.post("/script", data={"to": "orig", "next": "/"})
     add_second()
-    total3, _took, _page = shown(text_of(client.get("/search?q=中國")))
+    total3, _took, _page = shown(client.get("/search?q=中國").text)
     assert int(total3.replace(",", "")) > int(total1.replace(",", ""))
