@@ -73,16 +73,23 @@ def _translation_rows(term: str, glossary, doc_frequency, layer: str | None) -> 
     return rows
 
 
-def _layer_rows(layer: str, glossary, cross_rows) -> list[dict]:
+def _layer_rows(layer: str) -> list[dict]:
+    """The pairs of a layer that needs no index: cross-strait or cc-cedict."""
     if layer == "cross-strait":
         return [{"zh": r["mainland"], "other": r["taiwan"], "source": "cross-strait"}
-                for r in cross_rows()]
-    if layer == "cc-cedict":
-        from ..glossary import cedict
-        return [{"zh": zh, "en": "/".join(senses), "source": "cc-cedict"}
-                for zh, senses in cedict.get().items()]
-    return [{"zh": e.zh, "en": e.en, "source": e.source}
-            for e in glossary.entries() if e.source == layer]
+                for r in _cross_strait_rows()]
+    from ..glossary import cedict
+    return [{"zh": zh, "en": "/".join(senses), "source": "cc-cedict"}
+            for zh, senses in cedict.get().items()]
+
+
+def _print_rows(rows: list[dict], as_json: bool, columns: tuple[str, str, str]) -> None:
+    """Rows as indented JSON, or one tab-separated line each of `columns`."""
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo("\t".join(str(r[c]) for c in columns))
 
 
 def _cross_strait_rows() -> list[dict]:
@@ -124,20 +131,11 @@ def command(index_dir: Path, corpus: Path | None, terms: tuple[str, ...], cross:
                 click.echo(f"{i}. {n:<13} {d}")
         return
     if layer in ("cross-strait", "cc-cedict") and not terms:
-        rows = _layer_rows(layer, None, _cross_strait_rows)
-        if as_json:
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        else:
-            for r in rows:
-                click.echo(f"{r['zh']}\t{r.get('en', r.get('other'))}\t{r['source']}")
+        other = "other" if layer == "cross-strait" else "en"
+        _print_rows(_layer_rows(layer), as_json, ("zh", other, "source"))
         return
     if cross:
-        rows = _cross_strait_rows()
-        if as_json:
-            click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        else:
-            for r in rows:
-                click.echo(f"{r['mainland']}\t{r['taiwan']}\t{r['source']}")
+        _print_rows(_cross_strait_rows(), as_json, ("mainland", "taiwan", "source"))
         return
     glossary = _load(index_dir, corpus)      # DefsearchError -> one line, exit 1 (cli group)
     for problem in glossary.problems:
