@@ -29,6 +29,14 @@ def _make_corpus(dest: Path) -> Path:
     return dest
 
 
+def _built_index(corpus: Path, tmp_path_factory, name: str) -> Path:
+    from search.index.update import update_index
+
+    index_dir = tmp_path_factory.mktemp(name) / "index"
+    update_index(corpus, index_dir)
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def engine_corpus(tmp_path_factory) -> Path:
     return _make_corpus(tmp_path_factory.mktemp("engine") / "corpus")
@@ -36,11 +44,7 @@ def engine_corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine_index(engine_corpus, tmp_path_factory) -> Path:
-    from search.index.update import update_index
-
-    index_dir = tmp_path_factory.mktemp("engine-index") / "index"
-    update_index(engine_corpus, index_dir)
-    return index_dir
+    return _built_index(engine_corpus, tmp_path_factory, "engine-index")
 
 
 @pytest.fixture(scope="session")
@@ -59,11 +63,7 @@ def corpus_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """The index of corpus/ as shipped (read-only: copy it to change it)."""
-    from search.index.update import update_index
-
-    index_dir = tmp_path_factory.mktemp("seed-index") / "index"
-    update_index(SEEDS, index_dir)
-    return index_dir
+    return _built_index(SEEDS, tmp_path_factory, "seed-index")
 
 
 @pytest.fixture(scope="session")
