@@ -155,7 +155,7 @@ class Evaluator:
                 else:
                     while m.is_active():
                         d, w = m.id(), m.weight()
-                        acc[d + offset] = factor * w / (w + norms[d])
+                        acc[d + offset] = ranking.bm25(factor, w, norms[d])
                         m.next()
             if deleted:
                 _drop_deleted(acc, deleted, offset, reader.doc_count_all())

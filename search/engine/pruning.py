@@ -123,7 +123,7 @@ class MaxScore:
                     if not wanted.isdisjoint(block):
                         for d, w in zip(block, block_weights(m)):
                             if d in wanted:
-                                acc[d + offset] += factor * w / (w + norms[d])
+                                acc[d + offset] += ranking.bm25(factor, w, norms[d])
                 if deleted:
                     ids.difference_update(deleted)
                 continue

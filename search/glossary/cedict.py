@@ -321,9 +321,6 @@ class Cedict:
     def has_chinese(self, folded: str) -> bool:
         return self._get("zh", self._zh_cache, folded) is not None
 
-    def has_english(self, english_key: str) -> bool:
-        return self._get("en", self._en_cache, english_key) is not None
-
 
 _LOADED: Cedict | None = None
 

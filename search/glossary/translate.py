@@ -26,8 +26,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from search.analysis import english_term
 from search.glossary import cedict as cedict_mod
 from search.glossary import cross_strait
+from search.ranking import QUESTION_WORDS
 from search.glossary.folding import fold, key as fold_key
 
 DocFrequency = Callable[[str, str], int]
@@ -49,6 +51,8 @@ MAX_ZH_CHARS = 8                 # longest Chinese unit tried (CC-CEDICT has 16,
 EN_QUESTION_TERMS = frozenset(
     "mani much whose name call kind type also get got take took taken give gave given make "
     "made go went gone come came use known".split())
+_EN_STOP = frozenset({english_term(w) for w in EN_QUESTION_TERMS} | EN_QUESTION_TERMS)
+_QUESTION_WORDS_LONGEST_FIRST = tuple(sorted(QUESTION_WORDS, key=len, reverse=True))
 # Chinese words that translate to nothing useful (particles, pronouns, copulas), folded.
 ZH_STOP_WORDS = frozenset("""
 的 了 在 是 和 与 及 或 也 都 被 把 将 对 于 从 以 而 就 有 这 那 之 其 等 吗 呢 吧 啊 个 些 所
@@ -101,12 +105,6 @@ class Translation:
         for u in self.units:
             out.extend(c.text for c in u.candidates[:per_set])
         return out
-
-    def also_searched(self) -> str:
-        """The "also searched" line: `軍售 (arms sales) · 武器禁運 (arms embargo)`."""
-        return " · ".join(f"{c.text} ({c.gloss or u.text})" if u.lang == "en" else
-                          f"{c.text} ({u.text})"
-                          for u in self.units for c in u.candidates[:1])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -172,11 +170,9 @@ def _english_tokens(text: str, dropped: list[str]):
     """(index term, start, end) of the query's English words, stop and question words left
     out (and recorded in `dropped`)."""
     out = []
-    from search.analysis import english_term
-    stop = {english_term(w) for w in EN_QUESTION_TERMS} | EN_QUESTION_TERMS
     for m in _LATIN_WORD.finditer(text):
         terms = cedict_mod.english_terms(m.group())
-        kept = [t for t in terms if t not in stop]
+        kept = [t for t in terms if t not in _EN_STOP]
         if not kept:
             dropped.append(m.group())
             continue
@@ -243,19 +239,15 @@ def _select(cands, occurs, src: str = "") -> tuple[Candidate, ...]:
 
 def _question_word_at(folded: str, i: int, end: int) -> int:
     """Length of the question word (search.ranking.QUESTION_WORDS) at `folded[i:end]`, or 0."""
-    from search.ranking import QUESTION_WORDS
-    for q in sorted(QUESTION_WORDS, key=len, reverse=True):
+    for q in _QUESTION_WORDS_LONGEST_FIRST:
         if folded.startswith(q, i) and i + len(q) <= end:
             return len(q)
     return 0
 
 
 def _jieba_words(text: str) -> list[str]:
-    import logging
-
-    import jieba
-    jieba.setLogLevel(logging.ERROR)
-    return jieba.lcut(text, HMM=False)
+    from search.analysis.jieba_dictionary import shared_dictionary
+    return shared_dictionary().lcut(text, HMM=False)
 
 
 def _pieces(folded: str, start: int, end: int, dic, glossary, segment):
@@ -296,7 +288,6 @@ def _pieces(folded: str, start: int, end: int, dic, glossary, segment):
 
 
 def _translate_chinese(text, dic, glossary, df, dropped, segment) -> list[SynonymSet]:
-    from search.ranking import QUESTION_WORDS
     folded = fold(text)
     units = []
     for m in _CJK_RUN.finditer(folded):
