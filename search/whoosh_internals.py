@@ -99,6 +99,12 @@ def index_segments(ix) -> list:
     return ix._segments()
 
 
+def segment_field_lengths(segment) -> dict[str, int]:
+    """A segment's field length totals as written (W3Segment `_fieldlengths`): livestats
+    compares them with the live documents' to correct merged segments' drift."""
+    return dict(getattr(segment, "_fieldlengths", {}) or {})
+
+
 # -- writing (index: update, workers, writer) -----------------------------------------------
 
 def inlining_codec(inline_limit: int):

@@ -188,8 +188,8 @@ def carry_forward(old: dict[str, SegmentStats], removed: dict[str, SegmentStats]
 
 
 def _lengths(segment) -> dict[str, int]:
-    # W3Segment keeps its field length totals here (whoosh.codec.whoosh3, Whoosh 2.7.4)
-    return dict(getattr(segment, "_fieldlengths", {}) or {})
+    from search.whoosh_internals import segment_field_lengths
+    return segment_field_lengths(segment)
 
 
 # -- at search time -------------------------------------------------------------------------
