@@ -27,8 +27,7 @@ from search.engine.hits import hit_from_stored
 from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
 from search.index import livestats
 from search.index.checksums import verify_generation
-from search.index.manifest import (check_compatible, current_generation, read_current,
-                                   read_manifest)
+from search.index.manifest import current_generation, open_checks, read_current
 from search.model import Article, SearchResults
 
 MAX_LIMIT = 1000
@@ -52,9 +51,7 @@ class _Generation:
 
         self.name = gen_dir.name
         self.dir = gen_dir
-        verify_generation(gen_dir)
-        self.manifest = read_manifest(gen_dir)
-        check_compatible(self.manifest)
+        self.manifest = open_checks(gen_dir)
         try:
             self.ix = index.open_dir(str(gen_dir))
         except Exception as err:    # noqa: BLE001 - a generation without checksums, damaged

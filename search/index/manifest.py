@@ -245,6 +245,14 @@ def check_servable(index_dir) -> Path:
     sizes and sampled checksums, the format and analyzer versions); raises IndexNotFound,
     IndexDamaged or IndexOutOfDate, which say what to run."""
     gen = current_generation(index_dir)
-    verify_generation(gen)
-    check_compatible(read_manifest(gen))
+    open_checks(gen)
     return gen
+
+
+def open_checks(gen_dir: Path) -> Manifest:
+    """The checks made before a search opens a generation (sizes and sampled checksums of
+    its files, then the format and analyzer versions); its manifest when they pass."""
+    verify_generation(gen_dir)
+    manifest = read_manifest(gen_dir)
+    check_compatible(manifest)
+    return manifest
