@@ -35,7 +35,9 @@ def sha256_file(path: Path) -> str:
 # SAMPLE_BLOCKS blocks spread over each file; `defsearch index` (before it builds on the
 # live generation) and `defsearch index --check` hash every byte.
 
-def _covered(path: Path) -> bool:
+def generation_file(path: Path) -> bool:
+    """A file that belongs to a generation (and is checksummed): not Whoosh's lock, not a
+    temp file, not checksums.json itself."""
     return path.is_file() and path.name != CHECKSUMS and not path.name.endswith(
         ("LOCK", ".tmp"))
 
@@ -79,7 +81,7 @@ def write_checksums(gen_dir, previous=None) -> None:
     known = (_read_checksums(Path(previous)) or {}) if previous is not None else {}
     files = {}
     for path in sorted(gen_dir.iterdir()):
-        if not _covered(path):
+        if not generation_file(path):
             continue
         st = path.stat()
         old = known.get(path.name)

@@ -27,7 +27,8 @@ from typing import Callable
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
 from search.index.documents import passage_docs
-from search.index.checksums import CHECKSUMS, sha256_file, verify_generation, write_checksums
+from search.index.checksums import (generation_file, sha256_file, verify_generation,
+                                    write_checksums)
 from search.index.manifest import (
     FileEntry, Manifest, analyzer_settings, check_compatible, current_generation, fsync_tree,
     generation_number, library_versions, new_generation_name, read_current, read_manifest,
@@ -134,7 +135,7 @@ def _new_generation(index_dir: Path) -> Path:
 
 def _link_copy(src: Path, dst: Path) -> None:
     for item in src.iterdir():
-        if item.name.endswith(("LOCK", ".tmp", CHECKSUMS)):
+        if not generation_file(item):       # checksums.json is written anew for each
             continue
         try:
             os.link(item, dst / item.name)
@@ -348,7 +349,8 @@ def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport
     from search.ingest.corpus import path_order
 
     ids = ids if ids is not None else _id_registry()
-    held = _HeldIds(old_gen, old, {rel for rel in files if rel not in set(rels)}) \
+    pending = set(rels)
+    held = _HeldIds(old_gen, old, {rel for rel in files if rel not in pending}) \
         if old_gen is not None and old is not None else None
     ids.held_by = held
     queue = [(path_order(rel), rel) for rel in rels]
