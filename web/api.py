@@ -9,7 +9,7 @@ import dataclasses
 
 from flask import Blueprint, current_app, jsonify
 
-from search.errors import ArticleNotFound, QueryError
+from search.errors import ArticleNotFound
 from search.query.filters import ARTICLE_ID_RE
 
 from .engine import get_engine
@@ -41,11 +41,7 @@ def search():
         raise BadRequest("Missing query: pass ?q=words.")
     limit = int_param("limit", current_app.config["PAGE_SIZE"], 1,
                       current_app.config["API_MAX_LIMIT"], "The limit")
-    try:
-        results = run_search(params, limit)
-    except QueryError as err:
-        raise BadRequest(str(err)) from None
-    return jsonify(results.to_json())
+    return jsonify(run_search(params, limit).to_json())   # a QueryError: web/errors.py
 
 
 @bp.route("/api/articles/<path:article_id>")
