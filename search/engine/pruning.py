@@ -174,7 +174,6 @@ def top(acc: dict, n: int, pid_of) -> list[tuple[int, float]]:
     same files (a changed file's passages move to a new segment), and both must rank alike.
     Only the documents tied with another one in the result, or at the cut, are looked up.
     """
-    import heapq
     from collections import Counter
 
     best = heapq.nsmallest(n, acc.items(), key=lambda kv: (-kv[1], kv[0]))
