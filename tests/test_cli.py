@@ -116,3 +116,20 @@ def test_batch_needs_run(cli, engine_index, tmp_path):
     result = cli("search", "--index", engine_index, "--batch", tmp_path / "q.jsonl")
     assert result.exit_code == 2
     assert "--batch needs --run OUT" in result.output
+
+
+def test_no_match_line_names_only_the_words_that_matched_nothing(cli, seed_index):
+    missing = cli("search", "中俄 zzqqxx", "--index", seed_index, "--limit", "1")
+    assert missing.exit_code == 0
+    assert "\nno match for: zzqqxx\n" in missing.output
+    found = cli("search", "中俄", "--index", seed_index, "--limit", "1")
+    assert found.exit_code == 0 and "no match for" not in found.output
+
+
+def test_also_searched_lists_every_alternative_with_its_source(cli, seed_index):
+    result = cli("search", "導彈 early warning", "--index", seed_index, "--limit", "1")
+    assert result.exit_code == 0
+    assert "\nalso searched: 飛彈 (cross-strait) · 預警 (early warning)\n" in result.output
+    plain = cli("search", "導彈 early warning", "--index", seed_index, "--limit", "1",
+                "--no-expand")
+    assert "also searched" not in plain.output

@@ -63,3 +63,10 @@ def test_api_article(client, seed_article_id):
     assert data["id"] == aid and data["passages"] and "footnotes" in data
     missing = client.get("/api/articles/nope")
     assert missing.status_code == 404 and "no article" in missing.get_json()["error"].lower()
+
+
+def test_api_query_error_is_the_query_message_as_json(client):
+    resp = client.get("/api/search", query_string={"q": "year:abc"})
+    assert resp.status_code == 400
+    assert resp.get_json() == {"error": "cannot read year:abc: use year:2005 or "
+                                        "year:2005..2010", "status": 400}
