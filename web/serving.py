@@ -45,7 +45,7 @@ def cannot_listen(host: str, port: int, err: OSError) -> DefsearchError:
 def serve_forked(create_app, config, host, port, workers, options, announce) -> None:
     """Bind once, fork `workers` waitress processes accepting on the same socket (the
     kernel spreads connections), and stop them all on Ctrl-C / SIGTERM."""
-    from web.slow_clients import serve as waitress_serve
+    from web.slow_clients import bounded_server
 
     try:
         family, kind, proto, _name, addr = socket.getaddrinfo(
@@ -64,7 +64,7 @@ def serve_forked(create_app, config, host, port, workers, options, announce) -> 
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             try:
-                waitress_serve(create_app(config), sockets=[sock], **options)
+                bounded_server(create_app(config), sockets=[sock], **options).run()
             finally:
                 os._exit(0)
         children.append(pid)

@@ -59,8 +59,3 @@ def bounded_server(app, header_timeout: float = HEADER_TIMEOUT, **options):
         if isinstance(each, BaseWSGIServer):
             each.channel_class = channel
     return server
-
-
-def serve(app, header_timeout: float = HEADER_TIMEOUT, **options) -> None:
-    """`waitress.serve(app, **options)` with the bounds above."""
-    bounded_server(app, header_timeout, **options).run()
