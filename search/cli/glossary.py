@@ -54,12 +54,10 @@ def _doc_frequency(index_dir: Path, corpus: Path | None):
     when the glossary comes from a corpus folder (no index: every sense is shown)."""
     if corpus is not None:
         return None
-    from whoosh import index as windex
-
-    from ..index.manifest import current_generation
+    from ..engine.engine import Engine
     try:
-        return windex.open_dir(str(current_generation(index_dir))).searcher().doc_frequency
-    except Exception:                          # no readable index: show every sense
+        return Engine(index_dir).doc_frequency     # live statistics, as a search sees them
+    except DefsearchError:                     # no usable index: show every sense
         return None
 
 

@@ -153,6 +153,11 @@ class Engine:
 
     # -- API ------------------------------------------------------------------------------
 
+    def doc_frequency(self, field: str, text) -> int:
+        """Passages holding `text` in `field` as ranking counts them (deleted ones left out),
+        for translation sense selection outside a search (`defsearch glossary --term`)."""
+        return self._searcher()[1].doc_frequency(field, text)
+
     def stats(self) -> IndexStats:
         m = self._gen.manifest
         return IndexStats(generation=self._gen.name, passages=m.passages, articles=m.articles,
