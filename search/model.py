@@ -37,6 +37,7 @@ class Passage:
     section: list[str] = field(default_factory=list)   # section path, outermost first
     lang: str = "zh-Hant"          # "zh-Hant" | "zh-Hans" | "en"
     notes: list[NoteRef] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # page labels the passage spans, in order ([] when the source has none)
 
 
 @dataclass
@@ -123,6 +124,7 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
     venue: str = ""                # the article's journal / publisher / institute
     window: SnippetWindow = field(default_factory=SnippetWindow)   # `snippet` as data
+    pages: list[str] = field(default_factory=list)   # the passage's page labels (Passage.pages)
 
 
 @dataclass
@@ -151,7 +153,7 @@ class SearchResults:
                 "snippet": h.snippet,
                 "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
                               for f in h.footnotes],
-                "venue": h.venue,
+                "venue": h.venue, "pages": h.pages,
             } for h in self.hits],
             "expansions": self.expansions,
             "translations": self.translations,

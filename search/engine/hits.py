@@ -23,4 +23,5 @@ def hit_from_stored(hit: dict, score, highlighter) -> Hit:
                    meta.get("footnotes", [])],
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
-        highlights=spans, venue=meta.get("venue", ""), window=window)
+        highlights=spans, venue=meta.get("venue", ""), window=window,
+        pages=list(meta.get("pages") or []))

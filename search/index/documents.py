@@ -33,6 +33,7 @@ def passage_docs(article: Article, source: str):
             "venue": article.venue,
             "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
             "footnotes": [[f.label, f.text, f.urls] for f in notes],
+            "pages": p.pages,
         }
         # A passage is ranked in its context: its article title and section path come
         # before its text in the word field. `grams` keeps the text alone, so a quoted
@@ -77,7 +78,8 @@ def article_from_stored(record: dict, stored_passage: Callable[[str], dict | Non
             id=pid, article_id=stored["article_id"], ordinal=meta.get("ordinal", 0),
             text=stored["text"], section=list(meta.get("section") or []),
             lang=stored.get("lang", ""),
-            notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])]))
+            notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
+            pages=list(meta.get("pages") or [])))
     footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
     known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
     return Article(passages=passages, footnotes=footnotes, **known)

@@ -52,6 +52,7 @@ class FileEntry:
     passages: int = 0
     names: list[str] = field(default_factory=list)   # mine_names() of this file's text
     collided: bool = False     # lost an id to another file: read again when the corpus changes
+    added: str = ""            # UTC time this content entered the index (feeds: newest first)
 
 
 @dataclass

@@ -13,13 +13,14 @@ Field roles:
            footnotes the passage cites (own, lower-weight field), authors: author names,
            venue: journal / publisher / institute (a filter, `venue:`)
   lang, article_id, datenum (YYYYMMDD, month/day 00 when absent): filters
-  text, meta: stored display text and JSON metadata (section path, date, notes, footnotes)
+  text, meta: stored display text and JSON metadata (section path, date, notes, footnotes,
+           pages)
 """
 from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6              # 6: passages store their pages (meta)
 
 
 def build_schema(lexicon=()) -> fields.Schema:

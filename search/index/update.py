@@ -239,6 +239,11 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             old_gen = None
 
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        for rel in articles:        # when this content entered the index (Atom feeds)
+            same = old_files.get(rel)
+            entries[rel].added = same.added if same and same.sha256 == hashes[rel] \
+                and same.added else now
         for rel in ids.losers:      # read again when the corpus changes (_ingest_safely)
             entries[rel].collided = True
         previous = _live_name(index_dir)

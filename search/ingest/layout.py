@@ -18,7 +18,7 @@ the extractor: they never end a paragraph.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .textutil import Joiner, is_wide, squeeze, width
 
@@ -65,6 +65,7 @@ class Para:
     text: str
     first_line: int          # source line number, for messages and debugging
     lines: int = 1           # printed lines (marker lines not counted): headings have one
+    source: list[Line] = field(default_factory=list, repr=False)   # the lines joined (pages)
 
 
 def to_lines(text: str) -> list[Line]:
@@ -216,7 +217,8 @@ def paragraphs(lines: list[Line], joiner: Joiner, style: Style | None = None) ->
             text = joiner.join_all([ln.text for ln in current]).strip()
             if text:
                 paras.append(Para(text, current[0].no,
-                                  sum(1 for ln in current if not MARKER_LINE.match(ln.text))))
+                                  sum(1 for ln in current if not MARKER_LINE.match(ln.text)),
+                                  list(current)))
             current.clear()
 
     for k, (i, line) in enumerate(content):

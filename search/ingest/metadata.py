@@ -45,6 +45,7 @@ class Meta:
     keywords_en: list[str] = field(default_factory=list)
     abstract_lines: list[Line] = field(default_factory=list)
     abstract_en: str = ""
+    abstract_en_lines: list[Line] = field(default_factory=list)   # its lines (pages)
 
 
 def iso_date(y: str, m: str | None = None, d: str | None = None) -> str:
@@ -162,11 +163,13 @@ def _english_block(content: list[Line], meta: Meta, used: set[int], joiner: Join
         rest = _ABSTRACT_EN.match(line.text)["rest"]
         if rest:
             pieces.append(rest)
+            meta.abstract_en_lines.append(Line(line.no, rest))
         used.add(line.no)
         j = k + 1
         while j < len(content) and not _KEYWORDS_EN.match(content[j].text) \
                 and not _ends_abstract(content[j]) and not _HAN.search(content[j].text):
             pieces.append(content[j].text)
+            meta.abstract_en_lines.append(content[j])
             used.add(content[j].no)
             j += 1
         meta.abstract_en = joiner.join_all(pieces)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..errors import IngestError
 from ..model import Article, Footnote, Passage
-from . import layout, metadata, notes, sections
+from . import layout, metadata, notes, pages, sections
 from .clean import clean_chars
 from .lang import detect_lang
 from .passages import split_long
@@ -19,6 +19,8 @@ from .textutil import Joiner
 
 
 def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
+    text = pages.join_form_feeds(text)
+    feeds = pages.form_feed_lines(text)
     text = clean_chars(text)
     if not text.strip():
         raise IngestError(path, "no text (only whitespace)")
@@ -26,7 +28,9 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
     lines = layout.to_lines(text)
     body, blocks = layout.split_note_blocks(lines)
     meta, body = metadata.extract(body, joiner)
-    body = layout.remove_furniture(body, meta.title)
+    with_furniture, body = body, layout.remove_furniture(body, meta.title)
+    page_map = pages.PageMap.build(lines, blocks, {ln.no for ln in with_furniture}
+                                   - {ln.no for ln in body}, feeds)
     style = layout.measure(body)
     paras = layout.paragraphs(body, joiner, style)
     footnotes = notes.parse_blocks(blocks, joiner)
@@ -46,16 +50,19 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
     units = _units(meta, abstract_paras, paras)
 
     numeric = [n.label for n in footnotes if n.label.isdigit()]
-    stripped = notes.extract_markers([t for _, t in units], numeric)
+    stripped = notes.extract_markers([t for _, t, _ in units], numeric)
     cited: list[str] = []
-    for (section, _), (clean, refs) in zip(units, stripped):
-        for piece, piece_refs in split_long(clean, refs):
+    for (section, _, source_lines), (clean, refs) in zip(units, stripped):
+        split = split_long(clean, refs)
+        spans = page_map.pieces_pages(source_lines, clean, [piece for piece, _ in split])
+        for (piece, piece_refs), piece_pages in zip(split, spans):
             if not piece:
                 continue
             ordinal = len(article.passages)
             article.passages.append(Passage(
                 id=f"{slug}#p{ordinal}", article_id=slug, ordinal=ordinal, text=piece,
-                section=list(section), lang=detect_lang(piece), notes=piece_refs))
+                section=list(section), lang=detect_lang(piece), notes=piece_refs,
+                pages=piece_pages))
             cited += [r.label for r in piece_refs if r.label not in cited]
     if not article.passages:
         raise IngestError(path, "no text found besides metadata")
@@ -68,24 +75,24 @@ def parse_text(text: str, path: Path, slug: str, source: str) -> Article:
 
 
 def _units(meta: metadata.Meta, abstract: list[layout.Para],
-           paras: list[layout.Para]) -> list[tuple[list[str], str]]:
-    """(section path, text) in reading order: abstract, body, English abstract.
+           paras: list[layout.Para]) -> list[tuple[list[str], str, list[layout.Line]]]:
+    """(section path, text, source lines) in reading order: abstract, body, English abstract.
 
     Heading paragraphs are consumed here: they become section paths, not passages."""
-    units: list[tuple[list[str], str]] = [(["摘要"], p.text) for p in abstract]
+    units = [(["摘要"], p.text, p.source) for p in abstract]
     tracker = sections.SectionTracker()
     for para in paras:
         kind = sections.classify(para.text, para.lines)
         if kind.kind == "heading":
             tracker.heading(kind.level, kind.title)
         elif kind.kind == "item":
-            units.append((tracker.item_path(kind.level, kind.title), para.text))
+            units.append((tracker.item_path(kind.level, kind.title), para.text, para.source))
         else:
-            units.append((tracker.path(), para.text))
+            units.append((tracker.path(), para.text, para.source))
     if meta.abstract_en:
-        units.append((["Abstract"], meta.abstract_en))
+        units.append((["Abstract"], meta.abstract_en, meta.abstract_en_lines))
     if not units and meta.title:        # a one-line file: its line is also its text
-        units.append(([], meta.title))
+        units.append(([], meta.title, []))
     return units
 
 
