@@ -79,7 +79,7 @@ def test_json_shape(cli, engine_index):
     assert data["query"] == "missile defense" and data["total"] >= 2
     hit = data["results"][0]
     assert list(hit) == ["passage_id", "article_id", "title", "section", "date", "score",
-                         "text", "snippet", "footnotes", "venue"]
+                         "text", "snippet", "footnotes", "venue", "pages"]
     assert hit["passage_id"] == "n3" and "<mark>missile</mark>" in hit["snippet"]
     result = cli("search", "拉夫羅夫", "--index", engine_index, "--json")
     note = json.loads(result.output)["results"][0]["footnotes"][0]

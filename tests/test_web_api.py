@@ -20,7 +20,7 @@ def test_api_search_schema(client):
     assert len(data["results"]) <= 3
     for r in data["results"]:
         assert list(r) == ["passage_id", "article_id", "title", "section", "date", "score",
-                           "text", "snippet", "footnotes", "venue"]
+                           "text", "snippet", "footnotes", "venue", "pages"]
         for n in r["footnotes"]:
             assert list(n) == ["label", "text", "urls"]
     assert "<mark>" in "".join(r["snippet"] for r in data["results"])
