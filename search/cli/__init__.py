@@ -36,14 +36,16 @@ def main():
     defsearch serve      the web page (builds the index first if missing)
     defsearch ingest P   show how files are parsed into articles
     defsearch glossary   the zh<->en terms mined from the corpus
+    defsearch cite ID    an article's or passage's citation (GB/T 7714, APA, Chicago)
+    defsearch related ID passages on the same subject in other articles
     """
 
 
 def _register():
     # One module per command; each defines `command` (a click.Command). Imported lazily
     # enough: each module keeps its heavy imports inside the command body.
-    from search.cli import glossary, index, ingest, search, serve
-    for module in (ingest, index, search, serve, glossary):
+    from search.cli import cite, glossary, index, ingest, related, search, serve
+    for module in (ingest, index, search, serve, glossary, cite, related):
         main.add_command(module.command)
 
 

@@ -237,6 +237,20 @@ class Engine:
         return article_from_stored(json.loads(fields["record"]),
                                    lambda pid: s.document(pid=pid))
 
+    @_reports_damage
+    def passage_article(self, passage_id: str) -> str | None:
+        """The id of the article holding passage `passage_id` (None: no such passage), for
+        the commands that take a passage id (`defsearch cite`, `related`)."""
+        _gen, s = self._searcher()
+        fields = s.document(pid=str(passage_id))
+        return fields.get("article_id") if fields and fields.get("kind") == "p" else None
+
+    def added_times(self) -> dict[str, str]:
+        """When each article's current content entered the index (UTC ISO; "" for an index
+        built before the manifest kept it), for the Atom feeds."""
+        return {aid: entry.added for entry in self._gen.manifest.files.values()
+                for aid in entry.articles}
+
 
 def _builder(gen, s, expand: bool):
     """The query builder for one generation, with its glossary and this searcher's
