@@ -34,10 +34,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    from . import api, engine, errors, pages
+    from . import api, cite, engine, errors, pages
     engine.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(cite.bp)
     errors.init_app(app)
     app.after_request(security_headers)
     return app

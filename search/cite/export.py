@@ -38,8 +38,9 @@ def bib_key(article_id: str) -> str:
 
 
 def _pages_note(pages: list[list[str]]) -> str:
-    spans = [page_range(p) for p in pages if p]
-    unique = list(dict.fromkeys(spans))
+    spans = sorted({page_range(p): p for p in pages if p}.items(),
+                   key=lambda x: [int(n) if n.isdigit() else 0 for n in x[1]])
+    unique = [span for span, _ in spans]
     return ("matched passages on " + ("p. " if len(unique) == 1 and "–" not in unique[0]
                                       else "pp. ") + ", ".join(unique)) if unique else ""
 

@@ -15,6 +15,13 @@ def _plain(hit, color: bool) -> str:
     return ("…" if w.cut_before else "") + body + ("…" if w.cut_after else "")
 
 
+def page_label(pages: list[str]) -> str:
+    """`p. 3`, `pp. 14–15`, or "" (the source has no pages)."""
+    from search.cite.source import page_range
+
+    return "" if not pages else ("p. " if len(set(pages)) == 1 else "pp. ") + page_range(pages)
+
+
 def print_listing(results, color: bool) -> None:
     pages = max(1, -(-results.total // results.limit))
     if not results.total:
@@ -34,7 +41,8 @@ def print_listing(results, color: bool) -> None:
         where = " › ".join(x for x in (hit.section,) if x)
         click.echo(f"{n:>3}. {head}" + (f" › {where}" if where else "")
                    + (f"  ({hit.date})" if hit.date else ""))
-        click.echo(f"     {hit.passage_id}  score {hit.score:.3f}")
+        pages = page_label(hit.pages)
+        click.echo(f"     {hit.passage_id}  score {hit.score:.3f}" + (f"  {pages}" if pages else ""))
         click.echo("     " + _plain(hit, color).replace("\n", " "))
         for note in hit.footnotes:
             urls = " ".join(note.urls)
@@ -60,6 +68,9 @@ def print_listing(results, color: bool) -> None:
 @click.option("--no-translate", is_flag=True,
               help="Do not also search the query's translation (English <-> Chinese).")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
+@click.option("--export", "export_format", type=click.Choice(["bibtex", "ris", "csv", "json"]),
+              default=None, help="Export the result list (its first 500 passages; BibTeX "
+                                 "and RIS: one entry per article) instead of listing it.")
 @click.option("--explain", is_flag=True,
               help="Show normalisation, segmentation, expansion and scoring.")
 @click.option("--batch", type=click.Path(path_type=str), default=None,
@@ -70,7 +81,8 @@ def print_listing(results, color: bool) -> None:
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
 def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
-                   no_expand, no_translate, as_json, explain, batch, run_path, tag, procs):
+                   no_expand, no_translate, as_json, export_format, explain, batch, run_path,
+                   tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
     from search.query import filters
@@ -96,6 +108,15 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
                       translate=not no_translate)
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
+        return
+    if export_format is not None:
+        from search.cite import export
+        hits, articles, total = export.collect(engine, query, expand=not no_expand,
+                                               translate=not no_translate, **options)
+        click.echo(export.export_hits(export_format, hits, articles, query), nl=False)
+        if total > len(hits):
+            click.echo(f"defsearch: exported the first {len(hits)} of {total} passages "
+                       f"(the export limit is {export.EXPORT_LIMIT})", err=True)
         return
     results = engine.search(query, page=page, limit=limit, expand=not no_expand,
                             translate=not no_translate, explain=explain, **options)
