@@ -41,8 +41,11 @@ def _pages_note(pages: list[list[str]]) -> str:
     spans = sorted({page_range(p): p for p in pages if p}.items(),
                    key=lambda x: [int(n) if n.isdigit() else 0 for n in x[1]])
     unique = [span for span, _ in spans]
-    return ("matched passages on " + ("p. " if len(unique) == 1 and "–" not in unique[0]
-                                      else "pp. ") + ", ".join(unique)) if unique else ""
+    if not unique:
+        return ""
+    single = len(unique) == 1 and "–" not in unique[0]
+    return ("passage" if len(unique) == 1 else "passages") + (" on p. " if single else
+                                                              " on pp. ") + ", ".join(unique)
 
 
 def bibtex(article: Article, matched_pages: list[list[str]] | None = None) -> str:
