@@ -61,7 +61,8 @@ def related(engine, article: Article, passage: Passage, limit: int = 5,
     terms = key_terms(engine, passage.text)
     if not terms:
         return [], []
-    results = engine.search(" ".join(terms), page=1, limit=min(1000, 4 * limit + 40))
+    # deep enough that the passage's own article (tens of passages) cannot crowd out others
+    results = engine.search(" ".join(terms), page=1, limit=min(1000, 4 * limit + 200))
     hits = [h for h in results.hits if h.passage_id != passage.id
             and (same_article or h.article_id != article.id)]
     return hits[:limit], terms
