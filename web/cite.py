@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 from search.cite import export, styles
 from search.cite.lookup import NotFound, find
 from search.cite.source import page_range
-from search.cite.works import cited_works, fold_key, matching
+from search.cite.works import corpus_works, fold_key, matching, search_citing, split_cites
 from search.errors import DefsearchError
 from search.query.filters import ARTICLE_ID_RE
 
@@ -86,10 +86,25 @@ def _works() -> _WorksIndex:
     cache = current_app.extensions.setdefault("defsearch_cited_works", {})
     with _works_lock:
         if generation not in cache:
-            articles = (engine.article(aid) for aid in sorted(engine.added_times()))
             cache.clear()
-            cache[generation] = _WorksIndex(cited_works(articles))
+            cache[generation] = _WorksIndex(corpus_works(engine))
         return cache[generation]
+
+
+def _search(query: str, **options):
+    """`Engine.search`, or `works.search_citing` for a query with `cites:"…"`."""
+    engine = get_engine()
+    if split_cites(query)[1]:
+        return search_citing(engine, _works().entries, query, **options)
+    return holder().search(query, **options)
+
+
+def citing_search(params: dict, limit: int):
+    """The search page's and the API's `run_search` for a query with `cites:"…"`."""
+    return _search(params["q"], page=params["page"], limit=limit, lang=params["lang"],
+                   article=params["article"], venue=params["venue"],
+                   year_from=params["year_from"], year_to=params["year_to"],
+                   translate=params.get("translate", True))
 
 
 # --- citations ------------------------------------------------------------------------------
@@ -135,7 +150,7 @@ def export_results(fmt: str):
     if not params["q"]:
         raise BadRequest("Missing query: pass ?q=words to export its results.")
     hits, articles, total = export.collect(
-        get_engine(), params["q"], lang=params["lang"], article=params["article"],
+        get_engine(), params["q"], _search, lang=params["lang"], article=params["article"],
         venue=params["venue"], year_from=params["year_from"], year_to=params["year_to"],
         translate=params["translate"])
     resp = _download(export.export_hits(fmt, hits, articles, params["q"]), fmt, "defsearch-results")
@@ -162,7 +177,7 @@ def feed():
     if not params["q"]:
         raise BadRequest("Missing query: pass ?q=words to follow a search.")
     engine = get_engine()
-    results = holder().search(
+    results = _search(
         params["q"], page=1, limit=atom_feed.FEED_DEPTH, lang=params["lang"],
         article=params["article"], venue=params["venue"], year_from=params["year_from"],
         year_to=params["year_to"], translate=params["translate"])

@@ -58,6 +58,9 @@ def search_params() -> dict:
 
 
 def run_search(params: dict, limit: int):
+    if "cites:" in params["q"].lower():      # passages citing a work (web.cite)
+        from .cite import citing_search
+        return citing_search(params, limit)
     return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
         article=params["article"], venue=params["venue"], year_from=params["year_from"],

@@ -156,10 +156,12 @@ def export_hits(fmt: str, hits: list[Hit], articles: dict[str, Article],
     raise ValueError(fmt)
 
 
-def collect(engine, query: str, **options) -> tuple[list[Hit], dict[str, Article], int]:
-    """The first `EXPORT_LIMIT` hits of a search, their articles, and the search's total
-    (which tells whether the export was cut)."""
-    results = engine.search(query, page=1, limit=EXPORT_LIMIT, **options)
+def collect(engine, query: str, search=None, **options) -> tuple[list[Hit], dict[str, Article], int]:
+    """The first `EXPORT_LIMIT` hits of a search (`search(query, page=, limit=, **options)`,
+    `engine.search` by default), their articles, and the search's total (which tells
+    whether the export was cut)."""
+    search = search or engine.search
+    results = search(query, page=1, limit=EXPORT_LIMIT, **options)
     articles = {}
     for hit in results.hits:
         if hit.article_id not in articles:

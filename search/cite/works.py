@@ -193,3 +193,59 @@ def matching(entries: dict[str, WorkEntry], text: str) -> list[WorkEntry]:
         return []
     return [e for e in entries.values()
             if want in fold_key(" ".join((e.work.title, e.work.author, e.work.venue)))]
+
+
+# --- cites:"…" in a query --------------------------------------------------------------------
+
+_CITES = re.compile(r'(?<!\S)cites:(?:"(?P<quoted>[^"]*)"?|(?P<bare>\S+))', re.I)
+
+
+def split_cites(query: str) -> tuple[str, list[str]]:
+    """(the query without its `cites:` clauses, their values).
+
+    >>> split_cites('北約 cites:"Military Balance"')
+    ('北約', ['Military Balance'])
+    """
+    values = [m["quoted"] if m["quoted"] is not None else m["bare"]
+              for m in _CITES.finditer(query)]
+    rest = " ".join(_CITES.sub(" ", query).split())
+    return rest, [v.strip() for v in values if v.strip()]
+
+
+def corpus_works(engine) -> dict[str, WorkEntry]:
+    """The cited works of every article in the index (`cited_works`)."""
+    return cited_works(engine.article(aid) for aid in sorted(engine.added_times()))
+
+
+def search_citing(engine, entries: dict[str, WorkEntry], query: str, page: int = 1,
+                  limit: int = 10, **options):
+    """`Engine.search` for a query with `cites:"…"`: only passages citing a work whose title,
+    author or venue holds every value. Other words rank those passages as a search does;
+    without other words they come in the order of the articles and their notes."""
+    import time
+
+    from search.model import SearchResults
+
+    started = time.perf_counter()
+    rest, values = split_cites(query)
+    citing: dict[str, str] | None = None          # passage id -> article id
+    for value in values:
+        found = {p: c.article_id for e in matching(entries, value) for c in e.citations
+                 for p in c.passages}
+        citing = found if citing is None else {p: a for p, a in citing.items() if p in found}
+    citing = citing or {}
+    if rest:
+        results = engine.search(rest, page=1, limit=1000, **options)
+        hits = [h for h in results.hits if h.passage_id in citing]
+    else:
+        results = SearchResults(query=query, total=0, page=page, limit=limit)
+        hits = []
+        for article_id in sorted(set(citing.values())):
+            found = engine.search(f"article:{article_id}", page=1, limit=1000, **options)
+            hits += [h for h in found.hits if h.passage_id in citing]
+        hits.sort(key=lambda h: (h.article_id, h.ordinal))
+    start = (page - 1) * limit
+    results.query, results.total, results.page, results.limit = query, len(hits), page, limit
+    results.hits = hits[start:start + limit]
+    results.took_ms = (time.perf_counter() - started) * 1000
+    return results

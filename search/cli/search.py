@@ -109,16 +109,21 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
+    search = engine.search
+    from search.cite import works
+    if works.split_cites(query)[1]:          # cites:"…": passages citing a work
+        entries = works.corpus_works(engine)
+        search = lambda q, **kw: works.search_citing(engine, entries, q, **kw)   # noqa: E731
     if export_format is not None:
         from search.cite import export
-        hits, articles, total = export.collect(engine, query, expand=not no_expand,
+        hits, articles, total = export.collect(engine, query, search, expand=not no_expand,
                                                translate=not no_translate, **options)
         click.echo(export.export_hits(export_format, hits, articles, query), nl=False)
         if total > len(hits):
             click.echo(f"defsearch: exported the first {len(hits)} of {total} passages "
                        f"(the export limit is {export.EXPORT_LIMIT})", err=True)
         return
-    results = engine.search(query, page=page, limit=limit, expand=not no_expand,
+    results = search(query, page=page, limit=limit, expand=not no_expand,
                             translate=not no_translate, explain=explain, **options)
     if as_json:
         data = results.to_json()
