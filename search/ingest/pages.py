@@ -25,7 +25,7 @@ from .layout import _PAGE_NUMBER, Line
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\f")
 _ONE_SPACE = re.compile(r"^ \S")
-_SKIPPED = set("-‐[]［］")          # characters joining or marker removal may drop
+_SKIPPED = re.compile(r"[\s\d\-‐\[\]［］]+")   # what joining or marker removal may drop
 
 
 def join_form_feeds(text: str) -> str:
@@ -101,6 +101,9 @@ class PageMap:
         between the same two characters of the passage text."""
         if not self.labels:
             return [[] for _ in pieces]
+        on = list(dict.fromkeys(self.labels[ln.no] for ln in source if ln.no in self.labels))
+        if len(on) <= 1:                             # all on one page (or none)
+            return [list(on) for _ in pieces]
         bounds: list[tuple[int, str]] = []          # (characters before, label), in order
         count = 0
         for line in source:
@@ -123,7 +126,7 @@ class PageMap:
 
 
 def _counted(text: str) -> int:
-    return sum(1 for ch in text if not (ch.isspace() or ch.isdigit() or ch in _SKIPPED))
+    return len(_SKIPPED.sub("", text))
 
 
 def _overlapping(bounds: list[tuple[int, str]], a: int, b: int) -> list[str]:
