@@ -2,6 +2,7 @@
 the others follow from its page breaks), form feeds, a passage across a page break, and
 sources with no page information (none invented)."""
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,25 @@ def test_pages_doctests():
     import search.ingest.pages as pages
     result = doctest.testmod(pages)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_passages_cut_from_a_long_paragraph_get_their_own_pages(tmp_path):
+    """A paragraph of 40 printed lines over a form feed is cut into passages: those printed
+    before the break are on page 1, after it on page 2, the one across it on both."""
+    lines = [f"第{n:02d}行的句子寫到這裡結束。國防安全研究的文字一行排滿到右邊界為止"
+             for n in range(40)]
+    lines[-1] = "最後一行結束。"
+    text = "標題\n\n" + "\n".join(lines[:20]) + "\n\f" + "\n".join(lines[20:]) + "\n"
+    article = _ingest(tmp_path, text)
+    assert len(article.passages) >= 3
+    pages = [p.pages for p in article.passages]
+    assert pages[0] == ["1"] and pages[-1] == ["2"]
+    assert ["1", "2"] in pages and pages == sorted(pages, key=lambda p: (p[0], len(p)))
+    across = next(p for p in article.passages if p.pages == ["1", "2"])
+    assert "第19行" in across.text and "第20行" in across.text
+    for p in article.passages:      # the printed lines a passage holds, and their pages
+        rows = [int(m) for m in re.findall(r"第(\d\d)行", p.text)]
+        if not p.text.startswith("第"):           # it begins with the end of a line before
+            rows.append(min(rows, default=40) - 1)
+        assert p.pages == [page for page, lines in (("1", range(20)), ("2", range(20, 40)))
+                           if any(r in lines for r in rows)], p.text[:40]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from search.model import Article, Passage
+from search.model import Article
 
 _ISSUE = re.compile(r"^(?P<name>.+?)\s*第\s*(?P<no>[0-9一二三四五六七八九十百〇零]{1,6})\s*(?P<unit>[期卷])$")
 _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
@@ -69,11 +69,6 @@ class Source:
     def chinese(self) -> bool:
         return is_chinese(self.title) or self.lang.startswith("zh") and not self.title
 
-    @property
-    def creators(self) -> list[str]:
-        """Who a citation names first: the authors, else the organisation."""
-        return self.authors or ([self.organisation] if self.organisation else [])
-
 
 def source_of(article: Article) -> Source:
     parts = (article.date or "").split("-")
@@ -96,7 +91,3 @@ def source_of(article: Article) -> Source:
     if labels:
         src.pages = [labels[0], labels[-1]] if labels[0] != labels[-1] else [labels[0]]
     return src
-
-
-def passage_pages(passage: Passage | None) -> list[str]:
-    return list(passage.pages) if passage is not None else []

@@ -50,7 +50,7 @@ def cite_command(item_id, style, index_dir, accessed):
     accessed = accessed or datetime.date.today().isoformat()
     article, passage = find(Engine(index_dir), item_id)
     chosen = ["gbt7714", "apa", "chicago"] if style == "all" else [style]
-    for k, one in enumerate(chosen):
+    for one in chosen:
         for line in citation_lines(article, passage, one, accessed):
             click.echo(line)
 
