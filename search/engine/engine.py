@@ -61,6 +61,7 @@ class _Generation:
         self.glossary = _load_glossary(gen_dir)
         self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
         self.cache: dict = {}        # Evaluator: length norms and filter doc sets
+        self.df_cache: dict = {}     # (field, term) -> live document count, every searcher
         self._live = None
 
     def live_fields(self, searcher) -> set:
@@ -139,7 +140,7 @@ class Engine:
                     old.close()
                 except Exception:
                     pass
-            local.searcher = livestats.searcher(gen.ix, gen.adjustments,
+            local.searcher = livestats.searcher(gen.ix, gen.adjustments, gen.df_cache,
                                                 weighting=ranking.weighting())
             local.gen = gen
         return gen, local.searcher
