@@ -211,14 +211,15 @@ class Engine:
 
     @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True,
-             translate: bool = True) -> list[tuple[str, float]]:
+             translate: bool = True, lang=None) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
         from search.query import compile
 
         gen, s = self._searcher()
         try:
-            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate)
+            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate,
+                                                   lang=lang)
         except QueryError:
             return []
         q = compile(plan)

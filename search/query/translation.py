@@ -53,7 +53,7 @@ def searched_terms(plan: QueryPlan) -> set[str]:
     return out
 
 
-def add_translation(plan: QueryPlan, text: str, builder) -> None:
+def add_translation(plan: QueryPlan, text: str, builder, within: set[str] | None = None) -> None:
     """Translate the plain words `text` of the query and add one optional TranslationSet
     per translated unit to `plan`; the sets' labels join `plan.expansions`, their details
     `plan.explain`.
@@ -62,7 +62,11 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     full, is worth `ranking.TRANSLATION_SHARE` of what its source unit could score (its own
     tokens and bigrams); "query": all sets together, each at its best translation, are
     worth that share of what all of the user's own words could score, each translation
-    keeping the weight its rarity gives it in the passages' language."""
+    keeping the weight its rarity gives it in the passages' language.
+
+    `within`: the passage languages the filters leave ("en", "zh"; None: all). A unit whose
+    own language is filtered out translates at `ranking.TRANSLATION_SHARE_ACROSS` (scale
+    "unit"): its own words can only match names and numbers there."""
     from search.glossary.translate import translate
 
     n = builder.doc_count
@@ -90,16 +94,19 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
             else top
         tset = TranslationSet(unit.text, unit.lang, top, [])
+        share = ranking.TRANSLATION_SHARE_ACROSS if by_unit and within is not None \
+            and unit.lang not in within else ranking.TRANSLATION_SHARE
         taken: set = set()          # a term two senses share (Luther, Martin Luther) counts once
         for c, lookups, mx in built:
-            boost = worth * (c.weight / total) / (mx if by_unit else 1.0)
+            boost = worth * (c.weight / total) / (mx if by_unit else 1.0) \
+                * (share if by_unit else 1.0)
             tset.candidates.append(Translated(
                 c.text, c.source, c.weight, c.gloss,
                 [lk for lk in lookups if (lk.field, lk.text) not in taken], boost))
             taken.update((lk.field, lk.text) for lk in lookups)
         best += max(c.boost * mx for c, (_c, _l, mx) in zip(tset.candidates, built))
         sets.append(tset)
-    scale = ranking.TRANSLATION_SHARE
+    scale = 1.0 if by_unit else ranking.TRANSLATION_SHARE
     if sets and not by_unit:
         ours = max_score(own_lookups(plan), df, n, unseen=True)
         scale *= ours / best if best > 0 else 1.0
