@@ -72,7 +72,7 @@ def add_translation(plan: QueryPlan, text: str, builder, within: set[str] | None
     n = builder.doc_count
     if builder.doc_frequency is None or not n or not text.strip():
         return
-    df = _memo(builder.doc_frequency)      # translate, analysis and scale ask the same terms
+    df = builder.doc_frequency     # the Engine's searcher remembers counts per generation
     tr = translate(text, df, builder.glossary)
     typed = fold(plan.normalised)
     already = searched_terms(plan)
@@ -84,11 +84,11 @@ def add_translation(plan: QueryPlan, text: str, builder, within: set[str] | None
         cands = [c for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]
                  if fold(c.text) not in already and fold(c.text) not in typed]
         built = [(c, lookups, max_score(lookups, df, n))
-                 for c in cands for lookups in [_lookups(builder, c.text, df)]]
+                 for c in cands for lookups in [_lookups(builder, c.text)]]
         built = [b for b in built if b[2] > 0]
         if not built:
             continue
-        worth = max_score(_lookups(builder, unit.text, df), df, n, unseen=True) if by_unit \
+        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True) if by_unit \
             else 1.0
         top = built[0][0].weight
         total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
@@ -133,7 +133,7 @@ def add_phrase_translation(match: PhraseMatch, plan: QueryPlan, builder) -> None
 
     if builder.doc_frequency is None or not builder.doc_count:
         return
-    tr = translate(match.text, _memo(builder.doc_frequency), builder.glossary)
+    tr = translate(match.text, builder.doc_frequency, builder.glossary)
     if len(tr.units) != 1 or not tr.units[0].candidates:
         return
     unit = tr.units[0]
@@ -170,26 +170,13 @@ def own_lookups(plan: QueryPlan) -> list[Lookup]:
     return found
 
 
-def _lookups(builder, text: str, df) -> list[Lookup]:
+def _lookups(builder, text: str) -> list[Lookup]:
     """A translation analysed like a query word: each token (with sub-words) in the word
     fields, and the character bigrams of its CJK runs in `grams`; too-common tokens left
-    out as for the user's words (`builder._too_common`, with the memo `df`)."""
+    out as for the user's words (`builder._too_common`)."""
     found = []
-    prune = builder.doc_count >= ranking.PRUNE_MIN_DOCS
     for main, subs in builder._groups(text):
-        if prune and df("body", main) > ranking.MAX_DF_RATIO * builder.doc_count:
-            continue
-        found.extend(builder._token(main, subs).lookups)
+        if not builder._too_common(main):
+            found.extend(builder._token(main, subs).lookups)
     found.extend(builder._bigrams(text))
     return found
-
-
-def _memo(doc_frequency):
-    cache: dict = {}
-
-    def df(field: str, text: str) -> int:
-        key = (field, text)
-        if key not in cache:
-            cache[key] = doc_frequency(field, text)
-        return cache[key]
-    return df
