@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/quality.py [--index DIR] [--sets drcd-t,cran] [--rebuild] [--no-expand]
     .venv/bin/python bench/quality.py --pool xling [--sets xq-en2zh,...] [--no-translate]
+                                      [--answer-lang]
 
 1. `defsearch index --corpus ../shared/eval/corpus.jsonl --index DIR` (an update: a no-op
    when the index is current);
@@ -13,6 +14,10 @@
 `--pool xling`: the cross-language pool (../shared/eval/xling/: its corpus, its four query
 sets, index bench/out/xling-index), also scored on each half of the queries (odd/even
 position), so that a gain on one half only is not believed.
+
+`--answer-lang`: each question is filtered to its answers' language (as a user who picks
+the language: an English question with lang=zh), which also raises the translation's share
+(`ranking.TRANSLATION_SHARE_ACROSS`).
 
 Prints one table and writes bench/out/quality.json (quality-xling.json). Dev split only:
 never tune on anything else (see ../shared/eval/README.md).
@@ -44,6 +49,22 @@ def scorer():
     return module
 
 
+ANSWER_LANG = {"drcd-t": "zh", "drcd-s": "zh", "cmrc-s": "zh", "squad": "en", "cran": "en"}
+
+
+def with_answer_lang(queries: Path, name: str) -> Path:
+    """A copy of the query file whose lines hold "lang": the language of the set's
+    answers (xq-en2zh: zh)."""
+    lang = ANSWER_LANG.get(name) or name.rsplit("2", 1)[-1]
+    out = OUT / f"queries-{name}-lang.jsonl"
+    with queries.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for line in src:
+            if line.strip():
+                dst.write(json.dumps({**json.loads(line), "lang": lang},
+                                     ensure_ascii=False) + "\n")
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pool", choices=("main", "xling"), default="main")
@@ -53,6 +74,9 @@ def main(argv=None) -> int:
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--no-expand", action="store_true")
     ap.add_argument("--no-translate", action="store_true")
+    ap.add_argument("--answer-lang", action="store_true",
+                    help="each question filtered to its answers' language (lang: of the "
+                         "batch line), as a user choosing the language facet")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--tag", default="defsearch")
     args = ap.parse_args(argv)
@@ -74,6 +98,8 @@ def main(argv=None) -> int:
     rows = {}
     for name in [s for s in args.sets.split(",") if s]:
         queries = folder / f"queries-dev-{name}.jsonl"
+        if args.answer_lang:
+            queries = with_answer_lang(queries, name)
         qrels = folder / f"qrels-dev-{name}.tsv"
         run = OUT / f"run-{name}.trec"
         cmd = DEFSEARCH + ["search", "--index", args.index, "--batch", str(queries),
@@ -106,6 +132,7 @@ def main(argv=None) -> int:
               f"{r['seconds']:>6.1f}")
     (OUT / ("quality-xling.json" if xling else "quality.json")).write_text(json.dumps(
         {"sets": rows, "pool": args.pool, "expand": not args.no_expand,
+         "answer_lang": args.answer_lang,
          "translate": not args.no_translate, "load": load_average()}, indent=1))
     return 0
 

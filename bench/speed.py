@@ -7,8 +7,9 @@ Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with 
   * `defsearch index --corpus FILE --index DIR --rebuild` in a subprocess: wall time, chars
     of passage text per second, peak memory of the process tree (sum of PSS, sampled every 0.1 s);
   * in-process `Engine.search(q, limit=10)` (snippets and footnotes included) after a warm-up:
-    p50/p95 for 1-4-word keyword queries (drawn from passages with a fixed seed) and for
-    question queries (the dev query sets, evenly);
+    p50/p95 for 1-4-word keyword queries (drawn from passages with a fixed seed), for
+    question queries (the dev query sets, evenly) and for cross-language questions (the
+    xling dev sets xq-en2zh and xq-zh2en, half each; every search translates the query);
 and `defsearch search QUERY --index DIR` cold (new process) on the bundled corpus (corpus/).
 Writes bench/out/speed.json and prints a Markdown table for docs/benchmarks.md.
 """
@@ -125,6 +126,17 @@ def question_queries(n: int, seed: int = 11) -> list[str]:
     return out
 
 
+def cross_language_queries(n: int, seed: int = 13) -> list[str]:
+    """n questions of the cross-language dev sets (English questions with a Chinese answer,
+    Chinese ones with an English answer), half each: what query translation costs."""
+    rng = random.Random(seed)
+    out = []
+    for name in ("xq-en2zh", "xq-zh2en"):
+        items = read_jsonl(EVAL / "xling" / f"queries-dev-{name}.jsonl")
+        out.extend(item["text"] for item in rng.sample(items, min(n // 2, len(items))))
+    return out
+
+
 def latency(index_dir: Path, queries: list[str]) -> dict:
     from search.engine.engine import Engine
 
@@ -159,6 +171,7 @@ def main(argv=None) -> int:
     report = {"load_at_start": load_average(), "cpus": os.cpu_count(), "sizes": {}}
     keywords = keyword_queries(args.queries)
     questions = question_queries(args.queries)
+    crossing = cross_language_queries(args.queries)
     for size in [s for s in args.sizes.split(",") if s]:
         corpus = POOL if size == "pool" else big_corpus(int(size))
         index_dir = OUT / f"speed-index-{size}"
@@ -168,8 +181,10 @@ def main(argv=None) -> int:
             log(size, json.dumps(row["index"]))
         row["keyword"] = latency(index_dir, keywords)
         row["question"] = latency(index_dir, questions)
+        row["cross_language"] = latency(index_dir, crossing)
         row["load"] = load_average()
-        log(size, json.dumps({k: row[k] for k in ("keyword", "question", "load")}))
+        log(size, json.dumps({k: row[k] for k in ("keyword", "question", "cross_language",
+                                                  "load")}))
         report["sizes"][size] = row
     bundled = OUT / "speed-index-corpus"
     subprocess.run([DEFSEARCH, "index", "--corpus", str(ROOT / "corpus"), "--index",
@@ -180,14 +195,15 @@ def main(argv=None) -> int:
     (OUT / "speed.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
 
     print("| size | passages | index s | chars/s | peak RSS MiB | keyword p50/p95 ms "
-          "| question p50/p95 ms |")
-    print("|---|---|---|---|---|---|---|")
+          "| question p50/p95 ms | cross-language p50/p95 ms |")
+    print("|---|---|---|---|---|---|---|---|")
     for size, row in report["sizes"].items():
         ix = row.get("index", {})
         print(f"| {size} | {ix.get('passages', '')} | {ix.get('seconds', '')} | "
               f"{ix.get('chars_per_s', '')} | {ix.get('peak_rss_mib', '')} | "
               f"{row['keyword']['p50_ms']} / {row['keyword']['p95_ms']} | "
-              f"{row['question']['p50_ms']} / {row['question']['p95_ms']} |")
+              f"{row['question']['p50_ms']} / {row['question']['p95_ms']} | "
+              f"{row['cross_language']['p50_ms']} / {row['cross_language']['p95_ms']} |")
     for c in report["cold"]:
         print(f"cold `defsearch search {c['query']!r}`: p50 {c['p50_ms']} ms "
               f"(min of {c['n']}: {c['p50_ms']})")

@@ -69,8 +69,10 @@ def speed() -> dict:
     the translation, opening the cached dictionary, the first English and Chinese
     translation; the cache file exists, as after the first run on a machine), the cold
     `defsearch search` itself for comparison,
-    and per-query cost of `translate` on every dev question, dictionary lookups only
-    (no doc_frequency) and with the index's doc_frequency."""
+    per-query cost of building the query plan with and without translation (the second
+    pass, term counts remembered as in a serving engine), and of `translate` alone on every
+    dev question, dictionary lookups only (no doc_frequency) and with the index's
+    doc_frequency."""
     from bench.common import summary
     py = str(ROOT / ".venv" / "bin" / "python")
     subprocess.run([py, "-c", COLD], check=True, cwd=ROOT, capture_output=True)  # cache built
@@ -91,6 +93,17 @@ def speed() -> dict:
         subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
         search_ms.append((time.perf_counter() - start) * 1000)
     out = {"cold_translation_added_ms": summary(cold), "cold_defsearch_search_ms": summary(search_ms)}
+    from search.engine.engine import _builder
+    for label, on in (("plan_without_translation_ms", False), ("plan_with_translation_ms", True)):
+        for t in texts:                                       # warm: term counts remembered
+            _builder(_gen, searcher, True).build(t, translate=on)
+        ms = []
+        for t in texts:
+            builder = _builder(_gen, searcher, True)
+            start = time.perf_counter()
+            builder.build(t, translate=on)
+            ms.append((time.perf_counter() - start) * 1000)
+        out[label] = summary(ms)
     for label, df in (("lookups_ms", None), ("with_doc_frequency_ms", searcher.doc_frequency)):
         ms = []
         for t in texts:

@@ -11,12 +11,14 @@ import json
 import sys
 
 from search.errors import DefsearchError
+from search.query import filters
 
 
 def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
               procs: int = 1, translate: bool = True) -> int:
     """Write a TREC run for every query of a {"id", "text"} JSONL file to `run` ('-' for
-    stdout); returns the count. A bad line is a DefsearchError naming it."""
+    stdout); returns the count. A line may also hold "lang" (en, zh, ...: the passages'
+    language, as `--lang`). A bad line is a DefsearchError naming it."""
     queries = []
     try:
         with open(batch, encoding="utf-8") as fh:
@@ -25,10 +27,15 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
                     continue
                 try:
                     item = json.loads(line)
-                    queries.append((str(item["id"]), str(item["text"])))
-                except (ValueError, KeyError, TypeError):
+                    lang = item.get("lang")
+                    queries.append((str(item["id"]), (str(item["text"]),
+                                                      None if lang is None else str(lang))))
+                except (ValueError, KeyError, TypeError, AttributeError):
                     raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
                                          "\"id\" and \"text\"") from None
+                if lang is not None and str(lang).lower() not in filters.LANGS:
+                    raise DefsearchError(f"{batch}:{lineno}: unknown language {lang!r}: use "
+                                         "en, zh, zh-Hant or zh-Hans")
                 qid = queries[-1][0]
                 if not qid or any(ch.isspace() or not ch.isprintable() for ch in qid):
                     raise DefsearchError(f"{batch}:{lineno}: query id {qid!r} has a space or "
@@ -56,16 +63,18 @@ def _worker_init(index_dir, limit, expand, translate):
     _WORKER.update(engine=Engine(index_dir), limit=limit, expand=expand, translate=translate)
 
 
-def _worker_rank(text):
+def _worker_rank(query):
+    text, lang = query
     return _WORKER["engine"].rank(text, _WORKER["limit"], expand=_WORKER["expand"],
-                                  translate=_WORKER["translate"])
+                                  translate=_WORKER["translate"], lang=lang)
 
 
 def rank_all(engine, texts, limit, expand, procs, translate=True):
-    """Rankings in query order; with procs > 1 (and enough queries) forked workers each
-    keep one Engine (one searcher) for their share of the queries."""
+    """Rankings in query order of `texts`, each (text, lang or None); with procs > 1 (and
+    enough queries) forked workers each keep one Engine (one searcher) for their share."""
     if procs <= 1 or len(texts) < 64:
-        return [engine.rank(t, limit, expand=expand, translate=translate) for t in texts]
+        return [engine.rank(t, limit, expand=expand, translate=translate, lang=lang)
+                for t, lang in texts]
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs, initializer=_worker_init,

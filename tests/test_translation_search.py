@@ -116,6 +116,67 @@ def test_batch_no_translate(engine_index, tmp_path):
     assert (tmp_path / "off.trec").read_text() == ""
 
 
+@pytest.fixture(scope="module")
+def filtered_index(tmp_path_factory):
+    """One Chinese passage that quotes the English word, one that says it in Chinese."""
+    from search.index.update import update_index
+
+    corpus = tmp_path_factory.mktemp("filtered") / "corpus"
+    corpus.mkdir()
+    lines = [
+        {"id": "quotes", "article_id": "a1", "title": "議題一", "lang": "zh-Hant",
+         "text": "本段落引用英文原文 embargo 一詞，討論翻譯的問題。"},
+        {"id": "says", "article_id": "a2", "title": "議題二", "lang": "zh-Hant",
+         "text": "歐盟考慮解除對中國的武器禁運，美國表示反對。"},
+        {"id": "english", "article_id": "a3", "title": "Topic", "lang": "en",
+         "text": "The arms embargo on China was debated in Brussels."},
+        {"id": "other", "article_id": "a4", "title": "其他", "lang": "zh-Hant",
+         "text": "台灣的國防預算逐年增加。"},
+    ]
+    (corpus / "a.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n"
+                                            for x in lines), encoding="utf-8")
+    index_dir = corpus.parent / "index"
+    update_index(corpus, index_dir)
+    return index_dir
+
+
+def test_other_language_filter_lets_the_translation_lead(filtered_index):
+    # An English query limited to Chinese passages: the passage that says 武器禁運 ranks
+    # above the one that only quotes the English word (the translation weighs in full,
+    # ranking.TRANSLATION_SHARE_ACROSS); without the filter the English passage leads and
+    # the quoting one stays above the translation (the user's own words weigh more).
+    from search.engine.engine import Engine
+
+    engine = Engine(filtered_index)
+    assert [h.passage_id for h in engine.search("arms embargo").hits] == \
+        ["english", "quotes", "says"]
+    assert [h.passage_id for h in engine.search("arms embargo", lang="zh").hits] == \
+        ["says", "quotes"]
+    assert [h.passage_id for h in engine.search("arms embargo lang:zh").hits] == \
+        ["says", "quotes"]
+    # a filter to the query's own language changes nothing about the translation's weight
+    boosts = [x for x in engine.search("arms embargo", explain=True).explain
+              if x.startswith("translated: ")]
+    assert boosts == [x for x in engine.search("arms embargo", lang="en", explain=True).explain
+                      if x.startswith("translated: ")]
+
+
+def test_batch_lines_may_name_the_language(filtered_index, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text(json.dumps({"id": "q1", "text": "arms embargo", "lang": "zh"}) + "\n",
+                       encoding="utf-8")
+    cli("search", "--index", filtered_index, "--batch", queries, "--run", tmp_path / "r.trec")
+    assert [line.split()[2] for line in (tmp_path / "r.trec").read_text().splitlines()] == \
+        ["says", "quotes"]
+    queries.write_text(json.dumps({"id": "q1", "text": "arms embargo", "lang": "fr"}) + "\n",
+                       encoding="utf-8")
+    result = CliRunner().invoke(main, ["search", "--index", str(filtered_index), "--batch",
+                                       str(queries), "--run", str(tmp_path / "r.trec")])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines()[-1] == (
+        f"defsearch: {queries}:1: unknown language 'fr': use en, zh, zh-Hant or zh-Hans")
+
+
 # -- web and API -------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -61,6 +61,7 @@ class _Generation:
         self.glossary = _load_glossary(gen_dir)
         self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
         self.cache: dict = {}        # Evaluator: length norms and filter doc sets
+        self.df_cache: dict = {}     # (field, term) -> live document count, every searcher
         self._live = None
 
     def live_fields(self, searcher) -> set:
@@ -139,7 +140,7 @@ class Engine:
                     old.close()
                 except Exception:
                     pass
-            local.searcher = livestats.searcher(gen.ix, gen.adjustments,
+            local.searcher = livestats.searcher(gen.ix, gen.adjustments, gen.df_cache,
                                                 weighting=ranking.weighting())
             local.gen = gen
         return gen, local.searcher
@@ -210,14 +211,15 @@ class Engine:
 
     @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True,
-             translate: bool = True) -> list[tuple[str, float]]:
+             translate: bool = True, lang=None) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of `search` without
         snippets or metadata, for batch runs. A QueryError gives an empty list."""
         from search.query import compile
 
         gen, s = self._searcher()
         try:
-            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate)
+            plan = _builder(gen, s, expand).build(query, expand=expand, translate=translate,
+                                                   lang=lang)
         except QueryError:
             return []
         q = compile(plan)

@@ -33,6 +33,7 @@ import re
 from importlib import metadata
 from pathlib import Path
 
+from search.analysis import CJK_CHARS
 from search.glossary.folding import key as fold_key
 
 SOURCE = "cc-cedict"
@@ -42,7 +43,8 @@ MAX_GLOSS_WORDS = 4
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 _PAREN = re.compile(r"\([^()]*\)")
 _PINYIN = re.compile(r"\[[^\]]*\]")
-_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]+(?:\|[\u3400-\u9fff\U00020000-\U0002ffff]+)?")
+_CJK = re.compile(f"[{CJK_CHARS}]+(?:\\|[{CJK_CHARS}]+)?")
+_HAS_CJK = re.compile(f"[{CJK_CHARS}]")
 # a sense that only points to another entry or describes the word's grammar
 _XREF = re.compile(
     r"^(?:CL:|(?:old |archaic |erhua |japanese |taiwan |variant |ancient |obscure |"
@@ -176,7 +178,7 @@ def build(path: Path | None = None) -> dict:
     zh: dict[str, list[str]] = {}
     for trad, simp, pinyin, senses in parse(path):
         k = fold_key(simp)
-        if not re.search(r"[\u3400-\u9fff]", k):
+        if not _HAS_CJK.search(k):
             continue                          # Latin-only headwords (3C, 88): no use here
         proper = pinyin[:1].isupper()
         head = simp if simp == trad else f"{simp}:{trad}"

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from search.analysis import english_term
+from search.analysis import CJK_CHARS, english_term
 from search.glossary import cedict as cedict_mod
 from search.glossary import cross_strait
 from search.ranking import QUESTION_WORDS
@@ -61,7 +61,7 @@ ZH_STOP_WORDS = frozenset("""
 """.split())
 
 _LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*")
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 
 
 @dataclass(frozen=True)

@@ -228,12 +228,13 @@ class LiveSearcher(Searcher):
     ask their parent, as Whoosh's scorers do.
     """
 
-    def __init__(self, reader, adjustments: Adjustments, **kwargs):
+    def __init__(self, reader, adjustments: Adjustments, df_cache: dict | None = None,
+                 **kwargs):
         super().__init__(reader, **kwargs)
         self.adjustments = adjustments
         self._live_count = reader.doc_count()
-        if adjustments.df:
-            self.doc_frequency = self._doc_frequency   # Searcher copies the reader's
+        count = self._doc_frequency if adjustments.df else self.ixreader.doc_frequency
+        self.doc_frequency = count if df_cache is None else _memoised(count, df_cache)
 
     def _subsearcher(self, reader):
         return Searcher(reader, fromindex=self._ix, weighting=self.weighting, parent=self)
@@ -255,5 +256,25 @@ class LiveSearcher(Searcher):
         return self.field_length(fieldname) / (self._live_count or 1)
 
 
-def searcher(ix, adjustments: Adjustments, **kwargs) -> LiveSearcher:
-    return LiveSearcher(ix.reader(), adjustments, fromindex=ix, **kwargs)
+DF_CACHE_LIMIT = 200_000      # entries (field, term) -> count; about 30 MB at the limit
+
+
+def _memoised(count, cache: dict):
+    """`count(field, text)` remembered in `cache`: a generation never changes, so its
+    counts hold for every searcher on it (one query's translation alone asks ~50 of them,
+    each a term-table lookup per segment). Emptied when full rather than tracked per entry."""
+    def doc_frequency(fieldname, text):
+        key = (fieldname, text)
+        n = cache.get(key)
+        if n is None:
+            if len(cache) >= DF_CACHE_LIMIT:
+                cache.clear()
+            n = cache[key] = count(fieldname, text)
+        return n
+    return doc_frequency
+
+
+def searcher(ix, adjustments: Adjustments, df_cache: dict | None = None,
+             **kwargs) -> LiveSearcher:
+    """A LiveSearcher on `ix`; `df_cache`: a dict kept per generation for its term counts."""
+    return LiveSearcher(ix.reader(), adjustments, df_cache=df_cache, fromindex=ix, **kwargs)

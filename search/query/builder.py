@@ -115,7 +115,8 @@ class QueryBuilder:
         if expand and translate:
             from search.query.translation import add_phrase_translation, add_translation
             add_translation(plan, " ".join(c.text for c in clauses
-                                           if c.kind == "word" and not c.negated), self)
+                                           if c.kind == "word" and not c.negated), self,
+                            within=filters.filtered_languages(plan.filters, lang))
             for m in plan.required:
                 if isinstance(m, PhraseMatch):
                     add_phrase_translation(m, plan, self)

@@ -93,6 +93,19 @@ def lang_filter(value: str) -> ValueFilter:
     return ValueFilter("lang", languages(value))
 
 
+def filtered_languages(found: list, lang=None) -> set[str] | None:
+    """The passage languages ("en", "zh") that the plan's lang: filters and the lang option
+    leave searchable together; None when nothing filters by language."""
+    chosen = [f.values for f in found if isinstance(f, ValueFilter) and f.field == "lang"]
+    if lang is not None:      # checked (and its message spelt) by search_options
+        chosen.append(LANGS.get(str(lang).lower(), []))
+    left = None
+    for values in chosen:
+        families = {"en" if v == "en" else "zh" for v in values}
+        left = families if left is None else left & families
+    return left
+
+
 def article_filter(value: str) -> ValueFilter:
     return ValueFilter("article_id", [str(value)])
 

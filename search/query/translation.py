@@ -53,7 +53,7 @@ def searched_terms(plan: QueryPlan) -> set[str]:
     return out
 
 
-def add_translation(plan: QueryPlan, text: str, builder) -> None:
+def add_translation(plan: QueryPlan, text: str, builder, within: set[str] | None = None) -> None:
     """Translate the plain words `text` of the query and add one optional TranslationSet
     per translated unit to `plan`; the sets' labels join `plan.expansions`, their details
     `plan.explain`.
@@ -62,13 +62,17 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
     full, is worth `ranking.TRANSLATION_SHARE` of what its source unit could score (its own
     tokens and bigrams); "query": all sets together, each at its best translation, are
     worth that share of what all of the user's own words could score, each translation
-    keeping the weight its rarity gives it in the passages' language."""
+    keeping the weight its rarity gives it in the passages' language.
+
+    `within`: the passage languages the filters leave ("en", "zh"; None: all). A unit whose
+    own language is filtered out translates at `ranking.TRANSLATION_SHARE_ACROSS` (scale
+    "unit"): its own words can only match names and numbers there."""
     from search.glossary.translate import translate
 
     n = builder.doc_count
     if builder.doc_frequency is None or not n or not text.strip():
         return
-    df = _memo(builder.doc_frequency)      # translate, analysis and scale ask the same terms
+    df = builder.doc_frequency     # the Engine's searcher remembers counts per generation
     tr = translate(text, df, builder.glossary)
     typed = fold(plan.normalised)
     already = searched_terms(plan)
@@ -80,26 +84,29 @@ def add_translation(plan: QueryPlan, text: str, builder) -> None:
         cands = [c for c in unit.candidates[:ranking.TRANSLATIONS_PER_SET]
                  if fold(c.text) not in already and fold(c.text) not in typed]
         built = [(c, lookups, max_score(lookups, df, n))
-                 for c in cands for lookups in [_lookups(builder, c.text, df)]]
+                 for c in cands for lookups in [_lookups(builder, c.text)]]
         built = [b for b in built if b[2] > 0]
         if not built:
             continue
-        worth = max_score(_lookups(builder, unit.text, df), df, n, unseen=True) if by_unit \
+        worth = max_score(_lookups(builder, unit.text), df, n, unseen=True) if by_unit \
             else 1.0
         top = built[0][0].weight
         total = sum(c.weight for c, _l, _m in built) if ranking.TRANSLATION_SETS == "share" \
             else top
         tset = TranslationSet(unit.text, unit.lang, top, [])
+        share = ranking.TRANSLATION_SHARE_ACROSS if by_unit and within is not None \
+            and unit.lang not in within else ranking.TRANSLATION_SHARE
         taken: set = set()          # a term two senses share (Luther, Martin Luther) counts once
         for c, lookups, mx in built:
-            boost = worth * (c.weight / total) / (mx if by_unit else 1.0)
+            boost = worth * (c.weight / total) / (mx if by_unit else 1.0) \
+                * (share if by_unit else 1.0)
             tset.candidates.append(Translated(
                 c.text, c.source, c.weight, c.gloss,
                 [lk for lk in lookups if (lk.field, lk.text) not in taken], boost))
             taken.update((lk.field, lk.text) for lk in lookups)
         best += max(c.boost * mx for c, (_c, _l, mx) in zip(tset.candidates, built))
         sets.append(tset)
-    scale = ranking.TRANSLATION_SHARE
+    scale = 1.0 if by_unit else ranking.TRANSLATION_SHARE
     if sets and not by_unit:
         ours = max_score(own_lookups(plan), df, n, unseen=True)
         scale *= ours / best if best > 0 else 1.0
@@ -126,7 +133,7 @@ def add_phrase_translation(match: PhraseMatch, plan: QueryPlan, builder) -> None
 
     if builder.doc_frequency is None or not builder.doc_count:
         return
-    tr = translate(match.text, _memo(builder.doc_frequency), builder.glossary)
+    tr = translate(match.text, builder.doc_frequency, builder.glossary)
     if len(tr.units) != 1 or not tr.units[0].candidates:
         return
     unit = tr.units[0]
@@ -163,26 +170,13 @@ def own_lookups(plan: QueryPlan) -> list[Lookup]:
     return found
 
 
-def _lookups(builder, text: str, df) -> list[Lookup]:
+def _lookups(builder, text: str) -> list[Lookup]:
     """A translation analysed like a query word: each token (with sub-words) in the word
     fields, and the character bigrams of its CJK runs in `grams`; too-common tokens left
-    out as for the user's words (`builder._too_common`, with the memo `df`)."""
+    out as for the user's words (`builder._too_common`)."""
     found = []
-    prune = builder.doc_count >= ranking.PRUNE_MIN_DOCS
     for main, subs in builder._groups(text):
-        if prune and df("body", main) > ranking.MAX_DF_RATIO * builder.doc_count:
-            continue
-        found.extend(builder._token(main, subs).lookups)
+        if not builder._too_common(main):
+            found.extend(builder._token(main, subs).lookups)
     found.extend(builder._bigrams(text))
     return found
-
-
-def _memo(doc_frequency):
-    cache: dict = {}
-
-    def df(field: str, text: str) -> int:
-        key = (field, text)
-        if key not in cache:
-            cache[key] = doc_frequency(field, text)
-        return cache[key]
-    return df
