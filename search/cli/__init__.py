@@ -34,6 +34,7 @@ def main():
     defsearch index      build or update the index from corpus/
     defsearch search Q   ranked passages for a query
     defsearch serve      the web page (builds the index first if missing)
+    defsearch watch      update the index as files arrive in corpus/
     defsearch ingest P   show how files are parsed into articles
     defsearch glossary   the zh<->en terms mined from the corpus
     """
@@ -42,8 +43,8 @@ def main():
 def _register():
     # One module per command; each defines `command` (a click.Command). Imported lazily
     # enough: each module keeps its heavy imports inside the command body.
-    from search.cli import glossary, index, ingest, search, serve
-    for module in (ingest, index, search, serve, glossary):
+    from search.cli import glossary, index, ingest, search, serve, watch
+    for module in (ingest, index, search, serve, watch, glossary):
         main.add_command(module.command)
 
 

@@ -7,6 +7,8 @@ and the indexer alike (one walk, one suffix list, one set of rules).
   outside it is reported once and skipped (its content would otherwise become searchable
   without being part of the corpus); one pointing inside adds nothing, as its target is
   walked under its own name. A corpus given as a symlink, or as one file, is taken as named.
+* Files still being written under a temporary name (`.part`, `.crdownload`, `~$report.docx`,
+  `x~`, `.tmp`: `temporary_name`) are not articles yet; the watcher ignores them too.
 * A file name that is not valid UTF-8 cannot become an id, a manifest key or a line of
   output: it is reported (its bytes shown as `\\xff`) and skipped.
 """
@@ -24,6 +26,21 @@ SUFFIXES = (".txt", ".pdf", ".jsonl")
 class CorpusNotFound(DefsearchError):
     def __init__(self, corpus):
         super().__init__(f"corpus not found at {corpus}: pass --corpus PATH")
+
+
+TEMPORARY_SUFFIXES = (".part", ".partial", ".crdownload", ".download", ".tmp", ".temp",
+                      ".swp", ".opdownload")
+
+
+def temporary_name(name: str) -> bool:
+    """A hidden name or one a program writes to before renaming it to its final name
+    (browser downloads, office lock files, editors' backups).
+
+    >>> [temporary_name(n) for n in ("a.pdf", "a.pdf.part", "~$a.docx", ".#a.txt", "a.txt~")]
+    [False, True, True, True, True]
+    """
+    return (name.startswith((".", "~$")) or name.endswith("~")
+            or name.lower().endswith(TEMPORARY_SUFFIXES))
 
 
 def path_order(rel: str) -> list[str]:
@@ -52,7 +69,7 @@ def corpus_files(corpus, failures: list | None = None) -> tuple[Path, dict[str, 
     files = {}
     for path in sorted(corpus.rglob("*")):       # rglob does not descend into symlinks
         rel = path.relative_to(corpus)
-        if any(part.startswith(".") for part in rel.parts):
+        if any(temporary_name(part) for part in rel.parts):
             continue
         if path.is_symlink():
             target = path.resolve()
