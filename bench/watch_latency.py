@@ -47,6 +47,8 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}/api/search?q="
         try:
             _wait_up(base + "warmup", proc)
+            for n in range(10):               # every worker answers a first query
+                urllib.request.urlopen(base + f"warm{n}", timeout=30).read()
             time.sleep(2)                     # the watcher's start-up update
             added, changed = [], []
             for n in range(args.trials):

@@ -37,6 +37,7 @@ class Passage:
     section: list[str] = field(default_factory=list)   # section path, outermost first
     lang: str = "zh-Hant"          # "zh-Hant" | "zh-Hans" | "en"
     notes: list[NoteRef] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # page labels the passage spans, in order ([] when the source has none)
 
 
 @dataclass

@@ -56,9 +56,12 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
     except ValueError:
         source = path.name
     if suffix == ".pdf":
-        from .pdf import pdf_text
+        from .pdf import assign_pages, pdf_pages
         from .txt import parse_text
-        return [parse_text(pdf_text(data, path), path, slug, source)]
+        text, line_pages = pdf_pages(data, path)
+        article = parse_text(text, path, slug, source)
+        assign_pages(article, text, line_pages)
+        return [article]
     text = decode_bytes(data, path)
     if suffix == ".jsonl":
         from .jsonl import parse_jsonl
