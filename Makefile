@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test chromium
+.PHONY: run test setup setup-test chromium fonts
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,8 +24,11 @@ setup-test: $(VENV)/.installed-test
 chromium:
 	@command -v chromium >/dev/null || scripts/install-chromium
 
+fonts:
+	@scripts/install-fonts
+
 run: setup
 	$(VENV)/bin/defsearch serve --host $(HOST) --port $(PORT)
 
-test: setup-test chromium
+test: setup-test chromium fonts
 	$(PY) -m pytest -q

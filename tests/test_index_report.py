@@ -63,8 +63,11 @@ def test_empty_corpus_warns(cli, tmp_path):
     (corpus / "README.md").write_text("notes")
     result = cli("index", "--corpus", corpus, "--index", tmp_path / "index")
     assert result.exit_code == 0
-    assert (f"defsearch: warning: the index is empty: {corpus} has no .txt, .pdf or .jsonl "
-            "files: add articles there, then run `defsearch index` again\n") in result.output
+    assert (f"defsearch: skipped {corpus / 'README.md'}: not an article file (.md; articles "
+            "are .txt, .pdf, .jsonl, .html, .htm, .docx)\n") in result.output
+    assert (f"defsearch: warning: the index is empty: {corpus} has no .txt, .pdf, .jsonl, "
+            ".html, .htm or .docx files: add articles there, then run `defsearch index` "
+            "again\n") in result.output
 
 
 def test_corpus_of_bad_files_only_warns(cli, tmp_path):

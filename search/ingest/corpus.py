@@ -1,8 +1,9 @@
 """The corpus walker: which files of a corpus folder are articles, for `defsearch ingest`
 and the indexer alike (one walk, one suffix list, one set of rules).
 
-* `.txt`, `.pdf` and `.jsonl` files, recursively, in path order (`path_order`); other files
-  (the glossary `.tsv`, a README) are skipped silently, hidden files and folders ignored.
+* `.txt`, `.pdf`, `.jsonl`, `.html`/`.htm` and `.docx` files, recursively, in path order
+  (`path_order`); any other file is reported as skipped (never silently), except the user
+  glossary `glossary.tsv` at the corpus root; hidden files and folders are ignored.
 * Symlinks are never followed, so the walk stays inside the corpus folder: one pointing
   outside it is reported once and skipped (its content would otherwise become searchable
   without being part of the corpus); one pointing inside adds nothing, as its target is
@@ -20,7 +21,8 @@ from pathlib import Path
 from ..errors import DefsearchError
 from ..model import IngestFailure
 
-SUFFIXES = (".txt", ".pdf", ".jsonl")
+SUFFIXES = (".txt", ".pdf", ".jsonl", ".html", ".htm", ".docx")
+NOT_ARTICLES = ("glossary.tsv",)       # at the corpus root: read by the glossary
 
 
 class CorpusNotFound(DefsearchError):
@@ -79,9 +81,14 @@ def corpus_files(corpus, failures: list | None = None) -> tuple[Path, dict[str, 
                                      "the corpus: skipped (copy it into the corpus to "
                                      "index it)"))
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file() and \
-                _utf8(path, rel.as_posix(), report):
+        if not path.is_file() or not _utf8(path, rel.as_posix(), report):
+            continue
+        if path.suffix.lower() in SUFFIXES:
             files[rel.as_posix()] = path
+        elif rel.as_posix() not in NOT_ARTICLES:
+            report(IngestFailure(shown(path), f"not an article file "
+                                 f"({path.suffix or 'no extension'}; articles are "
+                                 f"{', '.join(SUFFIXES)})"))
     return corpus, files
 
 
