@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test chromium fonts
+.PHONY: run test setup setup-test chromium fonts ocr
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,8 +27,11 @@ chromium:
 fonts:
 	@scripts/install-fonts
 
-run: setup
+ocr:
+	@scripts/install-ocr $(if $(filter run,$(MAKECMDGOALS)),--optional)
+
+run: setup ocr
 	$(VENV)/bin/defsearch serve --host $(HOST) --port $(PORT)
 
-test: setup-test chromium fonts
+test: setup-test chromium fonts ocr
 	$(PY) -m pytest -q

@@ -64,9 +64,9 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
     if suffix == ".pdf":
         from .pdf import assign_pages, pdf_pages
         from .txt import parse_text
-        text, line_pages = pdf_pages(data, path)
+        text, line_pages, ocr_pages = pdf_pages(data, path)
         article = parse_text(text, path, slug, source)
-        assign_pages(article, text, line_pages)
+        assign_pages(article, text, line_pages, ocr_pages)
         return [article]
     text = decode_bytes(data, path)
     if suffix == ".jsonl":

@@ -36,8 +36,9 @@ _LIMITS = (f"(defsearch reads at most {MAX_PAGE_CONTENT_MB} MB a page and "
            f"{MAX_FILE_CONTENT_MB} MB a file): {_INSTEAD}")
 
 
-def pdf_pages(data: bytes, path) -> tuple[str, list[str]]:
-    """(text in the `.txt` path's layout, the page label of each of its lines)."""
+def pdf_pages(data: bytes, path) -> tuple[str, list[str], set[str]]:
+    """(text in the `.txt` path's layout, the page label of each of its lines, the labels
+    of the pages read by OCR)."""
     if not data.strip():
         raise IngestError(path, "empty file")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -57,6 +58,8 @@ def pdf_pages(data: bytes, path) -> tuple[str, list[str]]:
                 from None
         raise IngestError(path, f"unreadable PDF ({_reason(err)})") from None
     started = time.monotonic()
+    from .ocr import languages
+    langs = languages()
 
     def deadline(number: int) -> None:
         if time.monotonic() - started > MAX_SECONDS:
@@ -65,7 +68,7 @@ def pdf_pages(data: bytes, path) -> tuple[str, list[str]]:
     try:
         if len(doc) == 0:
             raise IngestError(path, "PDF has no pages")
-        pages = read_pages(doc, deadline)
+        pages = read_pages(doc, deadline, ocr_langs=langs)
     except IngestError:
         raise
     except Exception as err:     # noqa: BLE001 - PDFium's errors on a damaged page
@@ -73,8 +76,11 @@ def pdf_pages(data: bytes, path) -> tuple[str, list[str]]:
     finally:
         doc.close()
     if not has_text(pages):
-        raise IngestError(path, "PDF has no text layer (scanned images?): run OCR first")
-    return page_text(pages)
+        raise IngestError(path, "PDF has no text layer (scanned images?): run OCR first"
+                          if not langs else "PDF has no text layer (scanned images?), and "
+                          "OCR (Tesseract) found no text on its pages")
+    text, labels = page_text(pages)
+    return text, labels, {p.label for p in pages if p.ocr}
 
 
 def pdf_text(data: bytes, path) -> str:
@@ -126,9 +132,10 @@ def _check_content_size(data: bytes, path) -> None:
 _NO_SPACE = re.compile(r"\s+|\[\d{1,3}\]|［\d{1,3}］")
 
 
-def assign_pages(article, text: str, line_pages: list[str]) -> None:
+def assign_pages(article, text: str, line_pages: list[str], ocr_pages=frozenset()) -> None:
     """Fill each passage's `pages`: where its text starts and ends in the extracted text
-    (compared without spaces and note markers), in reading order; [] when not found."""
+    (compared without spaces and note markers), in reading order; [] when not found. A
+    passage all on pages read by OCR is marked `ocr`."""
     stream: list[str] = []
     owner: list[str] = []
     for line, label in zip(text.split("\n"), line_pages):
@@ -153,4 +160,5 @@ def assign_pages(article, text: str, line_pages: list[str]) -> None:
             if not labels or labels[-1] != label:
                 labels.append(label)
         passage.pages = labels
+        passage.ocr = bool(labels) and all(label in ocr_pages for label in labels)
         cursor = start + 1

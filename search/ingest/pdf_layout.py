@@ -161,9 +161,12 @@ class Page:
     rules: list[float]
     body: list[PLine] = field(default_factory=list)
     notes: list[PLine] = field(default_factory=list)
+    ocr: bool = False               # no text layer: lines read by Tesseract
 
 
-def read_pages(doc, deadline=None) -> list[Page]:
+def read_pages(doc, deadline=None, ocr_langs: str = "") -> list[Page]:
+    """Every page's lines; a page without a text layer is OCR'd when `ocr_langs` is set
+    (see `search.ingest.ocr`)."""
     pages = []
     for i in range(len(doc)):
         if deadline is not None:
@@ -175,8 +178,12 @@ def read_pages(doc, deadline=None) -> list[Page]:
             label = str(i + 1)
         try:
             lines = _lines(_chars(page))
+            ocr = not lines and bool(ocr_langs)
+            if ocr:
+                from .ocr import page_lines
+                lines = page_lines(page, ocr_langs)
             rules = _rules(page) if lines else []
-            pages.append(Page(label, page.get_height(), lines, rules))
+            pages.append(Page(label, page.get_height(), lines, rules, ocr=ocr and bool(lines)))
         finally:
             page.close()
     return pages
@@ -333,12 +340,15 @@ def _ends_paragraph(line: PLine, nxt: PLine, same_page: bool, left: float, right
     size = line.size
     if abs(nxt.size - size) > 0.1 * size:
         return True                                  # a heading, the title, a new block
-    if nxt.x0 > left + 0.8 * size:
-        return True                                  # an indented first line (or centred)
+    text = re.sub(r"(?:\[\d+\])+$", "", line.text)
+    full = line.x1 >= right - 1.5 * size and not text.endswith(_TERMINAL)
+    # an indented first line (or a centred one); after a full line cut mid-sentence only a
+    # clear indent counts (OCR boxes may start a little late)
+    if nxt.x0 > left + (1.5 if full else 0.8) * size:
+        return True
     if line.x0 - left > 2.5 * size and right - line.x1 > 2.5 * size and \
             abs((line.x0 - left) - (right - line.x1)) < size:
         return True                                  # a centred line
     if same_page and line.bottom - nxt.bottom > 1.45 * pitch:
         return True                                  # a gap
-    text = re.sub(r"(?:\[\d+\])+$", "", line.text)
     return line.x1 < right - 1.5 * size and text.endswith(_TERMINAL)
