@@ -52,7 +52,7 @@ def with_pdfium(path: Path) -> str:
 
 def with_defsearch(path: Path) -> str:
     from search.ingest.pdf import pdf_pages
-    return pdf_pages(path.read_bytes(), path)[0]
+    return pdf_pages(path.read_bytes(), path).text
 
 
 @contextlib.contextmanager

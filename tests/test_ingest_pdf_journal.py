@@ -116,3 +116,18 @@ def test_damaged_pdfs_print_only_defsearch_lines(tmp_path, journal):
     assert all(line.startswith("defsearch: ") for line in run.stderr.splitlines()), \
         run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_title_and_authors_from_the_pdf_metadata_when_the_page_has_none(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_title("Coastal Defence Review")
+    pdf.set_author("Jane Roe; John Doe")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "This report opens with a long sentence rather than with a title line, "
+                         "as many institute papers do when their cover is an image.")
+    pdf.output(str(tmp_path / "cover.pdf"))
+    article = ingest_file(tmp_path / "cover.pdf")[0]
+    assert (article.title, article.authors) == ("Coastal Defence Review", ["Jane Roe", "John Doe"])
+    assert article.passages[0].text.startswith("This report opens with a long sentence")

@@ -64,9 +64,11 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
     if suffix == ".pdf":
         from .pdf import assign_pages, pdf_pages
         from .txt import parse_text
-        text, line_pages, ocr_pages = pdf_pages(data, path)
-        article = parse_text(text, path, slug, source)
-        assign_pages(article, text, line_pages, ocr_pages)
+        pdf = pdf_pages(data, path)
+        article = parse_text(pdf.text, path, slug, source)
+        assign_pages(article, pdf.text, pdf.line_pages, pdf.ocr_pages)
+        article.title = article.title or pdf.title
+        article.authors = article.authors or pdf.authors
         return [article]
     text = decode_bytes(data, path)
     if suffix == ".jsonl":

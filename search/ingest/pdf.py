@@ -26,6 +26,8 @@ import re
 import time
 import warnings
 
+from dataclasses import dataclass, field
+
 from ..errors import IngestError
 
 MAX_PAGE_CONTENT_MB = 4        # decompressed content of one page
@@ -36,9 +38,17 @@ _LIMITS = (f"(defsearch reads at most {MAX_PAGE_CONTENT_MB} MB a page and "
            f"{MAX_FILE_CONTENT_MB} MB a file): {_INSTEAD}")
 
 
-def pdf_pages(data: bytes, path) -> tuple[str, list[str], set[str]]:
-    """(text in the `.txt` path's layout, the page label of each of its lines, the labels
-    of the pages read by OCR)."""
+@dataclass
+class PdfText:
+    text: str                          # in the `.txt` path's layout
+    line_pages: list[str]              # the page label of each line of `text`
+    ocr_pages: set[str] = field(default_factory=set)    # labels of the pages read by OCR
+    title: str = ""                    # the document information dictionary's
+    authors: list[str] = field(default_factory=list)
+
+
+def pdf_pages(data: bytes, path) -> PdfText:
+    """The text of every page, with each line's page and the PDF's own title/author."""
     if not data.strip():
         raise IngestError(path, "empty file")
     if not data.lstrip()[:5] == b"%PDF-":
@@ -69,6 +79,7 @@ def pdf_pages(data: bytes, path) -> tuple[str, list[str], set[str]]:
         if len(doc) == 0:
             raise IngestError(path, "PDF has no pages")
         pages = read_pages(doc, deadline, ocr_langs=langs)
+        info = _info(doc)
     except IngestError:
         raise
     except Exception as err:     # noqa: BLE001 - PDFium's errors on a damaged page
@@ -80,11 +91,35 @@ def pdf_pages(data: bytes, path) -> tuple[str, list[str], set[str]]:
                           if not langs else "PDF has no text layer (scanned images?), and "
                           "OCR (Tesseract) found no text on its pages")
     text, labels = page_text(pages)
-    return text, labels, {p.label for p in pages if p.ocr}
+    title, authors = info
+    lines = text.split("\n")
+    if title and len(lines) > 1 and lines[1].strip() and not _FILE_NAME.search(title):
+        # the first page opens with a paragraph, not a title line: the PDF's own title
+        # stands before it (the .txt path takes a first line as the title)
+        text, labels = f"{title} \n\n{text}", [labels[0], labels[0]] + labels
+    return PdfText(text, labels, {p.label for p in pages if p.ocr}, title, authors)
+
+
+# a /Title that is only the name of the file it was made from
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|indd|tex|odt|rtf|txt)$|^Microsoft Word - ", re.I)
 
 
 def pdf_text(data: bytes, path) -> str:
-    return pdf_pages(data, path)[0]
+    return pdf_pages(data, path).text
+
+
+def _info(doc) -> tuple[str, list[str]]:
+    """Title and authors from the document information dictionary ("" when unreadable):
+    the fallback for a PDF whose first page has no title line. Its dates are when the
+    file was made, not the article's, so they are not used."""
+    try:
+        meta = doc.get_metadata_dict()
+    except Exception:          # noqa: BLE001 - a broken /Info
+        return "", []
+    title = " ".join((meta.get("Title") or "").split())
+    authors = [a.strip() for a in re.split(r"[;,、；，]", meta.get("Author") or "")
+               if a.strip()]
+    return title, authors
 
 
 def _reason(err: Exception) -> str:
