@@ -195,11 +195,14 @@ class Watcher:
 
 
 def _warm(index_dir: Path) -> None:
-    """Load jieba and the index's lexicon now (1-2 s), not when the first file arrives."""
+    """Load jieba's shared dictionary (the glossary's) and the index's analyzer with its
+    lexicon now (2-5 s), not when the first file arrives."""
     from whoosh import index
 
+    from search.analysis.jieba_dictionary import shared_dictionary
     from search.index.manifest import current_generation
 
+    shared_dictionary()
     try:
         ix = index.open_dir(str(current_generation(index_dir)))
     except Exception:       # noqa: BLE001 - only a speed-up; the update will say what is wrong
