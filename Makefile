@@ -31,7 +31,7 @@ ocr:
 	@scripts/install-ocr $(if $(filter run,$(MAKECMDGOALS)),--optional)
 
 run: setup ocr
-	$(VENV)/bin/defsearch serve --host $(HOST) --port $(PORT)
+	$(VENV)/bin/defsearch serve --watch --host $(HOST) --port $(PORT)
 
 test: setup-test chromium fonts ocr
 	$(PY) -m pytest -q

@@ -18,6 +18,7 @@ from .blocks import Block, build_article
 
 def parse_html(data: bytes, path: Path, slug: str, source: str):
     import logging
+    import warnings
 
     import trafilatura
     from lxml import etree
@@ -29,9 +30,11 @@ def parse_html(data: bytes, path: Path, slug: str, source: str):
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise IngestError(path, "binary file, not HTML (contains NUL bytes)")
     try:
-        xml = trafilatura.extract(data, output_format="xml", include_links=True,
-                                  with_metadata=True, include_comments=False,
-                                  include_tables=True, favor_precision=True)
+        with warnings.catch_warnings():          # only defsearch: lines reach stderr
+            warnings.simplefilter("ignore")
+            xml = trafilatura.extract(data, output_format="xml", include_links=True,
+                                      with_metadata=True, include_comments=False,
+                                      include_tables=True, favor_precision=True)
     except Exception as err:       # noqa: BLE001 - a page lxml cannot parse at all
         raise IngestError(path, f"unreadable HTML ({type(err).__name__})") from None
     if not xml:
