@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine (see README):
-#   make run   - set up, build the index from corpus/, serve the web page
+#   make run   - set up, build the index from corpus/, serve the web page and watch corpus/
 #   make test  - set up (with test tools and Debian's chromium), run the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python

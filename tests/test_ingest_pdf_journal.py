@@ -131,3 +131,20 @@ def test_title_and_authors_from_the_pdf_metadata_when_the_page_has_none(tmp_path
     article = ingest_file(tmp_path / "cover.pdf")[0]
     assert (article.title, article.authors) == ("Coastal Defence Review", ["Jane Roe", "John Doe"])
     assert article.passages[0].text.startswith("This report opens with a long sentence")
+
+
+def test_damaged_title_with_a_lone_utf16_half_is_dropped_not_fatal(tmp_path):
+    """A fuzzed file's /Title held half a UTF-16 pair: it reached the output as a lone
+    surrogate, and writing it as UTF-8 raised."""
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_title("Qz")
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "This report opens with a long sentence rather than with a title "
+                         "line, as many institute papers do when their cover is an image.")
+    path = tmp_path / "damaged.pdf"     # (PDFium repairs the shifted xref offsets)
+    path.write_bytes(bytes(pdf.output()).replace(b"/Title (Qz)", b"/Title <FEFF0041D8000042>"))
+    article = ingest_file(path)[0]
+    assert article.title == "AB"
+    article.title.encode("utf-8")

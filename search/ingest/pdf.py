@@ -112,14 +112,27 @@ def _info(doc) -> tuple[str, list[str]]:
     """Title and authors from the document information dictionary ("" when unreadable):
     the fallback for a PDF whose first page has no title line. Its dates are when the
     file was made, not the article's, so they are not used."""
-    try:
-        meta = doc.get_metadata_dict()
-    except Exception:          # noqa: BLE001 - a broken /Info
-        return "", []
-    title = " ".join((meta.get("Title") or "").split())
-    authors = [a.strip() for a in re.split(r"[;,、；，]", meta.get("Author") or "")
-               if a.strip()]
+    title = " ".join(_meta(doc, "Title").split())
+    authors = [a.strip() for a in re.split(r"[;,、；，]", _meta(doc, "Author")) if a.strip()]
     return title, authors
+
+
+def _meta(doc, key: str) -> str:
+    """One /Info string, read raw: pypdfium2's own decoding raises on half a UTF-16 pair
+    (a damaged file), which is dropped here instead."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    try:
+        size = raw.FPDF_GetMetaText(doc.raw, key.encode("ascii"), None, 0)
+        if size <= 2:
+            return ""
+        buffer = ctypes.create_string_buffer(size)
+        raw.FPDF_GetMetaText(doc.raw, key.encode("ascii"), buffer, size)
+    except Exception:          # noqa: BLE001 - a broken /Info: no fallback title
+        return ""
+    return buffer.raw[:size - 2].decode("utf-16-le", "replace").replace("\ufffd", "")
 
 
 def _reason(err: Exception) -> str:

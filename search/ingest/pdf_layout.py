@@ -93,8 +93,18 @@ def _chars(page) -> list[Char]:
     textpage = page.get_textpage()
     try:
         chars = []
-        for i in range(textpage.count_chars()):
+        count = textpage.count_chars()
+        high = 0
+        for i in range(count):
             code = raw.FPDFText_GetUnicode(textpage.raw, i)
+            if 0xD800 <= code <= 0xDBFF:          # a UTF-16 pair: its low half follows
+                high = code
+                continue
+            if 0xDC00 <= code <= 0xDFFF:
+                if not high:
+                    continue                      # a lone half (a damaged file): dropped
+                code, high = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00), 0
+            high = 0
             if code in (0, 0xFFFE, 0xFFFF) or code in (10, 13):
                 continue
             ch = chr(code)
