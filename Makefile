@@ -1,12 +1,12 @@
 # Two entry points for a fresh machine (see README):
-#   make run   - set up, build the index from corpus/, serve the web page
+#   make run   - set up, build the index from corpus/, serve the web page and watch corpus/
 #   make test  - set up (with test tools and Debian's chromium), run the test suite
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test chromium
+.PHONY: run test setup setup-test chromium fonts ocr
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,8 +24,14 @@ setup-test: $(VENV)/.installed-test
 chromium:
 	@command -v chromium >/dev/null || scripts/install-chromium
 
-run: setup
-	$(VENV)/bin/defsearch serve --host $(HOST) --port $(PORT)
+fonts:
+	@scripts/install-fonts
 
-test: setup-test chromium
+ocr:
+	@scripts/install-ocr $(if $(filter run,$(MAKECMDGOALS)),--optional)
+
+run: setup ocr
+	$(VENV)/bin/defsearch serve --watch --host $(HOST) --port $(PORT)
+
+test: setup-test chromium fonts ocr
 	$(PY) -m pytest -q

@@ -38,6 +38,7 @@ class Passage:
     lang: str = "zh-Hant"          # "zh-Hant" | "zh-Hans" | "en"
     notes: list[NoteRef] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # page labels the passage spans, in order ([] when the source has none)
+    ocr: bool = False              # read by OCR (Tesseract) from page images, not a text layer
 
 
 @dataclass

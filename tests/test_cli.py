@@ -16,7 +16,7 @@ def test_index_then_update_reports_counts(cli, corpus_copy, tmp_path):
     result = cli("index", "--corpus", corpus_copy, "--index", index_dir)
     assert result.exit_code == 0, result.output
     gen = current_generation(index_dir).name
-    assert f"rebuilt index at {index_dir} ({gen}): 3 added, 0 changed, 0 deleted, " \
+    assert f"built index at {index_dir} ({gen}): 3 added, 0 changed, 0 deleted, " \
            "0 unchanged" in result.output
     assert "index holds 7 articles, 64 passages" in result.output
     assert "indexing: 64/64 passages" in result.output      # plain lines, not a tty

@@ -117,7 +117,10 @@ def test_big5_file_in_a_folder(tmp_path):
     write(tmp_path / "corpus" / "glossary.tsv", "a\tb\n")
     write(tmp_path / "corpus" / "README.md", "# notes\n")
     report = ingest_path(tmp_path / "corpus")
-    assert report.failures == []
+    # other types are listed as skipped, never silently (issue 15); the glossary is not
+    assert [str(f) for f in report.failures] == [
+        f"{tmp_path / 'corpus' / 'README.md'}: not an article file (.md; articles "
+        "are .txt, .pdf, .jsonl, .html, .htm, .docx)"]
     assert [a.id for a in report.articles] == ["big5"]
 
 

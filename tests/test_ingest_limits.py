@@ -80,8 +80,10 @@ def test_pdf_pages_under_the_page_limit_but_over_the_file_limit(tmp_path):
                                f"decompressed by page {pages} {LIMITS}")
 
 
-def test_pdf_of_whitespace_pages_under_the_limits_has_no_text_layer(tmp_path):
-    """Under the limits the file is read as before (here: nothing but whitespace)."""
+def test_pdf_of_whitespace_pages_under_the_limits_has_no_text_layer(tmp_path, monkeypatch):
+    """Under the limits the file is read as before (here: nothing but whitespace; OCR off,
+    as without Tesseract: tests/test_ingest_ocr.py has the OCR side)."""
+    monkeypatch.setenv("DEFSEARCH_TESSERACT", "")
     path = tmp_path / "blank.pdf"
     path.write_bytes(pdf_of_streams(whitespace_stream(100_000), pages=3))
     with pytest.raises(IngestError) as info:

@@ -34,6 +34,7 @@ def main():
     defsearch index      build or update the index from corpus/
     defsearch search Q   ranked passages for a query
     defsearch serve      the web page (builds the index first if missing)
+    defsearch watch      update the index as files arrive in corpus/
     defsearch ingest P   show how files are parsed into articles
     defsearch glossary   the zh<->en terms mined from the corpus
     defsearch cite ID    an article's or passage's citation (GB/T 7714, APA, Chicago)
@@ -44,8 +45,8 @@ def main():
 def _register():
     # One module per command; each defines `command` (a click.Command). Imported lazily
     # enough: each module keeps its heavy imports inside the command body.
-    from search.cli import cite, glossary, index, ingest, related, search, serve
-    for module in (ingest, index, search, serve, glossary, cite, related):
+    from search.cli import cite, glossary, index, ingest, related, search, serve, watch
+    for module in (ingest, index, search, serve, watch, glossary, cite, related):
         main.add_command(module.command)
 
 

@@ -96,21 +96,43 @@ def print_report(report, index_dir) -> None:
     """What `update_index` did, as `defsearch index` (and `defsearch serve`) print it."""
     for failure in report.failures:
         click.echo(f"defsearch: skipped {failure}", err=True)
-    if report.reason:
+    if report.lexicon_changed:
+        click.echo(f"re-analysed all {report.files} files: {report.reason}", err=True)
+    elif report.reason:
         click.echo(f"re-analysed everything: {report.reason}", err=True)
     if report.nothing_changed:
         click.echo(f"index at {index_dir} is up to date: {report.unchanged} files unchanged "
                    f"({report.articles} articles, {report.passages} passages)")
+        _warn_if_empty(report)
         return
     rate = report.indexed_chars / report.seconds / 1000 if report.seconds else 0
-    click.echo(f"{'rebuilt' if report.rebuilt else 'updated'} index at {index_dir} "
+    done = "built" if report.first_build else \
+        "rebuilt" if report.rebuilt and not report.lexicon_changed else "updated"
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    click.echo(f"{done} index at {index_dir} "
                f"({report.generation}): {len(report.added)} added, {len(report.changed)} "
-               f"changed, {len(report.deleted)} deleted, {report.unchanged} unchanged")
+               f"changed, {len(report.deleted)} deleted, {report.unchanged} unchanged"
+               f"{skipped}")
     click.echo(f"analysed {report.indexed_passages} passages in {report.seconds:.1f} s "
                f"({rate:.0f}k chars/s); index holds {report.articles} articles, "
                f"{report.passages} passages")
     if report.timings:
         click.echo("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
+    _warn_if_empty(report)
+
+
+def _warn_if_empty(report) -> None:
+    if not report.articles:
+        click.echo(f"defsearch: warning: the index is empty: {_why_empty(report)}", err=True)
+
+
+def _why_empty(report) -> str:
+    from search.ingest.corpus import SUFFIXES
+
+    if report.files:
+        return f"no file of {report.corpus} could be read (see the skipped files above)"
+    return (f"{report.corpus} has no {', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]} files: "
+            "add articles there, then run `defsearch index` again")
 
 
 command = index_command

@@ -53,11 +53,17 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
               type=click.FloatRange(0.1, 3600),
               help="Seconds a client may take to send a request's headers (slow clients "
                    "are cut off; each client also holds at most 32 connections).")
+@click.option("--watch", is_flag=True,
+              help="Also watch CORPUS and update the index as files arrive (as `defsearch "
+                   "watch` does, in a process of its own); the page follows each update.")
+@click.option("--poll", is_flag=True,
+              help="With --watch: poll the folder instead of using the OS's file events.")
 @click.option("--workers", type=click.IntRange(1, 32),
               help="Server processes sharing the port, each with its own engine and cache "
                    "[default: one per CPU core, at most 4].")
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
-          cache_size: int, header_timeout: float, workers: int) -> None:
+          cache_size: int, header_timeout: float, watch: bool, poll: bool,
+          workers: int) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -74,8 +80,38 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
     banner = (f"defsearch: serving {index_dir} on http://{host}:{port}/ "
               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
               "Ctrl-C to stop)")
-    serve_app(config, host, port, workers, options,
-              announce=lambda: click.echo(banner, err=True))
+    watcher = _start_watcher(corpus, index_dir, poll) if watch else None
+    try:
+        serve_app(config, host, port, workers, options,
+                  announce=lambda: click.echo(banner, err=True))
+    finally:
+        if watcher is not None:
+            _stop(watcher)
+
+
+def _start_watcher(corpus: Path, index_dir: Path, poll: bool):
+    """`defsearch watch` in a process of its own (its lines go to this terminal): the
+    server forks its workers, which must not inherit the watcher's threads."""
+    import subprocess
+    import sys
+
+    if not Path(corpus).is_dir():
+        raise DefsearchError(f"--watch: no corpus folder at {corpus} to watch: "
+                             "pass --corpus DIR")
+    args = [sys.executable, "-c", "from search.cli import main; main()", "watch",
+            "--corpus", str(corpus), "--index", str(index_dir)] + (["--poll"] if poll else [])
+    return subprocess.Popen(args)
+
+
+def _stop(process) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 command = serve

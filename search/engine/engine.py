@@ -160,6 +160,7 @@ class Engine:
         return self._searcher()[1].doc_frequency(field, text)
 
     def stats(self) -> IndexStats:
+        self.live_generation()          # the front page says when the index was updated
         m = self._gen.manifest
         return IndexStats(generation=self._gen.name, passages=m.passages, articles=m.articles,
                           files=len(m.files), built=m.built, lexicon=len(m.lexicon),

@@ -56,16 +56,21 @@ class _Clock:
 
 @dataclass
 class IndexReport:
-    added: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)      # new files that gave articles
+    changed: list[str] = field(default_factory=list)    # changed files that gave articles
     deleted: list[str] = field(default_factory=list)
     unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)    # new or changed files that gave none
+    files: int = 0             # corpus files seen by this run
+    corpus: str = ""
     failures: list[str] = field(default_factory=list)     # "path: problem"
     articles: int = 0          # in the index after the update
     passages: int = 0
     indexed_passages: int = 0  # analysed by this run
     indexed_chars: int = 0
-    rebuilt: bool = False
+    rebuilt: bool = False      # written from an empty generation (every file analysed)
+    first_build: bool = False  # there was no index to update
+    lexicon_changed: bool = False  # an update that analysed every file again (see `reason`)
     reason: str = ""           # why everything was re-analysed
     generation: str = ""
     seconds: float = 0.0
@@ -75,8 +80,8 @@ class IndexReport:
 
     @property
     def nothing_changed(self) -> bool:
-        return not (self.added or self.changed or self.deleted or self.rebuilt
-                    or self.glossary_changed)
+        return not (self.added or self.changed or self.deleted or self.skipped
+                    or self.rebuilt or self.glossary_changed)
 
 
 # -- corpus -----------------------------------------------------------------------------
@@ -187,13 +192,15 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    report = IndexReport()
+    report = IndexReport(corpus=str(corpus))
     root, files = corpus_files(corpus, report.failures)
     _make_dir(index_dir)
     with _Lock(index_dir):
         old_gen, old = _live(index_dir, rebuild, report)
         hashes = _hash_files(files, report)
         old_files = old.files if old else {}
+        report.first_build = old_gen is None and not report.reason
+        report.files = len(files)
         report.added = [rel for rel in files if rel not in old_files]
         report.changed = [rel for rel in files
                           if rel in old_files and old_files[rel].sha256 != hashes[rel]]
@@ -225,9 +232,8 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         if old is not None and lexicon != old.lexicon:
             gained = len(set(lexicon) - set(old.lexicon))
             lost = len(set(old.lexicon) - set(lexicon))
-            report.rebuilt = True
-            report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
-                             "re-analysed every file")
+            report.rebuilt = report.lexicon_changed = True
+            report.reason = f"the mined lexicon changed (+{gained}/-{lost} names)"
             rest = [rel for rel in files if rel not in articles]
             for rel, arts in _ingest_safely(rest, files, root, report, ids).items():
                 articles[rel] = arts
@@ -239,6 +245,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             report.rebuilt = True
             old_gen = None
 
+        # a new or changed file that gave no article was reported (failures): count it apart
+        report.skipped = [rel for rel in todo if not articles.get(rel)]
+        report.added = [rel for rel in report.added if articles.get(rel)]
+        report.changed = [rel for rel in report.changed if articles.get(rel)]
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         for rel in articles:        # when this content entered the index (Atom feeds)
             same = old_files.get(rel)

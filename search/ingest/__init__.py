@@ -41,7 +41,7 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise IngestError(path, f"unsupported file type {suffix or '(no extension)'!r}: "
-                                "expected .txt, .pdf or .jsonl")
+                                f"expected one of {', '.join(SUFFIXES)}")
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -55,10 +55,21 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
         source = path.relative_to(root).as_posix()
     except ValueError:
         source = path.name
+    if suffix in (".html", ".htm"):
+        from .html import parse_html
+        return [parse_html(data, path, slug, source)]
+    if suffix == ".docx":
+        from .docx import parse_docx
+        return [parse_docx(data, path, slug, source)]
     if suffix == ".pdf":
-        from .pdf import pdf_text
+        from .pdf import assign_pages, pdf_pages
         from .txt import parse_text
-        return [parse_text(pdf_text(data, path), path, slug, source)]
+        pdf = pdf_pages(data, path)
+        article = parse_text(pdf.text, path, slug, source)
+        assign_pages(article, pdf.text, pdf.line_pages, pdf.ocr_pages)
+        article.title = article.title or pdf.title
+        article.authors = article.authors or pdf.authors
+        return [article]
     text = decode_bytes(data, path)
     if suffix == ".jsonl":
         from .jsonl import parse_jsonl

@@ -6,6 +6,8 @@ never "decoded" into mojibake: a wrong guess would silently index garbage.
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 
 from ..errors import IngestError
 
@@ -18,6 +20,21 @@ def _looks_binary(text: str) -> bool:
         return False
     controls = sum(1 for ch in text[:20000] if ch < " " and ch not in _CONTROL_OK)
     return controls > max(2, len(text[:20000]) // 200)
+
+
+# What text has and bytes paired up at random lack: spaces, line ends, ASCII, punctuation.
+_TEXT_SIGNS = re.compile(r"[\s\x21-\x7e\u3000-\u303f\uff01-\uff20\u2010-\u2027]")
+
+
+def _plausible_utf16(text: str) -> bool:
+    """Any even run of bytes after FF FE decodes as UTF-16 (ASCII letters pair up into
+    ideographs: b"garbage" is 最牡慢敧): real text has spaces, line ends, ASCII or
+    punctuation at least every ~100 characters, and no unassigned or private code points."""
+    sample = text[:20000]
+    odd = sum(1 for ch in sample if unicodedata.category(ch) in ("Cn", "Co", "Cs"))
+    if odd > len(sample) // 200:
+        return False
+    return len(sample) < 8 or len(_TEXT_SIGNS.findall(sample)) * 100 >= len(sample)
 
 
 def _plausible_big5(text: str) -> bool:
@@ -48,7 +65,11 @@ def decode_bytes(data: bytes, path) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         if len(data) % 2:
             raise IngestError(path, "truncated UTF-16 text (odd number of bytes)")
-        return _strict(data, "utf-16", "UTF-16", path)
+        text = _strict(data, "utf-16", "UTF-16", path)
+        if not _plausible_utf16(text):
+            raise IngestError(path, "binary file, not text (starts with a UTF-16 byte-order "
+                                    "mark, but what follows is not UTF-16 text)")
+        return text
     if b"\x00" in data[:8192]:
         head = data[:4096]
         even, odd = head[0::2].count(0), head[1::2].count(0)

@@ -127,7 +127,8 @@ def _front_matter(content: list[Line], meta: Meta, used: set[int], joiner: Joine
             meta.keywords = _split_keywords(_KEYWORDS.match(text)["rest"])
             used.add(line.no)
             return
-        elif not meta.authors and not _ends_abstract(line) and len(text) <= 40 and _AUTHORS.match(text) and k <= 1:
+        elif not meta.authors and not _ends_abstract(line) and len(text) <= 40 \
+                and _AUTHORS.match(text) and k <= 1 and _few_names(text):
             for m in _AUTHOR.finditer(text):
                 if m["name"] not in ("及", "和"):
                     meta.authors.append(m["name"])
@@ -136,6 +137,12 @@ def _front_matter(content: list[Line], meta: Meta, used: set[int], joiner: Joine
         else:
             return
         k += 1
+
+
+def _few_names(text: str) -> bool:
+    """An author line names a few people; a first line of body text that happens to be
+    short, CJK and comma-separated ("冷戰結束後，俄國與中國...") splits into many "names"."""
+    return len(_AUTHOR.findall(text)) <= 6
 
 
 def _ends_abstract(line: Line) -> bool:

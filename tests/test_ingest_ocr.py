@@ -1,0 +1,102 @@
+"""Scans (issue 15, item 3): a PDF page with no text layer is read by Tesseract (Debian's
+tesseract-ocr with chi-tra, chi-sim, eng; `make test` installs them), its passages marked
+as OCR text and its page kept; without Tesseract, the clear message of before."""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from journal_pdf import FONTS, _collection_index
+from search.errors import IngestError
+from search.ingest import ingest_file
+from search.ingest.ocr import languages
+
+SEEDS = Path(__file__).resolve().parents[1] / "corpus"
+CJK = re.compile(r"[\u3400-\u9fff]")
+MIN_RECALL = 0.90
+
+
+def seed_paragraph() -> str:
+    article = ingest_file(SEEDS / "004_c926736664f9ed5b.txt")[0]
+    return next(p.text for p in article.passages if p.section == ["壹、前言"])
+
+
+def scanned_pdf(path: Path, title: str, text: str, dpi: int = 200) -> Path:
+    """`title` and `text` typeset, rendered to an image at `dpi`, and that image alone put
+    on a page: a scan, no text layer."""
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    regular = FONTS / "NotoSerifCJK-Regular.ttc"
+    typeset = FPDF(unit="pt", format="A4")
+    typeset.add_font("serif", "", str(regular), collection_font_number=_collection_index(regular))
+    typeset.add_page()
+    typeset.set_font("serif", size=16)
+    typeset.set_xy(72, 72)
+    typeset.cell(0, 30, title)
+    typeset.set_font("serif", size=12)
+    typeset.set_xy(72, 120)
+    typeset.multi_cell(451, 20, text)
+    doc = pdfium.PdfDocument(bytes(typeset.output()))
+    image = doc[0].render(scale=dpi / 72).to_pil().convert("L")
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    scan = FPDF(unit="pt", format="A4")
+    scan.add_page()
+    scan.image(png, x=0, y=0, w=595.28, h=841.89)
+    scan.output(str(path))
+    return path
+
+
+def recall(expected: str, got: str) -> float:
+    want, have = Counter(CJK.findall(expected)), Counter(CJK.findall(got))
+    return sum(min(n, have[ch]) for ch, n in want.items()) / sum(want.values())
+
+
+def test_scanned_page_is_read_by_ocr(tmp_path):
+    assert languages() == "chi_tra+chi_sim+eng", \
+        "Tesseract with chi_tra, chi_sim and eng is needed: `make test` installs it"
+    text = seed_paragraph()
+    path = scanned_pdf(tmp_path / "scan.pdf", "俄中軍事合作關係的發展與影響", text)
+    [article] = ingest_file(path, tmp_path)
+    got = " ".join(p.text for p in article.passages)
+    measured = recall(text, got)
+    print(f"OCR character recall on a 200 dpi scan of a seed paragraph: {measured:.3f}")
+    assert measured >= MIN_RECALL
+    assert recall(article.title, "俄中軍事合作關係的發展與影響") >= MIN_RECALL
+    assert all(p.ocr and p.pages == ["1"] for p in article.passages)
+
+
+def test_text_layer_pages_are_not_marked_ocr(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "A Title\n\nA paragraph with a text layer.")
+    pdf.output(str(tmp_path / "typed.pdf"))
+    [article] = ingest_file(tmp_path / "typed.pdf")
+    assert [p.ocr for p in article.passages] == [False]
+
+
+def test_without_tesseract_a_scan_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("DEFSEARCH_TESSERACT", "no-such-tesseract")
+    path = scanned_pdf(tmp_path / "scan.pdf", "標題", "一段掃描的文字。")
+    with pytest.raises(IngestError) as err:
+        ingest_file(path)
+    assert str(err.value) == f"{path}: PDF has no text layer (scanned images?): run OCR first"
+
+
+def test_blank_scan_says_ocr_found_nothing(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")
+    pdf.output(str(tmp_path / "blank.pdf"))
+    with pytest.raises(IngestError) as err:
+        ingest_file(tmp_path / "blank.pdf")
+    assert str(err.value) == (f"{tmp_path / 'blank.pdf'}: PDF has no text layer (scanned "
+                              "images?), and OCR (Tesseract) found no text on its pages")
