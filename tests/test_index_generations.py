@@ -95,3 +95,20 @@ def test_an_index_with_old_style_names_still_opens_and_is_rebuilt_by_the_next_up
     assert _generations(index_dir) == ["gen-000009", report.generation]
     assert engine.refresh() and engine.stats().generation == report.generation
     engine.close()
+
+
+def test_an_update_with_nothing_to_do_removes_a_killed_cleanups_debris(tmp_path):
+    # An update killed after its swap but before its cleanup leaves older generations
+    # behind; the next update, even one with nothing to do, keeps only live and previous.
+    corpus = news_corpus(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir)
+    (corpus / "news.jsonl").write_text((corpus / "news.jsonl").read_text() + "\n")
+    update_index(corpus, index_dir)
+    live = current_generation(index_dir).name
+    older = _generations(index_dir)[0]
+    debris = index_dir / ("gen-000000-" + older.rsplit("-", 1)[1])
+    shutil.copytree(index_dir / older, debris)
+    assert update_index(corpus, index_dir).nothing_changed
+    assert _generations(index_dir) == [older, live]
+    assert Engine(index_dir).stats().generation == live

@@ -211,7 +211,9 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name
-            _cleanup(index_dir, keep=set(_generations(index_dir, upto=old_gen.name)))
+            # as after a swap: the live generation and the one before it (searches may still
+            # be open on it); newer ones are a killed run's, older ones a killed cleanup's
+            _cleanup(index_dir, keep=set(_generations(index_dir, upto=old_gen.name)[-2:]))
             _fill_counts(report, old)
             report.seconds = time.perf_counter() - started
             return report
