@@ -80,13 +80,13 @@ class Evaluator:
 
     # -- top k with MaxScore pruning --------------------------------------------------------
 
-    def top(self, q, k: int) -> tuple[list[tuple[int, float]], int]:
+    def top(self, q, k: int, matched: set | None = None) -> tuple[list[tuple[int, float]], int]:
         """The k best (docnum, score) and the number of matching documents, MaxScore-pruned
         when `q` is a sum of weighted terms (`search.engine.pruning`). Same scores as
-        `run`."""
+        `run`. `matched` (a set) collects every matching docnum."""
         from search.engine.pruning import top_k
 
-        return top_k(self, q, k)
+        return top_k(self, q, k, matched)
 
     def prefix(self, q) -> dict:
         """A prefix as the sum of its terms, each scored as a Term, over the terms live
@@ -103,6 +103,27 @@ class Evaluator:
                 for d, v in self.term(q.fieldname, fieldobj.from_bytes(btext)).items():
                     acc[d] = acc.get(d, 0.0) + v
         return _scaled(acc, q.boost)
+
+    def ids(self, field, text) -> set:
+        """The documents holding `text` in `field` (global docnums, deleted ones left out),
+        read a posting block at a time: the doc sets behind counts and notices."""
+        out: set = set()
+        if field not in self.s.schema:
+            return out
+        for sub, offset in self.leaves:
+            m, deleted = term_postings(sub.reader(), field, text)
+            if m is None:
+                continue
+            if is_block_matcher(m):
+                local = set()
+                for block in posting_blocks(m):
+                    local.update(block)
+            else:
+                local = set(m.all_ids())
+            if deleted:
+                local.difference_update(deleted)
+            out.update(local if not offset else {d + offset for d in local})
+        return out
 
     def docs(self, q) -> frozenset:
         key = ("docs", repr(q))

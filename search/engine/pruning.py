@@ -21,15 +21,19 @@ DENSE_LOOKUP = 8      # a pruned term is scanned, not skipped through, when it h
                       # this many postings per candidate (a skip costs ~8 scanned postings)
 
 
-def top_k(evaluator, q, k: int) -> tuple[list[tuple[int, float]], int]:
+def top_k(evaluator, q, k: int, matched: set | None = None
+          ) -> tuple[list[tuple[int, float]], int]:
     """The k best (docnum, score) of query `q` and the number of matching documents:
     MaxScore when `q` is a sum of weighted terms (and no explain trace is kept), else every
-    match scored by `evaluator.run`."""
+    match scored by `evaluator.run`. With `matched` (a set), every matching docnum is added
+    to it (facets and counts over the whole result set)."""
     leaves = _flatten(q) if evaluator.trace is None else None
     if not leaves or k <= 0:
         acc = evaluator.run(q)
+        if matched is not None:
+            matched.update(acc)
         return top(acc, k, lambda d: evaluator.s.stored_fields(d)["pid"]), len(acc)
-    return MaxScore(evaluator).top(leaves, k)
+    return MaxScore(evaluator).top(leaves, k, matched)
 
 
 class MaxScore:
@@ -51,9 +55,9 @@ class MaxScore:
         factor = bm25_factor(s.idf(field, text), k1, weight)
         return factor, df, field, text, weight
 
-    def top(self, leaves, k):
+    def top(self, leaves, k, matched: set | None = None):
         """The k best (docnum, score) of the sum of `leaves` ((field, text, weight)), and
-        the number of matching documents."""
+        the number of matching documents (each added to `matched` when given)."""
         infos = [i for i in (self._leaf_info(*leaf) for leaf in leaves) if i]
         infos.sort(key=lambda i: -i[0])
         remaining = [0.0] * (len(infos) + 1)
@@ -75,7 +79,12 @@ class MaxScore:
                 self._lookup(field, text, weight, candidates, acc, extra_ids)
                 candidates = [d for d in candidates if acc[d] + remaining[n + 1] >= theta]
         total = len(acc)
-        if extra_ids:
+        if matched is not None:
+            matched.update(acc)
+            for offset, ids in extra_ids.items():
+                matched.update(ids if not offset else {d + offset for d in ids})
+            total = len(matched)
+        elif extra_ids:
             for offset, ids in extra_ids.items():
                 size = self._segment_size(offset)
                 total += len(ids - {d - offset for d in acc if offset <= d < offset + size})
