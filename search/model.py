@@ -144,10 +144,11 @@ class WordReport:
         """The one line users see about this word ("" when it matched in passage text;
         stop words are listed together by `SearchResults.notices`)."""
         w = f"「{self.word}」"
+        also = f"; also matched through {', '.join(self.via)}" if self.via else ""
         return {
-            "notes": f"{w} occurs only in footnotes",
-            "titles": f"{w} occurs only in titles and section headings",
-            "authors": f"{w} occurs only in author names",
+            "notes": f"{w} occurs only in footnotes{also}",
+            "titles": f"{w} occurs only in titles and section headings{also}",
+            "authors": f"{w} occurs only in author names{also}",
             "expansion": f"{w} itself occurs nowhere: matched through "
                          + ", ".join(self.via),
             "nowhere": f"no passage contains {w}",
@@ -241,7 +242,9 @@ class SearchResults:
         else:
             single = self.counted == 1
             every = f"「{self.counted_words[0]}」" if single else "every word"
-            some = "part of it" if single else "some"
+            # the others match a part of the word (a bigram, a sub-word) or match it only
+            # in the title and section their passage is ranked with
+            some = "part of it or its title" if single else "some"
             if not self.every_word:
                 line = f"no passage matches {every} · {n(self.some_words)} " \
                        f"{verb(self.some_words)} {some}"

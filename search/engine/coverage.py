@@ -70,11 +70,14 @@ class _Docs:
         return found
 
     def token(self, fieldnames, token) -> set:
-        """A word token in any of `fieldnames`: its main form, or all its sub-words."""
+        """A word token in any of `fieldnames`: its main form, or all its sub-words when
+        they are words themselves (上海 合作 組織; not the single characters 中 and 俄 of
+        中俄, which a note holding 中國 and 俄國 would match)."""
         out: set = set()
+        whole_subwords = token.subwords and all(len(sub) > 1 for sub in token.subwords)
         for f in fieldnames:
             out |= self.term(f, token.text)
-            if token.subwords:
+            if whole_subwords:
                 out |= _all([self.term(f, sub) for sub in token.subwords])
         return out
 
@@ -123,6 +126,9 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
     match = word.match
     text = _all([docs.phrase("grams", run) for run in word.grams]) if word.grams else set()
     tokens = match.tokens if isinstance(match, WordMatch) else []
+    # single characters (中 / 俄 of 中俄, 與 of 發展與影響) are left out: the word fields
+    # keep no positions, so a note holding 中國 and 俄國 would pass for 中俄
+    tokens = [t for t in tokens if len(t.text) > 1 or t.text.isascii()]
     notes = _all([docs.token(("notes",), t) for t in tokens]) if tokens else set()
     via, expanded = [], set()
     for label, alt_docs in _expansions(word, plan, docs):
