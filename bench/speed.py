@@ -2,13 +2,15 @@
 """Speed: indexing throughput and peak memory, query latency, cold start of the CLI.
 
     .venv/bin/python bench/speed.py [--sizes pool,100000] [--queries 300] [--reuse]
+    .venv/bin/python bench/speed.py --sizes 100000 --reuse --facets-only   # issue 13's row
 
 Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids):
   * `defsearch index --corpus FILE --index DIR --rebuild` in a subprocess: wall time, chars
     of passage text per second, peak memory of the process tree (sum of PSS, sampled every 0.1 s);
-  * in-process `Engine.search(q, limit=10)` (snippets and footnotes included) after a warm-up:
-    p50/p95 for 1-4-word keyword queries (drawn from passages with a fixed seed) and for
-    question queries (the dev query sets, evenly);
+  * in-process `Engine.search(q, limit=10)` (snippets, footnotes, true counts and word
+    notices included) after a warm-up: p50/p95 for 1-4-word keyword queries (drawn from
+    passages with a fixed seed), the same with `facets=True` (as the page and the API ask),
+    and for question queries (the dev query sets, evenly);
 and `defsearch search QUERY --index DIR` cold (new process) on the bundled corpus (corpus/).
 Writes bench/out/speed.json and prints a Markdown table for docs/benchmarks.md.
 """
@@ -125,16 +127,19 @@ def question_queries(n: int, seed: int = 11) -> list[str]:
     return out
 
 
-def latency(index_dir: Path, queries: list[str]) -> dict:
+def latency(index_dir: Path, queries: list[str], **options) -> dict:
+    """In-process `Engine.search(q, limit=10, **options)` after a 10-query warm-up (every
+    search has the true counts and word notices; `facets=True` adds the facets of the whole
+    result set, as the web page and the API ask)."""
     from search.engine.engine import Engine
 
     engine = Engine(index_dir)
-    for q in queries[:10]:                 # warm-up: jieba, length norms, OS cache
-        engine.search(q)
+    for q in queries[:10]:                 # warm-up: jieba, length norms, OS cache, doc table
+        engine.search(q, **options)
     ms = []
     for q in queries:
         t = time.perf_counter()
-        engine.search(q, limit=10)
+        engine.search(q, limit=10, **options)
         ms.append((time.perf_counter() - t) * 1000)
     return summary(ms)
 
@@ -154,6 +159,8 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="pool,100000")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--reuse", action="store_true", help="keep existing indexes (no timing)")
+    ap.add_argument("--facets-only", action="store_true",
+                    help="only the keyword rows, with and without facets (issue 13)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     report = {"load_at_start": load_average(), "cpus": os.cpu_count(), "sizes": {}}
@@ -167,10 +174,21 @@ def main(argv=None) -> int:
             row["index"] = timed_index(corpus, index_dir)
             log(size, json.dumps(row["index"]))
         row["keyword"] = latency(index_dir, keywords)
-        row["question"] = latency(index_dir, questions)
+        row["keyword_facets"] = latency(index_dir, keywords, facets=True)
+        if not args.facets_only:
+            row["question"] = latency(index_dir, questions)
         row["load"] = load_average()
-        log(size, json.dumps({k: row[k] for k in ("keyword", "question", "load")}))
+        log(size, json.dumps({k: row[k] for k in ("keyword", "keyword_facets", "question",
+                                                  "load") if k in row}))
         report["sizes"][size] = row
+    if args.facets_only:
+        (OUT / "speed-facets.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+        print("| size | keyword p50/p95 ms (true counts) | keyword + facets p50/p95 ms |")
+        print("|---|---|---|")
+        for size, row in report["sizes"].items():
+            print(f"| {size} | {row['keyword']['p50_ms']} / {row['keyword']['p95_ms']} | "
+                  f"{row['keyword_facets']['p50_ms']} / {row['keyword_facets']['p95_ms']} |")
+        return 0
     bundled = OUT / "speed-index-corpus"
     subprocess.run([DEFSEARCH, "index", "--corpus", str(ROOT / "corpus"), "--index",
                     str(bundled)], cwd=ROOT, check=True, capture_output=True)
@@ -180,13 +198,14 @@ def main(argv=None) -> int:
     (OUT / "speed.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
 
     print("| size | passages | index s | chars/s | peak RSS MiB | keyword p50/p95 ms "
-          "| question p50/p95 ms |")
-    print("|---|---|---|---|---|---|---|")
+          "| keyword + facets p50/p95 ms | question p50/p95 ms |")
+    print("|---|---|---|---|---|---|---|---|")
     for size, row in report["sizes"].items():
         ix = row.get("index", {})
         print(f"| {size} | {ix.get('passages', '')} | {ix.get('seconds', '')} | "
               f"{ix.get('chars_per_s', '')} | {ix.get('peak_rss_mib', '')} | "
               f"{row['keyword']['p50_ms']} / {row['keyword']['p95_ms']} | "
+              f"{row['keyword_facets']['p50_ms']} / {row['keyword_facets']['p95_ms']} | "
               f"{row['question']['p50_ms']} / {row['question']['p95_ms']} |")
     for c in report["cold"]:
         print(f"cold `defsearch search {c['query']!r}`: p50 {c['p50_ms']} ms "

@@ -216,7 +216,7 @@ def facet_lists(results, params) -> dict | None:
     if f is None or not results.total:
         return None
 
-    def picks(values, name, key=None):
+    def picks(values, name):
         chosen = params.get(name)
         return [{"label": v.label, "value": v.value, "count": v.count,
                  "chosen": chosen == v.value,

@@ -5,10 +5,11 @@ character bigrams, glossary alternatives, translations), so a passage matching o
 `上海合作組織` is a match. For a count users can trust and for true notices, each word of
 the plan (`QueryPlan.words`) is looked up again as a whole, per place:
 
-- `text`: the passage text holds it (its `grams` runs as phrases: the text alone, not the
-  title and section that the `body` field puts before it);
+- `text`: the passage holds it: a word of several tokens as its `grams` runs (phrases in
+  the text alone), a word of one token as that token in `body` (the text with the title
+  and section it is ranked with), when some passage text holds it;
 - `notes`: a footnote the passage cites holds every token;
-- `titles` / `authors`: only the article title or section path / the author names do;
+- `titles` / `authors`: only article titles or section paths / author names do;
 - `expansion`: it occurs nowhere itself, but a glossary alternative or a translation of it
   does (in text or notes);
 - `nowhere`, `stop` (an English stop word, dropped by the analyzers), `unsearched` (past the
@@ -48,12 +49,9 @@ class _Docs:
         self.ev = evaluator
         self.memo: dict = {}
 
-    def term(self, fieldname: str, text: str) -> set:
-        key = (fieldname, text)
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = self.ev.ids(fieldname, text)
-        return found
+    def term(self, fieldname: str, text: str):
+        """The term's documents (a set or a score dict's keys: read-only)."""
+        return self.ev.ids(fieldname, text)
 
     def phrase(self, fieldname: str, tokens: list[str]) -> set:
         if not tokens:
@@ -61,12 +59,12 @@ class _Docs:
         if len(tokens) == 1 and len(tokens[0]) == 1 and not tokens[0].isascii():
             # one CJK character: the index holds bigrams, so any bigram starting with it
             from whoosh import query as wq
-            return set(self.ev.prefix(wq.Prefix(fieldname, tokens[0]))) | \
-                self.term("body", tokens[0])
+            return set(self.ev.prefix(wq.Prefix(fieldname, tokens[0]))).union(
+                self.term("body", tokens[0]))
         found = _all([self.term(fieldname, t) for t in dict.fromkeys(tokens)])
         if len(tokens) > 1 and found:
             from whoosh import query as wq
-            found = found & self.ev.docs(wq.Phrase(fieldname, tokens))
+            found.intersection_update(self.ev.docs(wq.Phrase(fieldname, tokens)))
         return found
 
     def token(self, fieldnames, token) -> set:
@@ -76,13 +74,14 @@ class _Docs:
         out: set = set()
         whole_subwords = token.subwords and all(len(sub) > 1 for sub in token.subwords)
         for f in fieldnames:
-            out |= self.term(f, token.text)
+            out.update(self.term(f, token.text))
             if whole_subwords:
-                out |= _all([self.term(f, sub) for sub in token.subwords])
+                out.update(_all([self.term(f, sub) for sub in token.subwords]))
         return out
 
 
-def _all(sets: list[set]) -> set:
+def _all(sets: list) -> set:
+    """A new set: the intersection of `sets` (sets or dict key views, left unchanged)."""
     if not sets:
         return set()
     sets = sorted(sets, key=len)
@@ -90,13 +89,16 @@ def _all(sets: list[set]) -> set:
     for s in sets[1:]:
         if not out:
             break
-        out &= s
+        out.intersection_update(s)
     return out
 
 
 def coverage(plan, evaluator) -> Coverage:
     """The WordReport of every word of `plan`, and the passages containing each word that
     takes part in the every-word count."""
+    if evaluator.trace is not None:      # --explain: these lookups are not the query's
+        from search.engine.evaluate import Evaluator
+        evaluator = Evaluator(evaluator.s, evaluator.cache)
     docs = _Docs(evaluator)
     grouped = {id(m) for role in (plan.required, plan.optional)
                for g in role if isinstance(g, AnyMatch) for m in _members(g)}
@@ -124,7 +126,7 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
             "unsearched" if word.over_budget else "nowhere"
         return WordReport(word.text, found), None
     match = word.match
-    text = _all([docs.phrase("grams", run) for run in word.grams]) if word.grams else set()
+    text, in_text = _text(word, docs)
     tokens = match.tokens if isinstance(match, WordMatch) else []
     # single characters (中 / 俄 of 中俄, 與 of 發展與影響) are left out: the word fields
     # keep no positions, so a note holding 中國 and 俄國 would pass for 中俄
@@ -135,9 +137,11 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
         if alt_docs:
             via.append(label)
             expanded |= alt_docs
-    present = text | notes | expanded
-    if text:
+    present = text.union(notes, expanded)
+    if text and in_text:
         found = "text"
+    elif text and not (notes or expanded):      # its word token, only in title context
+        found = "titles"
     elif notes:
         found = "notes"
     elif expanded:
@@ -152,6 +156,28 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
                       passages=len(present)), present
 
 
+def _text(word, docs: _Docs) -> tuple[set, bool]:
+    """(the passages whose text holds the word, whether any passage text does).
+
+    A word of one token: the passages holding that token in `body` (its text, with the
+    title and section the passage is ranked with), which the ranking has read already; a
+    word of several: its grams runs as phrases in the text alone. The grams terms of a
+    Chinese word are its ranked bigrams (read already); those of an English word are not
+    ranked, so whether any passage text holds it is the term's document frequency (a
+    term-table lookup), not a second posting list."""
+    match, runs = word.match, word.grams
+    seen = docs.ev.seen
+    free = all(("grams", t) in seen for run in runs for t in run)
+    single = isinstance(match, WordMatch) and len(word.tokens) == 1 and match.tokens
+    if not single:
+        text = _all([docs.phrase("grams", run) for run in runs]) if runs else set()
+        return text, bool(text)
+    text = _all([docs.phrase("grams", run) for run in runs]) if runs and free else set()
+    in_text = bool(text) or (not free and bool(runs) and all(
+        docs.ev.s.doc_frequency("grams", t) > 0 for run in runs for t in run))
+    return text.union(docs.term("body", match.tokens[0].text)), in_text
+
+
 def _expansions(word, plan, docs: _Docs):
     """(label, passages whose text or notes hold it) of each glossary alternative and
     translation of the word."""
@@ -162,7 +188,7 @@ def _expansions(word, plan, docs: _Docs):
     for alt in alts:
         found = docs.phrase("grams", alt.tokens)
         if len(alt.tokens) == 1:
-            found = found | docs.term("notes", alt.tokens[0])
+            found = found.union(docs.term("notes", alt.tokens[0]))
         yield alt.label, found
     folded = fold(word.text).strip()
     for tset in plan.translations:
@@ -171,10 +197,13 @@ def _expansions(word, plan, docs: _Docs):
                                                             and folded in unit)):
             continue
         for cand in tset.candidates:
+            # its ranked lookups: a Chinese candidate's bigrams (the text), an English
+            # one's words in `body` (the text with its title and section)
             grams = [lk.text for lk in cand.lookups if lk.field == "grams"]
             words = [lk.text for lk in cand.lookups if lk.field == "body"]
-            found = _all([docs.term("grams", t) for t in dict.fromkeys(grams or words)])
+            found = _all([docs.term("grams", t) for t in dict.fromkeys(grams)]) if grams \
+                else _all([docs.term("body", t) for t in dict.fromkeys(words)])
             notes = [lk.text for lk in cand.lookups if lk.field == "notes"]
             if notes:
-                found = found | _all([docs.term("notes", t) for t in dict.fromkeys(notes)])
+                found = found.union(_all([docs.term("notes", t) for t in dict.fromkeys(notes)]))
             yield tset.label(cand), found

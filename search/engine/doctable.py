@@ -26,10 +26,11 @@ class ArticleInfo:
     date: str = ""
     venue: str = ""
     datenum: int = 0               # YYYYMMDD, 0 when the article has no date
+    year: int | None = None        # datenum's year (None: no date)
 
-    @property
-    def year(self) -> int | None:
-        return self.datenum // 10000 or None
+    def __post_init__(self):
+        self.year = self.datenum // 10000 or None
+        self.authors = list(dict.fromkeys(self.authors))   # a name listed twice counts once
 
 
 class DocTable:
@@ -57,6 +58,7 @@ class DocTable:
                 continue
             for d in reader.postings("article_id", text).all_ids():
                 self.article_of[d] = n
+        self._keys = None          # article * _WIDTH + language, built on first count
         self.langs: list[str] = []
         self.lang_of = array("b", [0]) * size
         for text in _terms(reader, "lang"):
@@ -76,9 +78,13 @@ class DocTable:
         """{(article id, lang): passages} of `docs`: what `search.engine.facets` counts."""
         from collections import Counter
 
-        art, lang, width = self.article_of, self.lang_of, 8
-        keyed = Counter(art[d] * width + lang[d] for d in docs)
-        return {(self.articles[k // width].id, self.langs[k % width] if self.langs else ""): n
+        if self._keys is None:
+            width = _WIDTH
+            self._keys = array("i", (a * width + g if a >= 0 else -1
+                                     for a, g in zip(self.article_of, self.lang_of)))
+        keyed = Counter(map(self._keys.__getitem__, docs))     # one C-level pass
+        langs = self.langs or [""]
+        return {(self.articles[k // _WIDTH].id, langs[k % _WIDTH]): n
                 for k, n in keyed.items() if k >= 0}
 
     def articles_where(self, test) -> list[str]:
@@ -93,6 +99,7 @@ def _terms(reader, fieldname: str):
         yield btext.decode("utf-8") if isinstance(btext, bytes) else btext
 
 
+_WIDTH = 16                 # languages per article key (3 today)
 _lock = threading.Lock()
 
 

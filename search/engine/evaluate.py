@@ -31,6 +31,9 @@ class Evaluator:
         self.cache = cache               # per generation: length norms, filter doc sets
         self.leaves = searcher.leaf_searchers()
         self.trace = [] if trace else None
+        # (field, text) -> the documents of each term this search read (sets, read-only):
+        # the word counts reuse them instead of reading postings again
+        self.seen: dict = {}
 
     def run(self, q) -> dict:
         from whoosh import query as wq
@@ -104,9 +107,13 @@ class Evaluator:
                     acc[d] = acc.get(d, 0.0) + v
         return _scaled(acc, q.boost)
 
-    def ids(self, field, text) -> set:
+    def ids(self, field, text):
         """The documents holding `text` in `field` (global docnums, deleted ones left out),
-        read a posting block at a time: the doc sets behind counts and notices."""
+        read a posting block at a time: the doc sets behind counts and notices. A term
+        this search already read is not read again (the set is shared: do not change it)."""
+        seen = self.seen.get((field, text))
+        if seen is not None:
+            return seen
         out: set = set()
         if field not in self.s.schema:
             return out
@@ -123,6 +130,7 @@ class Evaluator:
             if deleted:
                 local.difference_update(deleted)
             out.update(local if not offset else {d + offset for d in local})
+        self.seen[(field, text)] = out
         return out
 
     def docs(self, q) -> frozenset:
@@ -183,6 +191,7 @@ class Evaluator:
         if self.trace is not None:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
+        self.seen[(field, text)] = set(acc)     # a copy: `run` adds into the dicts it sums
         return acc
 
 

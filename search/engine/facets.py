@@ -8,6 +8,7 @@ matched passage is never listed: only articles with a count appear in the input.
 """
 from __future__ import annotations
 
+import heapq
 from collections import Counter
 from typing import Mapping
 
@@ -21,45 +22,53 @@ TOP_VALUES = 50        # venues, authors and articles listed at most (the most p
 def facets_of(counts: Mapping[tuple[str, str], int], articles: Mapping) -> Facets:
     """`counts`: matched passages per (article id, language); `articles`: article id ->
     an object with `title`, `authors`, `venue` and `year` (`doctable.ArticleInfo`)."""
-    per_article: Counter = Counter()
+    per_article: dict = {}
     langs: Counter = Counter()
     for (aid, lang), n in counts.items():
-        per_article[aid] += n
+        per_article[aid] = per_article.get(aid, 0) + n
         if lang:
             langs[lang] += n
-    years: Counter = Counter()
-    venues: Counter = Counter()
-    authors: Counter = Counter()
+    years: dict = {}
+    venues: dict = {}
+    authors: dict = {}
     undated = 0
+    get = articles.get
     for aid, n in per_article.items():
-        info = articles.get(aid)
+        info = get(aid)
         if info is None:
             continue
-        if info.year:
-            years[info.year] += n
+        year = info.year
+        if year:
+            years[year] = years.get(year, 0) + n
         else:
             undated += n
         if info.venue:
-            venues[info.venue] += n
-        for name in dict.fromkeys(info.authors):
-            authors[name] += n
-    titled = {aid: (articles[aid].title if aid in articles else "") or aid
-              for aid in per_article}
+            venues[info.venue] = venues.get(info.venue, 0) + n
+        for name in info.authors:
+            authors[name] = authors.get(name, 0) + n
     return Facets(
         year=[FacetValue(str(y), str(y), n) for y, n in sorted(years.items())],
         venue=_ranked(venues),
         author=_ranked(authors),
         lang=[FacetValue(code, LANG_NAMES.get(code, code), n)
               for code, n in _by_count(langs)],
-        article=[FacetValue(aid, titled[aid], n)
-                 for aid, n in _by_count(per_article)[:TOP_VALUES]],
+        article=[FacetValue(aid, _title(articles, aid), n)
+                 for aid, n in _by_count(per_article, TOP_VALUES)],
         undated=undated)
 
 
-def _by_count(counter: Counter) -> list[tuple[str, int]]:
-    """Most passages first, then by value: the same order on every run."""
-    return sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+def _by_count(counter: dict, n: int | None = None) -> list[tuple[str, int]]:
+    """Most passages first, then by value: the same order on every run (the first n)."""
+    key = lambda kv: (-kv[1], str(kv[0]))   # noqa: E731
+    if n is not None and len(counter) > n:
+        return heapq.nsmallest(n, counter.items(), key=key)
+    return sorted(counter.items(), key=key)
 
 
-def _ranked(counter: Counter) -> list[FacetValue]:
-    return [FacetValue(v, v, n) for v, n in _by_count(counter)[:TOP_VALUES]]
+def _title(articles: Mapping, aid: str) -> str:
+    info = articles.get(aid)
+    return (info.title if info is not None else "") or aid
+
+
+def _ranked(counter: dict) -> list[FacetValue]:
+    return [FacetValue(v, v, n) for v, n in _by_count(counter, TOP_VALUES)]

@@ -114,6 +114,8 @@ class MaxScore:
         k1, b, _power = ranking.term_params(text)
         factor = bm25_factor(s.idf(field, text), k1, weight)
         avgfl = s.avg_field_length(field) or 1
+        every: set = set()       # this term's documents, for the word counts (coverage)
+        self.evaluator.seen[(field, text)] = every
         for sub, offset in self.leaves:
             reader = sub.reader()
             size = reader.doc_count_all()
@@ -121,7 +123,7 @@ class MaxScore:
             m, deleted = term_postings(reader, field, text)
             if m is None:
                 continue
-            ids = extra_ids.setdefault(offset, set())
+            ids = set()
             norms = self.evaluator.length_norms(reader, offset, field, k1, b, avgfl) if local else None
             dense = is_block_matcher(m) and \
                 len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text)
@@ -135,6 +137,7 @@ class MaxScore:
                                 acc[d + offset] += ranking.bm25(factor, w, norms[d])
                 if deleted:
                     ids.difference_update(deleted)
+                _merge_ids(extra_ids, every, offset, ids)
                 continue
             if is_block_matcher(m):
                 m2, _deleted = term_postings(reader, field, text)
@@ -145,6 +148,7 @@ class MaxScore:
                 m, _deleted = term_postings(reader, field, text)
             if deleted:
                 ids.difference_update(deleted)
+            _merge_ids(extra_ids, every, offset, ids)
             for d in local:
                 if not m.is_active():
                     break
@@ -152,6 +156,13 @@ class MaxScore:
                 if m.is_active() and m.id() == d and d not in deleted:
                     w = m.weight()
                     acc[d + offset] += factor * w / (w + norms[d])
+
+
+def _merge_ids(extra_ids: dict, every: set, offset: int, ids: set) -> None:
+    """One term's ids in one segment into the segment's pruned ids and the term's own set
+    (global docnums)."""
+    extra_ids.setdefault(offset, set()).update(ids)
+    every.update(ids if not offset else {d + offset for d in ids})
 
 
 def _flatten(q, weight: float = 1.0):
