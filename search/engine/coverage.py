@@ -98,7 +98,8 @@ def coverage(plan, evaluator) -> Coverage:
     takes part in the every-word count."""
     if evaluator.trace is not None:      # --explain: these lookups are not the query's
         from search.engine.evaluate import Evaluator
-        evaluator = Evaluator(evaluator.s, evaluator.cache)
+        seen, evaluator = evaluator.seen, Evaluator(evaluator.s, evaluator.cache)
+        evaluator.seen = seen
     docs = _Docs(evaluator)
     grouped = {id(m) for role in (plan.required, plan.optional)
                for g in role if isinstance(g, AnyMatch) for m in _members(g)}

@@ -34,6 +34,7 @@ class Evaluator:
         # (field, text) -> the documents of each term this search read (sets, read-only):
         # the word counts reuse them instead of reading postings again
         self.seen: dict = {}
+        self._shared: set = set()      # ids of the term dicts `seen` looks into
 
     def run(self, q) -> dict:
         from whoosh import query as wq
@@ -47,6 +48,8 @@ class Evaluator:
                 part = self.run(sub)
                 if len(part) > len(acc):
                     acc, part = part, acc
+                    if id(acc) in self._shared:
+                        acc = dict(acc)
                 get = acc.get
                 for d, v in part.items():
                     acc[d] = get(d, 0.0) + v
@@ -67,6 +70,8 @@ class Evaluator:
             return acc
         if kind is wq.AndNot:
             acc = self.run(q.a)
+            if id(acc) in self._shared:
+                acc = dict(acc)
             if acc:
                 for d in self.docs(q.b):
                     acc.pop(d, None)
@@ -191,7 +196,8 @@ class Evaluator:
         if self.trace is not None:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
-        self.seen[(field, text)] = set(acc)     # a copy: `run` adds into the dicts it sums
+        self.seen[(field, text)] = acc.keys()
+        self._shared.add(id(acc))               # `run` copies it before changing its keys
         return acc
 
 

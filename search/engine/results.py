@@ -114,12 +114,16 @@ class Ranker:
     def order(self, out, plan, n: int) -> list[tuple[int, float]]:
         """(docnum, score) of the results up to the n-th (groups when grouping); fills
         out's counts, word reports and `shown`."""
-        cov = report_words(out, plan, self.ev)
+        # the ranking first: the word counts then reuse the postings it read
         simple = out.sort == "relevance" and not out.group
-        ranked = None
+        ranked = acc = None
         if simple:
             matched: set = set()
             first, _total = self.ev.top(self.q, max(n, ranking.PROXIMITY_DEPTH), matched)
+        else:
+            acc = self.ev.run(self.q)
+        cov = report_words(out, plan, self.ev)
+        if simple:
             first = self._rerank(first)
             every = cov.every(matched)
             tier1 = [x for x in first if x[0] in every]
@@ -129,7 +133,7 @@ class Ranker:
                 rest = [] if out.match == "all" else [x for x in first if x[0] not in every]
                 ranked = (tier1 + rest)[:n]
         if ranked is None:
-            acc = self.ev.run(self.q)
+            acc = self.ev.run(self.q) if acc is None else acc
             matched = set(acc)
             every = cov.every(matched)
             ranked = self._full_order(acc, every, out, n)
