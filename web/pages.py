@@ -114,7 +114,8 @@ def _took_text(ms: float) -> str:
 
 @bp.route("/search")
 def search():
-    """Results for ?q= with page, lang, article, venue, from, to kept in the URL."""
+    """Results for ?q= with page, lang, article, venue, author, from, to, match, sort and
+    group kept in the URL; facets of the whole result set beside them."""
     started = time.perf_counter()
     try:
         params = search_params()
