@@ -118,6 +118,8 @@ class Evaluator:
         this search already read is not read again (the set is shared: do not change it)."""
         seen = self.seen.get((field, text))
         if seen is not None:
+            if hasattr(seen, "docnums"):       # pruning.SegmentIds: made global once
+                seen = self.seen[(field, text)] = seen.docnums()
             return seen
         out: set = set()
         if field not in self.s.schema:
@@ -134,7 +136,7 @@ class Evaluator:
                 local = set(m.all_ids())
             if deleted:
                 local.difference_update(deleted)
-            out.update(local if not offset else {d + offset for d in local})
+            out.update(local if not offset else map(offset.__add__, local))
         self.seen[(field, text)] = out
         return out
 

@@ -82,7 +82,7 @@ class MaxScore:
         if matched is not None:
             matched.update(acc)
             for offset, ids in extra_ids.items():
-                matched.update(ids if not offset else {d + offset for d in ids})
+                matched.update(ids if not offset else map(offset.__add__, ids))
             total = len(matched)
         elif extra_ids:
             for offset, ids in extra_ids.items():
@@ -114,7 +114,7 @@ class MaxScore:
         k1, b, _power = ranking.term_params(text)
         factor = bm25_factor(s.idf(field, text), k1, weight)
         avgfl = s.avg_field_length(field) or 1
-        every: set = set()       # this term's documents, for the word counts (coverage)
+        every = SegmentIds()     # this term's documents, for the word counts (coverage)
         self.evaluator.seen[(field, text)] = every
         for sub, offset in self.leaves:
             reader = sub.reader()
@@ -158,11 +158,27 @@ class MaxScore:
                     acc[d + offset] += factor * w / (w + norms[d])
 
 
-def _merge_ids(extra_ids: dict, every: set, offset: int, ids: set) -> None:
-    """One term's ids in one segment into the segment's pruned ids and the term's own set
-    (global docnums)."""
+class SegmentIds:
+    """A pruned term's documents as (segment offset, local ids), made global docnums only
+    if the word counts ask (`Evaluator.ids`): most searches never do for most terms."""
+
+    def __init__(self):
+        self.parts: list[tuple[int, set]] = []
+
+    def add(self, offset: int, ids: set) -> None:
+        self.parts.append((offset, ids))
+
+    def docnums(self) -> set:
+        out: set = set()
+        for offset, ids in self.parts:
+            out.update(ids if not offset else map(offset.__add__, ids))
+        return out
+
+
+def _merge_ids(extra_ids: dict, every: SegmentIds, offset: int, ids: set) -> None:
+    """One term's ids in one segment into the segment's pruned ids and the term's own."""
     extra_ids.setdefault(offset, set()).update(ids)
-    every.update(ids if not offset else {d + offset for d in ids})
+    every.add(offset, ids)
 
 
 def _flatten(q, weight: float = 1.0):
