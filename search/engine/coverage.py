@@ -47,7 +47,6 @@ class _Docs:
 
     def __init__(self, evaluator):
         self.ev = evaluator
-        self.memo: dict = {}
 
     def term(self, fieldname: str, text: str):
         """The term's documents (a set or a score dict's keys: read-only)."""
