@@ -126,6 +126,65 @@ class Hit:
     venue: str = ""                # the article's journal / publisher / institute
     window: SnippetWindow = field(default_factory=SnippetWindow)   # `snippet` as data
     pages: list[str] = field(default_factory=list)   # the passage's page labels (Passage.pages)
+    authors: list[str] = field(default_factory=list)
+    more: int = 0                  # grouped results: the article's other matched passages
+
+
+@dataclass
+class WordReport:
+    """Where one query word matched (`search.engine.coverage`): `found` is "text" (in
+    passage text), "notes" (only in footnotes), "titles" (only in titles or section
+    headings), "authors" (only in author names), "expansion" (only through `via`: glossary
+    alternatives or translations), "nowhere", "stop" (an English stop word, ignored) or
+    "unsearched" (past the query's length limit)."""
+
+    word: str
+    found: str
+    via: list[str] = field(default_factory=list)
+    passages: int = 0              # passages whose text or notes hold it or an expansion
+
+    def notice(self) -> str:
+        """The one line users see about this word ("" when it matched in passage text;
+        stop words are listed together by `SearchResults.notices`)."""
+        w = f"「{self.word}」"
+        also = f"; also matched through {', '.join(self.via)}" if self.via else ""
+        return {
+            "notes": f"{w} occurs only in footnotes{also}",
+            "titles": f"{w} occurs only in titles and section headings{also}",
+            "authors": f"{w} occurs only in author names{also}",
+            "expansion": f"{w} itself occurs nowhere: matched through "
+                         + ", ".join(self.via),
+            "nowhere": f"no passage contains {w}",
+            "unsearched": f"{w} was not searched: the query is too long",
+        }.get(self.found, "")
+
+
+@dataclass
+class FacetValue:
+    value: str                     # what the filter takes: a year, venue, author, lang, id
+    label: str                     # what is shown (a language's name, an article's title)
+    count: int                     # matched passages with it (the whole result set)
+
+
+@dataclass
+class Facets:
+    """Counts over every matched passage (`search.engine.facets.facets_of`); a value with
+    no matched passage is not listed."""
+
+    year: list[FacetValue] = field(default_factory=list)       # ascending years
+    venue: list[FacetValue] = field(default_factory=list)      # most passages first
+    author: list[FacetValue] = field(default_factory=list)
+    lang: list[FacetValue] = field(default_factory=list)
+    article: list[FacetValue] = field(default_factory=list)
+    undated: int = 0               # matched passages of articles without a date
+
+    NAMES = ("year", "venue", "author", "lang", "article")
+
+    def to_json(self) -> dict:
+        out = {name: [{"value": v.value, "label": v.label, "count": v.count}
+                      for v in getattr(self, name)] for name in self.NAMES}
+        out["undated"] = self.undated
+        return out
 
 
 @dataclass
@@ -140,6 +199,67 @@ class SearchResults:
     expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
     translations: list[str] = field(default_factory=list)  # those of them that translate
     explain: list[str] = field(default_factory=list)       # lines for --explain
+    # True counts (`search.engine.coverage`): of the matched passages, those containing
+    # every word of the query and those containing only some; `total` is the passages of
+    # the result set shown: all of them (match "any", every-word ones first) or only the
+    # every-word ones (match "all").
+    every_word: int = 0
+    some_words: int = 0
+    match: str = "any"             # "any" | "all"
+    sort: str = "relevance"        # "relevance" | "newest" | "oldest"
+    group: bool = False            # one result per article, its other passages counted
+    groups: int = 0                # articles in the result set (results when grouped)
+    words: list[WordReport] = field(default_factory=list)
+    facets: Facets | None = None
+    counted: int = 0               # query words taking part in every_word (0: no count)
+    counted_words: list[str] = field(default_factory=list)
+
+    @property
+    def last_page(self) -> int:
+        """The last page holding results (1 when there are none)."""
+        shown = self.groups if self.group else self.total
+        return max(1, -(-shown // self.limit))
+
+    @property
+    def stopped(self) -> list[str]:
+        return [r.word for r in self.words if r.found == "stop"]
+
+    def notices(self) -> list[str]:
+        """Every word notice, in query order, then the ignored stop words once."""
+        out = [r.notice() for r in self.words if r.notice()]
+        if self.stopped:
+            out.append("ignored common words: " + ", ".join(self.stopped))
+        return out
+
+    def count_line(self) -> str:
+        """"2 passages match every word · 55 more match some": the same words in the CLI,
+        on the page and in the JSON (`count`). A word matches in passage text or notes,
+        itself or through an expansion (`notices` say which); one word is named."""
+        def n(k: int) -> str:
+            return f"{k:,} passage{'' if k == 1 else 's'}"
+
+        def verb(k: int) -> str:
+            return "matches" if k == 1 else "match"
+        if not self.counted:
+            line = f"{n(self.total)} {verb(self.total)}"
+        else:
+            single = self.counted == 1
+            every = f"「{self.counted_words[0]}」" if single else "every word"
+            # the others match a part of the word (a bigram, a sub-word) or match it only
+            # in the title and section their passage is ranked with
+            some = "part of it or its title" if single else "some"
+            if not self.every_word:
+                line = f"no passage matches {every} · {n(self.some_words)} " \
+                       f"{verb(self.some_words)} {some}"
+            else:
+                line = f"{n(self.every_word)} {verb(self.every_word)} {every}"
+                if self.some_words:
+                    line += f" · {self.some_words:,} more {verb(self.some_words)} {some}"
+                    if self.match == "all":
+                        line += " (not shown)"
+        if self.group and self.groups:
+            line += f" · in {self.groups:,} article{'' if self.groups == 1 else 's'}"
+        return line
 
     def to_json(self) -> dict:
         """The stable JSON shape of `defsearch search --json` and `/api/search`."""
@@ -155,8 +275,22 @@ class SearchResults:
                 "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
                               for f in h.footnotes],
                 "venue": h.venue, "pages": h.pages,
+                "authors": h.authors,
+                "more_in_article": h.more,
             } for h in self.hits],
             "expansions": self.expansions,
             "translations": self.translations,
             "unmatched": self.unmatched,
+            "every_word": self.every_word,
+            "some_words": self.some_words,
+            "match": self.match,
+            "sort": self.sort,
+            "group": self.group,
+            "articles": self.groups,
+            "last_page": self.last_page,
+            "words": [{"word": r.word, "found": r.found, "via": r.via,
+                       "passages": r.passages} for r in self.words],
+            "count": self.count_line(),
+            "notices": self.notices(),
+            "facets": self.facets.to_json() if self.facets is not None else None,
         }

@@ -21,9 +21,14 @@ ACCEPTED = [dict(lang="zh"), dict(lang="ZH"), dict(lang="zh-Hant"), dict(lang="z
             dict(lang="en"), dict(lang="tw"), dict(year_from="1"), dict(year_to="999"),
             dict(year_from="2020"), dict(year_from="9999"), dict(year_from="2006",
                                                                  year_to="2006"),
-            dict(venue="俄羅斯學報  第五期"), dict(article="no-such-article")]
+            dict(venue="俄羅斯學報  第五期"), dict(article="000_b276265bf07c8e54"),
+            dict(venue="俄羅斯學報")]
+
+UNKNOWN_ARTICLE = ("no article has the id 'no-such-article': copy an id from a result's "
+                   "article link, or search without the article filter")
 
 REFUSED = [
+    (dict(article="no-such-article"), UNKNOWN_ARTICLE, UNKNOWN_ARTICLE),   # named, issue 13
     (dict(lang="xx"),
      "unknown language 'xx': use --lang en, --lang zh, --lang zh-Hant or --lang zh-Hans",
      "unknown language 'xx': use lang=en, lang=zh, lang=zh-Hant or lang=zh-Hans"),

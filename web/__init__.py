@@ -19,6 +19,8 @@ CONTENT_SECURITY_POLICY = (
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. `test_config` overrides the defaults (INDEX_DIR, limits...)."""
+    from search.engine.engine import API_MAX_LIMIT
+
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_mapping(
         # Where `defsearch index` wrote the index; `defsearch serve --index` overrides it.
@@ -26,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_QUERY_CHARS=200,       # longer queries get a friendly 400
         MAX_PAGE=500,              # deeper pages get a friendly 400
         PAGE_SIZE=10,
-        API_MAX_LIMIT=50,
+        API_MAX_LIMIT=API_MAX_LIMIT,   # the CLI's is search.engine.engine.MAX_LIMIT
         SEARCH_CACHE_SIZE=512,     # recent results kept per index generation; 0 = off
     )
     if test_config is not None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 
+from search.engine.engine import MAX_LIMIT
 from search.errors import ArticleNotFound
 from search.query.filters import ARTICLE_ID_RE
 
@@ -26,21 +27,29 @@ def index():
     return jsonify({"endpoints": {
         "/api/search": {"doc": search.__doc__.strip(),
                         "params": ["q", "page", "limit", "lang", "article", "venue", "from",
-                                   "to", "translate"]},
+                                   "to", "translate", "author", "match", "sort", "group"]},
         "/api/articles/<id>": {"doc": article.__doc__.strip()},
     }})
 
 
 @bp.route("/api/search")
 def search():
-    """JSON: ?q= (required), page, limit, lang, article, venue, from, to, translate (0: do not
-    also search the query's translation). Same schema and ranking as `defsearch search
-    --json`."""
+    """JSON: ?q= (required), page, limit (at most 50 here; the CLI takes up to 1000), lang,
+    article, venue, author (exactly, as in `facets`), from, to, translate (0: do not also
+    search the query's translation), match (any or all: only passages with every word),
+    sort (relevance, newest, oldest), group (1: one result per article). Same schema and
+    ranking as `defsearch search --json`, with `facets` of the whole result set."""
     params = search_params()
     if not params["q"]:
         raise BadRequest("Missing query: pass ?q=words.")
-    limit = int_param("limit", current_app.config["PAGE_SIZE"], 1,
-                      current_app.config["API_MAX_LIMIT"], "The limit")
+    most = current_app.config["API_MAX_LIMIT"]
+    try:
+        limit = int_param("limit", current_app.config["PAGE_SIZE"], 1, most, "The limit")
+    except BadRequest:
+        raise BadRequest(f"limit must be a whole number between 1 and {most} (the API's "
+                         f"most results a request; `defsearch search --limit` takes up to "
+                         f"{MAX_LIMIT}), not {request.args.get('limit', '')[:20]!r}; "
+                         "use page= for more.") from None
     return jsonify(run_search(params, limit).to_json())   # a QueryError: web/errors.py
 
 

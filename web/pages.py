@@ -114,14 +114,16 @@ def _took_text(ms: float) -> str:
 
 @bp.route("/search")
 def search():
-    """Results for ?q= with page, lang, article, venue, from, to kept in the URL."""
+    """Results for ?q= with page, lang, article, venue, author, from, to, match, sort and
+    group kept in the URL; facets of the whole result set beside them."""
     started = time.perf_counter()
     try:
         params = search_params()
     except BadRequest as err:
         raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
                "article": None, "venue": None, "year_from": None, "year_to": None,
-               "translate": True}
+               "translate": True, "author": None, "match": "any", "sort": "relevance",
+               "group": False}
         return render_template("search.html", params=raw, results=None, error=err.message,
                                search_url=search_url), err.status
     results = None
@@ -140,9 +142,12 @@ def search():
         except QueryError as err:
             return render_template("search.html", params=params, results=None,
                                    error=str(err), search_url=search_url), 400
-        hits = [_present_hit(hit, params["q"], i) for i, hit in enumerate(results.hits)]
+        hits = [_present_hit(hit, params, i) for i, hit in enumerate(results.hits)]
     pages = _pagination(results, params) if results else None
     suggestion = fewer_words(params["q"], results.unmatched) if results else ""
+    # one-word searches are offered only for words that match something
+    one_word = [r.word for r in results.words if r.found not in NO_MATCH] \
+        if results and len(results.words) > 1 else []
     expansions = [_expansion(e) for e in results.expansions] if results else []
     stats = None
     if not params["q"]:
@@ -161,7 +166,9 @@ def search():
                            expansions=expansions, search_url=search_url,
                            translated=bool(results and results.translations),
                            article_title=article_title, stats=stats,
-                           example_queries=EXAMPLES, took=_TOOK)
+                           example_queries=EXAMPLES, took=_TOOK, one_word=one_word,
+                           facets=facet_lists(results, params) if results else None,
+                           views=_views(results, params) if results else None)
     if results is not None:
         holder().keep_page(key, html)
         html = html.replace(_TOOK, _took_text(results.took_ms))
@@ -177,8 +184,10 @@ def _expansion(text: str) -> tuple[str, str]:
 EXAMPLES = ["中俄 軍事合作", "Lavrov", "戰略模糊", "北約", "聯合聲明"]
 
 
-def _present_hit(hit, query: str, n: int) -> dict:
-    """What the template needs for one result: snippet and full text with markers."""
+def _present_hit(hit, params: dict, n: int) -> dict:
+    """What the template needs for one result card (`_result.html`): snippet and full text
+    with markers, links."""
+    query = params["q"]
     article_url = url_for("pages.article", article_id=hit.article_id, q=query)
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
@@ -186,6 +195,8 @@ def _present_hit(hit, query: str, n: int) -> dict:
     truncated = hit.window.cut_before or hit.window.cut_after
     return {
         "hit": hit,
+        "more_url": search_url(params, article=hit.article_id, group=False, page=1)
+        if hit.more else None,
         "url": f"{article_url}#p{hit.ordinal}",
         "truncated": truncated,     # the snippet is only part of the passage: offer the whole
         "snippet": render.snippet_html(hit.text, hit.window, hit.notes, marker),
@@ -196,13 +207,51 @@ def _present_hit(hit, query: str, n: int) -> dict:
     }
 
 
+NO_MATCH = ("nowhere", "stop", "unsearched")
+
+
+def facet_lists(results, params) -> dict | None:
+    """The facets as pick lists: (label, count, link choosing it, chosen) per value; the
+    year as a histogram (bar level 1-8 of the busiest year)."""
+    f = results.facets
+    if f is None or not results.total:
+        return None
+
+    def picks(values, name):
+        chosen = params.get(name)
+        return [{"label": v.label, "value": v.value, "count": v.count,
+                 "chosen": chosen == v.value,
+                 "url": search_url(params, page=1, **{name: v.value})} for v in values]
+    top = max((v.count for v in f.year), default=1)
+    years = [{"label": v.label, "count": v.count, "level": max(1, round(8 * v.count / top)),
+              "chosen": params.get("year_from") == params.get("year_to") == int(v.value),
+              "url": search_url(params, page=1, year_from=int(v.value),
+                                year_to=int(v.value))} for v in f.year]
+    return {"year": years, "undated": f.undated, "venue": picks(f.venue, "venue"),
+            "author": picks(f.author, "author"), "lang": picks(f.lang, "lang"),
+            "article": picks(f.article, "article")}
+
+
+def _views(results, params) -> dict:
+    """Links switching match, sort and grouping (each keeps everything else)."""
+    return {
+        "sorts": [(name, label, search_url(params, sort=name, page=1),
+                   params.get("sort", "relevance") == name)
+                  for name, label in (("relevance", "Relevance"), ("newest", "Newest"),
+                                      ("oldest", "Oldest"))],
+        "group": search_url(params, group=not params.get("group"), page=1),
+        "only_all": search_url(params, match="all", page=1),
+        "show_any": search_url(params, match="any", page=1),
+    }
+
+
 def _pagination(results, params) -> dict:
-    last = max(1, -(-results.total // results.limit))
-    last = min(last, current_app.config["MAX_PAGE"])
+    last = min(results.last_page, current_app.config["MAX_PAGE"])
     page = results.page
     window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
     return {
-        "page": page, "last": last,
+        "page": page, "last": last, "past_end": page > last and results.total > 0,
+        "last_url": search_url(params, page=last),
         "prev": search_url(params, page=page - 1) if page > 1 else None,
         "next": search_url(params, page=page + 1) if page < last else None,
         "numbers": [(n, search_url(params, page=n)) for n in window],

@@ -1,6 +1,7 @@
 """The search parameters of a URL, shared by the search page and the JSON API.
 
-`search_params()` reads and checks ?q=, page, lang, article, venue, from, to (raising
+`search_params()` reads and checks ?q=, page, lang, article, venue, author, from, to,
+match, sort, group (raising
 `errors.BadRequest`); the filters are checked by `search.query.filters.search_options`,
 as the CLI's options are; `run_search` hands them to the engine; `search_url` writes them back
 into a short /search link.
@@ -54,7 +55,39 @@ def search_params() -> dict:
     if translate not in ("", "0", "1"):
         raise BadRequest(f"translate must be 0 (do not search translations) or 1, "
                          f"not {translate[:20]!r}.")
-    return {"q": q, "page": page, **options, "translate": translate != "0"}
+    return {"q": q, "page": page, **options, "translate": translate != "0",
+            **view_params()}
+
+
+def _choice(name: str, allowed: dict) -> str:
+    raw = request.args.get(name, "").strip().lower()
+    if raw == "":
+        return next(iter(allowed))
+    if raw not in allowed:
+        raise BadRequest(f"{name}= must be " + ", ".join(
+            f"{k} ({why})" for k, why in allowed.items()) + f"; not {raw[:20]!r}.")
+    return raw
+
+
+def view_params() -> dict:
+    """How results are shown: match (any/all), sort, group, and the exact author chosen in
+    the author facet."""
+    author = " ".join(request.args.get("author", "").split()) or None
+    if author is not None and len(author) > filters.VENUE_MAX:
+        raise BadRequest(f"author= is {len(author)} characters long; the limit is "
+                         f"{filters.VENUE_MAX}.")
+    group = request.args.get("group", "").strip()
+    if group not in ("", "0", "1"):
+        raise BadRequest(f"group must be 1 (one result per article) or 0, not {group[:20]!r}.")
+    return {"author": author,
+            "match": _choice("match", MATCHES), "sort": _choice("sort", SORTS),
+            "group": group == "1"}
+
+
+MATCHES = {"any": "passages with some of the words, those with every word first",
+           "all": "only passages with every word"}
+SORTS = {"relevance": "best match first", "newest": "newest first",
+         "oldest": "oldest first"}
 
 
 def run_search(params: dict, limit: int):
@@ -64,17 +97,27 @@ def run_search(params: dict, limit: int):
     return holder().search(
         params["q"], page=params["page"], limit=limit, lang=params["lang"],
         article=params["article"], venue=params["venue"], year_from=params["year_from"],
-        year_to=params["year_to"], translate=params.get("translate", True))
+        year_to=params["year_to"], translate=params.get("translate", True),
+        author=params.get("author"), match=params.get("match", "any"),
+        sort=params.get("sort", "relevance"), group=params.get("group", False),
+        facets=True)
 
 
 def search_url(params: dict, **changes) -> str:
-    """A /search URL for `params` with `changes` applied; empty values are left out so
-    shared links stay short."""
+    """A /search URL for `params` with `changes` applied; empty and default values are left
+    out so shared links stay short."""
     merged = {**params, **changes}
     args = [("q", merged.get("q")), ("lang", merged.get("lang")),
             ("article", merged.get("article")), ("venue", merged.get("venue")),
+            ("author", merged.get("author")),
             ("from", merged.get("year_from")),
             ("to", merged.get("year_to"))]
+    if merged.get("match") == "all":
+        args.append(("match", "all"))
+    if merged.get("sort") not in (None, "", "relevance"):
+        args.append(("sort", merged["sort"]))
+    if merged.get("group"):
+        args.append(("group", "1"))
     if merged.get("translate") is False:
         args.append(("translate", "0"))
     if merged.get("page") and merged["page"] != 1:

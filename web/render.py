@@ -115,11 +115,16 @@ class MarkerFactory:
             ids.append(ref_id)
             ref_attr = f' id="{ref_id}"'
         label_html = escape(label)
+        # on a result page the note also links to itself in the article (a phone's first
+        # tap opens this popup, app.js); the article page's marker is already that link
+        open_link = "" if self.with_ref_ids else Markup(
+            ' <a class="fnpop-open" href="{0}" lang="en">Note in the article →</a>'
+        ).format(self.href(label))
         return Markup(
             f'<span class="fnref"><a class="fnlink" href="{escape(self.href(label))}"{ref_attr}'
             f' aria-describedby="{tip}"><sup>[{label_html}]</sup></a><span class="fnpop"'
             f' role="tooltip" id="{tip}"><span class="fnpop-label">{label_html}</span> {body}'
-            '</span></span>')
+            f'{open_link}</span></span>')
 
 
 def render_text(text: str, highlights: Iterable[tuple[int, int]] = (),

@@ -23,16 +23,23 @@ def page_label(pages: list[str]) -> str:
 
 
 def print_listing(results, color: bool) -> None:
-    pages = max(1, -(-results.total // results.limit))
+    took = f"{results.took_ms:.0f} ms"
+    last = results.last_page
     if not results.total:
         click.echo(f"no passages match {results.query!r}")
+    elif results.page > last:
+        click.echo(f"{results.query!r}: {results.count_line()} ({took})")
+        click.echo(f"page {results.page} is past the end: the results end on page {last} "
+                   f"(--page {last})")
     else:
-        click.echo(f"{results.total} passages match {results.query!r} "
-                   f"(page {results.page} of {pages}, {results.took_ms:.0f} ms)")
-    if results.unmatched:
-        click.echo(f"no match for: {', '.join(results.unmatched)}")
+        click.echo(f"{results.query!r}: {results.count_line()} "
+                   f"(page {results.page} of {last}, {took})")
+    for line in results.notices():
+        click.echo(line)
     if results.expansions:
         click.echo(f"also searched: {' · '.join(results.expansions)}")
+    if results.facets is not None:
+        print_facets(results)
     start = (results.page - 1) * results.limit
     for n, hit in enumerate(results.hits, start + 1):
         click.echo("")
@@ -41,6 +48,8 @@ def print_listing(results, color: bool) -> None:
         where = " › ".join(x for x in (hit.section,) if x)
         click.echo(f"{n:>3}. {head}" + (f" › {where}" if where else "")
                    + (f"  ({hit.date})" if hit.date else ""))
+        if hit.authors:
+            click.echo(f"     {', '.join(hit.authors)}")
         pages = page_label(hit.pages)
         click.echo(f"     {hit.passage_id}  score {hit.score:.3f}" + (f"  {pages}" if pages else ""))
         click.echo("     " + _plain(hit, color).replace("\n", " "))
@@ -49,6 +58,32 @@ def print_listing(results, color: bool) -> None:
             body = note.text or "(note text not in the source)"
             click.echo(f"     [{note.label}] {body}" + (f" {urls}" if urls and urls not in body
                                                          else ""))
+        if hit.more:
+            click.echo(f"     + {hit.more} more passage{'s' if hit.more > 1 else ''} from "
+                       f"this article (--article {hit.article_id})")
+
+
+FACET_NAMES = {"year": "year", "venue": "venue", "author": "author", "lang": "language",
+               "article": "article"}
+
+
+def print_facets(results) -> None:
+    """The facets of the whole result set, one line each (`--facets`)."""
+    f = results.facets
+    click.echo(f"facets of the {results.total:,} passages shown:")
+    for name, title in FACET_NAMES.items():
+        values = getattr(f, name)
+        if not values and not (name == "year" and f.undated):
+            continue
+        if name == "lang":
+            items = [f"{v.label} [{v.value}] ({v.count:,})" for v in values]
+        elif name == "article":
+            items = [f"{v.label} [{v.value}] ({v.count:,})" for v in values]
+        else:
+            items = [f"{v.label} ({v.count:,})" for v in values]
+        if name == "year" and f.undated:
+            items.append(f"no date ({f.undated:,})")
+        click.echo(f"  {title}: " + " · ".join(items))
 
 
 @click.command("search")
@@ -63,6 +98,19 @@ def print_listing(results, color: bool) -> None:
               help="Only passages of articles from this journal, publisher or institute.")
 @click.option("--year-from", default=None, help="Earliest year (1-9999).")
 @click.option("--year-to", default=None, help="Latest year (1-9999).")
+@click.option("--author", default=None,
+              help="Only passages of articles listing this author (exactly, as --facets shows).")
+@click.option("--match", "match", type=click.Choice(["any", "all"]), default="any",
+              show_default=True,
+              help="any: every passage with some of the words, those with every word first; "
+                   "all: only passages with every word.")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]),
+              default="relevance", show_default=True, help="Order of the results.")
+@click.option("--group", is_flag=True,
+              help="One result per article (its best passage), its other passages counted.")
+@click.option("--facets", "show_facets", is_flag=True,
+              help="Also print counts of all matched passages by year, venue, author, "
+                   "language and article.")
 @click.option("--no-expand", is_flag=True,
               help="Do not add glossary alternatives or translations.")
 @click.option("--no-translate", is_flag=True,
@@ -74,19 +122,21 @@ def print_listing(results, color: bool) -> None:
 @click.option("--explain", is_flag=True,
               help="Show normalisation, segmentation, expansion and scoring.")
 @click.option("--batch", type=click.Path(path_type=str), default=None,
-              help="Run every query of a JSONL file ({\"id\", \"text\"} per line).")
+              help="Run every query of a JSONL file ({\"id\", \"text\"} per line), ranked "
+                   "by relevance alone (every-word passages are not moved first).")
 @click.option("--run", "run_path", type=click.Path(path_type=str), default=None,
               help="With --batch: write a TREC run file here ('-' for stdout).")
 @click.option("--tag", default="defsearch", show_default=True, help="Run tag for --run.")
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
 def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
-                   no_expand, no_translate, as_json, export_format, explain, batch, run_path,
-                   tag, procs):
+                   author, match, sort, group, show_facets, no_expand, no_translate, as_json,
+                   export_format, explain, batch, run_path, tag, procs):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
+    from search.engine.engine import API_MAX_LIMIT, MAX_LIMIT, Engine
+    from search.errors import QueryError
     from search.query import filters
-    from search.engine.engine import Engine
 
     if batch is None and query is None:
         raise click.UsageError("give a QUERY (or --batch FILE --run OUT)")
@@ -109,6 +159,11 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
         if run_path != "-":
             click.echo(f"ran {n} queries -> {run_path}", err=True)
         return
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}, not {limit} "
+                         f"(the web API allows up to {API_MAX_LIMIT} a request)")
+    if page < 1:
+        raise QueryError(f"--page must be 1 or more, not {page}")
     search = engine.search
     from search.cite import works
     if works.split_cites(query)[1]:          # cites:"…": passages citing a work
@@ -124,7 +179,8 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
                        f"(the export limit is {export.EXPORT_LIMIT})", err=True)
         return
     results = search(query, page=page, limit=limit, expand=not no_expand,
-                            translate=not no_translate, explain=explain, **options)
+                     translate=not no_translate, explain=explain, author=author,
+                     match=match, sort=sort, group=group, facets=show_facets, **options)
     if as_json:
         data = results.to_json()
         if explain:

@@ -24,13 +24,18 @@ from search import ranking
 from search.analysis import fold
 from search.engine.evaluate import Evaluator
 from search.engine.hits import hit_from_stored
+from search.engine.snippets import Highlighter
 from search.errors import ArticleNotFound, DefsearchError, IndexDamaged, QueryError
 from search.index import livestats
 from search.index.checksums import verify_generation
 from search.index.manifest import current_generation, open_checks, read_current
 from search.model import Article, SearchResults
 
+# Results a page: `Engine.search` and `defsearch search --limit` take up to MAX_LIMIT (a
+# local user may want a long list); `/api/search?limit=` up to API_MAX_LIMIT (a server
+# shared by many clients: a request's cost stays bounded). README "Limits" says both.
 MAX_LIMIT = 1000
+API_MAX_LIMIT = 50
 REFRESH_EVERY = 1.0
 
 
@@ -169,41 +174,61 @@ class Engine:
     @_reports_damage
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
-               explain: bool = False, translate: bool = True) -> SearchResults:
+               explain: bool = False, translate: bool = True, author=None,
+               match: str = "any", sort: str = "relevance", group: bool = False,
+               facets: bool = False, every_first: bool = True) -> SearchResults:
+        """Ranked passages of `query` (see `search.engine.results` for counts, notices,
+        match, sort, grouping and facets). `every_first` False: relevance alone, as `rank`
+        (batch runs, the quality benchmark) orders them."""
+        from search.engine import results
+        from search.engine.doctable import doc_table
         from search.query import compile
-        from search.engine.snippets import Highlighter
 
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
+        match, sort = results.check_choices(match, sort)
         gen, s = self._searcher()
+        table = doc_table(gen, s)
+        extra = results.article_filters(table, author=author, venue=venue)
         plan = _builder(gen, s, expand).build(query, lang=lang, article=article,
                                                year_from=year_from, year_to=year_to,
-                                               venue=venue, expand=expand,
-                                               translate=translate)
+                                               venue=None if extra.exact_venue else venue,
+                                               expand=expand, translate=translate)
+        results.check_article_ids(plan, table)
+        plan.filters.extend(extra.filters)
         q = compile(plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
                             expansions=plan.expansions,
-                            translations=plan.translation_labels)
+                            translations=plan.translation_labels, match=match, sort=sort,
+                            group=bool(group))
         if explain:
-            out.explain = plan.explain + ([f"whoosh query: {q}"] if q is not None else [])
-        translated = [fold(t) for t in plan.translated]    # found in the other language
-        out.unmatched = [w.text for w in plan.words if (not w.tokens or not any(
-            s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams")))
-            and not any(fold(w.text) in t for t in translated)]
+            out.explain = plan.explain + extra.explain + \
+                ([f"whoosh query: {q}"] if q is not None else [])
+        evaluator = Evaluator(s, gen.cache, trace=explain)
         if q is None:
+            results.report_words(out, plan, evaluator, None)
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
-        evaluator = Evaluator(s, gen.cache, trace=explain)
-        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit)
+        from search.engine import proximity
+        prox = proximity.features(plan.proximity, s.doc_frequency, s.doc_count())
+        ranker = results.Ranker(s, evaluator, q, prox, table, every_first)
+        order = ranker.order(out, plan, page * limit)
+        if facets:
+            out.facets = results.facets(table, ranker.shown)
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
-        best = ranked[(page - 1) * limit:]
-        for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
-            out.hits.append(hit_from_stored(s.stored_fields(docnum), score, highlighter))
+        for n, (docnum, score) in enumerate(order[(page - 1) * limit:page * limit],
+                                            (page - 1) * limit + 1):
+            hit = hit_from_stored(s.stored_fields(docnum), score, highlighter)
+            info = table.article(docnum)
+            hit.authors = list(info.authors) if info else []
+            if group:
+                hit.more = max(0, ranker.per_article.get(hit.article_id, 1) - 1)
+            out.hits.append(hit)
             if explain:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
-                bonus = prox.bonus(fold(out.hits[-1].text)) if prox else 0.0
-                out.explain.append(f"#{n} {out.hits[-1].passage_id} score {score:.3f} = "
+                bonus = prox.bonus(fold(hit.text)) if prox else 0.0
+                out.explain.append(f"#{n} {hit.passage_id} score {score:.3f} = "
                                    + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
                                    + (" + ..." if len(parts) > 12 else "")
                                    + (f" + proximity {bonus:.2f}" if bonus else ""))
@@ -213,8 +238,9 @@ class Engine:
     @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True,
              translate: bool = True, lang=None) -> list[tuple[str, float]]:
-        """(passage_id, score) of the top `limit` passages: the ranking of `search` without
-        snippets or metadata, for batch runs. A QueryError gives an empty list."""
+        """(passage_id, score) of the top `limit` passages: the ranking of
+        `search(every_first=False)` (relevance alone) without snippets or metadata, for
+        batch runs and the quality benchmark. A QueryError gives an empty list."""
         from search.query import compile
 
         gen, s = self._searcher()

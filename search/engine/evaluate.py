@@ -31,6 +31,10 @@ class Evaluator:
         self.cache = cache               # per generation: length norms, filter doc sets
         self.leaves = searcher.leaf_searchers()
         self.trace = [] if trace else None
+        # (field, text) -> the documents of each term this search read (sets, read-only):
+        # the word counts reuse them instead of reading postings again
+        self.seen: dict = {}
+        self._shared: set = set()      # ids of the term dicts `seen` looks into
 
     def run(self, q) -> dict:
         from whoosh import query as wq
@@ -44,6 +48,8 @@ class Evaluator:
                 part = self.run(sub)
                 if len(part) > len(acc):
                     acc, part = part, acc
+                    if id(acc) in self._shared:
+                        acc = dict(acc)
                 get = acc.get
                 for d, v in part.items():
                     acc[d] = get(d, 0.0) + v
@@ -64,6 +70,8 @@ class Evaluator:
             return acc
         if kind is wq.AndNot:
             acc = self.run(q.a)
+            if id(acc) in self._shared:
+                acc = dict(acc)
             if acc:
                 for d in self.docs(q.b):
                     acc.pop(d, None)
@@ -80,13 +88,13 @@ class Evaluator:
 
     # -- top k with MaxScore pruning --------------------------------------------------------
 
-    def top(self, q, k: int) -> tuple[list[tuple[int, float]], int]:
+    def top(self, q, k: int, matched: set | None = None) -> tuple[list[tuple[int, float]], int]:
         """The k best (docnum, score) and the number of matching documents, MaxScore-pruned
         when `q` is a sum of weighted terms (`search.engine.pruning`). Same scores as
-        `run`."""
+        `run`. `matched` (a set) collects every matching docnum."""
         from search.engine.pruning import top_k
 
-        return top_k(self, q, k)
+        return top_k(self, q, k, matched)
 
     def prefix(self, q) -> dict:
         """A prefix as the sum of its terms, each scored as a Term, over the terms live
@@ -103,6 +111,34 @@ class Evaluator:
                 for d, v in self.term(q.fieldname, fieldobj.from_bytes(btext)).items():
                     acc[d] = acc.get(d, 0.0) + v
         return _scaled(acc, q.boost)
+
+    def ids(self, field, text):
+        """The documents holding `text` in `field` (global docnums, deleted ones left out),
+        read a posting block at a time: the doc sets behind counts and notices. A term
+        this search already read is not read again (the set is shared: do not change it)."""
+        seen = self.seen.get((field, text))
+        if seen is not None:
+            if hasattr(seen, "docnums"):       # pruning.SegmentIds: made global once
+                seen = self.seen[(field, text)] = seen.docnums()
+            return seen
+        out: set = set()
+        if field not in self.s.schema:
+            return out
+        for sub, offset in self.leaves:
+            m, deleted = term_postings(sub.reader(), field, text)
+            if m is None:
+                continue
+            if is_block_matcher(m):
+                local = set()
+                for block in posting_blocks(m):
+                    local.update(block)
+            else:
+                local = set(m.all_ids())
+            if deleted:
+                local.difference_update(deleted)
+            out.update(local if not offset else map(offset.__add__, local))
+        self.seen[(field, text)] = out
+        return out
 
     def docs(self, q) -> frozenset:
         key = ("docs", repr(q))
@@ -162,6 +198,8 @@ class Evaluator:
         if self.trace is not None:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
+        self.seen[(field, text)] = acc.keys()
+        self._shared.add(id(acc))               # `run` copies it before changing its keys
         return acc
 
 

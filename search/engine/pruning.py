@@ -21,15 +21,19 @@ DENSE_LOOKUP = 8      # a pruned term is scanned, not skipped through, when it h
                       # this many postings per candidate (a skip costs ~8 scanned postings)
 
 
-def top_k(evaluator, q, k: int) -> tuple[list[tuple[int, float]], int]:
+def top_k(evaluator, q, k: int, matched: set | None = None
+          ) -> tuple[list[tuple[int, float]], int]:
     """The k best (docnum, score) of query `q` and the number of matching documents:
     MaxScore when `q` is a sum of weighted terms (and no explain trace is kept), else every
-    match scored by `evaluator.run`."""
+    match scored by `evaluator.run`. With `matched` (a set), every matching docnum is added
+    to it (facets and counts over the whole result set)."""
     leaves = _flatten(q) if evaluator.trace is None else None
     if not leaves or k <= 0:
         acc = evaluator.run(q)
+        if matched is not None:
+            matched.update(acc)
         return top(acc, k, lambda d: evaluator.s.stored_fields(d)["pid"]), len(acc)
-    return MaxScore(evaluator).top(leaves, k)
+    return MaxScore(evaluator).top(leaves, k, matched)
 
 
 class MaxScore:
@@ -51,9 +55,9 @@ class MaxScore:
         factor = bm25_factor(s.idf(field, text), k1, weight)
         return factor, df, field, text, weight
 
-    def top(self, leaves, k):
+    def top(self, leaves, k, matched: set | None = None):
         """The k best (docnum, score) of the sum of `leaves` ((field, text, weight)), and
-        the number of matching documents."""
+        the number of matching documents (each added to `matched` when given)."""
         infos = [i for i in (self._leaf_info(*leaf) for leaf in leaves) if i]
         infos.sort(key=lambda i: -i[0])
         remaining = [0.0] * (len(infos) + 1)
@@ -75,7 +79,12 @@ class MaxScore:
                 self._lookup(field, text, weight, candidates, acc, extra_ids)
                 candidates = [d for d in candidates if acc[d] + remaining[n + 1] >= theta]
         total = len(acc)
-        if extra_ids:
+        if matched is not None:
+            matched.update(acc)
+            for offset, ids in extra_ids.items():
+                matched.update(ids if not offset else map(offset.__add__, ids))
+            total = len(matched)
+        elif extra_ids:
             for offset, ids in extra_ids.items():
                 size = self._segment_size(offset)
                 total += len(ids - {d - offset for d in acc if offset <= d < offset + size})
@@ -105,6 +114,8 @@ class MaxScore:
         k1, b, _power = ranking.term_params(text)
         factor = bm25_factor(s.idf(field, text), k1, weight)
         avgfl = s.avg_field_length(field) or 1
+        every = SegmentIds()     # this term's documents, for the word counts (coverage)
+        self.evaluator.seen[(field, text)] = every
         for sub, offset in self.leaves:
             reader = sub.reader()
             size = reader.doc_count_all()
@@ -112,7 +123,7 @@ class MaxScore:
             m, deleted = term_postings(reader, field, text)
             if m is None:
                 continue
-            ids = extra_ids.setdefault(offset, set())
+            ids = set()
             norms = self.evaluator.length_norms(reader, offset, field, k1, b, avgfl) if local else None
             dense = is_block_matcher(m) and \
                 len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text)
@@ -126,6 +137,7 @@ class MaxScore:
                                 acc[d + offset] += ranking.bm25(factor, w, norms[d])
                 if deleted:
                     ids.difference_update(deleted)
+                _merge_ids(extra_ids, every, offset, ids)
                 continue
             if is_block_matcher(m):
                 m2, _deleted = term_postings(reader, field, text)
@@ -136,6 +148,7 @@ class MaxScore:
                 m, _deleted = term_postings(reader, field, text)
             if deleted:
                 ids.difference_update(deleted)
+            _merge_ids(extra_ids, every, offset, ids)
             for d in local:
                 if not m.is_active():
                     break
@@ -143,6 +156,29 @@ class MaxScore:
                 if m.is_active() and m.id() == d and d not in deleted:
                     w = m.weight()
                     acc[d + offset] += factor * w / (w + norms[d])
+
+
+class SegmentIds:
+    """A pruned term's documents as (segment offset, local ids), made global docnums only
+    if the word counts ask (`Evaluator.ids`): most searches never do for most terms."""
+
+    def __init__(self):
+        self.parts: list[tuple[int, set]] = []
+
+    def add(self, offset: int, ids: set) -> None:
+        self.parts.append((offset, ids))
+
+    def docnums(self) -> set:
+        out: set = set()
+        for offset, ids in self.parts:
+            out.update(ids if not offset else map(offset.__add__, ids))
+        return out
+
+
+def _merge_ids(extra_ids: dict, every: SegmentIds, offset: int, ids: set) -> None:
+    """One term's ids in one segment into the segment's pruned ids and the term's own."""
+    extra_ids.setdefault(offset, set()).update(ids)
+    every.add(offset, ids)
 
 
 def _flatten(q, weight: float = 1.0):

@@ -14,6 +14,7 @@ import re
 
 from search import ranking
 from search.analysis import CJK_CHARS, fold
+from search.analysis.english import ENGLISH_STOP_WORDS
 from search.errors import QueryError
 from search.query import filters
 from search.query.plan import (AnyMatch, Alternative, Lookup, PhraseMatch, QueryPlan,
@@ -70,7 +71,12 @@ class Expander:
         measures` typed without quotes) or sit inside a Chinese run, like a word's."""
         found = []
         for _start, _end, span in self.glossary.find_terms(text):
-            found.extend(self.alternatives(span.strip(), plan))
+            alts = self.alternatives(span.strip(), plan)
+            found.extend(alts)
+            covered = fold(span)
+            for word in plan.words:      # the words it spans match through it too
+                if word.match is not None and fold(word.text) in covered:
+                    word.spanning.extend(alts)
         return found
 
 
@@ -156,15 +162,18 @@ class QueryBuilder:
     def _word(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
               negated: bool) -> WordMatch | None:
         skip, groups = self._segments(text, negated)
+        analysed = bool(groups)
         groups = budget.take(groups)
         if not groups:
             if not negated:
-                plan.words.append(QueryWord(text, []))
+                plan.words.append(QueryWord(text, [], stop=_stop_words_only(text),
+                                            over_budget=analysed))
             return None
         if negated:
             plan.explain.append(f"excluded: {text} -> {' '.join(m for m, _ in groups)}")
             return WordMatch(text, [self._token(m, s) for m, s in groups])
-        plan.words.append(QueryWord(text, [m for m, _ in groups]))
+        word = QueryWord(text, [m for m, _ in groups], grams=self._gram_runs(text, skip))
+        plan.words.append(word)
         kept, dropped = self._prune(groups)
         folded = fold(text)
         if _CJK_RE.search(folded):
@@ -181,7 +190,8 @@ class QueryBuilder:
         bigrams = self._bigrams(text, skip)
         plan.proximity.append(_blank(folded, skip))
         plan.explain.extend(self._word_explain(text, groups, skip, bigrams, dropped))
-        return WordMatch(text, tokens, whole, bigrams)
+        word.match = WordMatch(text, tokens, whole, bigrams)
+        return word.match
 
     def _phrase(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
                 negated: bool) -> PhraseMatch | None:
@@ -198,7 +208,7 @@ class QueryBuilder:
             plan.explain.append(f"excluded phrase: \"{text}\"")
             return match
         folded = fold(text).strip()
-        plan.words.append(QueryWord(text, tokens))
+        plan.words.append(QueryWord(text, tokens, grams=[tokens], match=match))
         plan.highlight.append(folded)
         plan.explain.append(f"phrase: \"{text}\" -> grams {' '.join(tokens)}")
         if expander is not None:
@@ -237,6 +247,21 @@ class QueryBuilder:
                 groups.append((t.text, []))
                 last_pos = t.pos
         return groups
+
+    def _gram_runs(self, text: str, skip=()) -> list[list[str]]:
+        """The word's `grams` tokens (passage text alone) as runs of consecutive positions,
+        leaving out question words: each run is a phrase the passage text holds when it
+        contains the word."""
+        runs: list[list[str]] = []
+        last = None
+        for t in self.grams(text, positions=True, chars=True, mode="query"):
+            if _overlaps(t.startchar, t.endchar, skip):
+                continue
+            if last is None or t.pos != last + 1:
+                runs.append([])
+            runs[-1].append(t.text)
+            last = t.pos
+        return runs
 
     def _question_spans(self, text: str) -> list[tuple[int, int]]:
         """Where question words stand in `text`."""
@@ -343,6 +368,14 @@ class QueryBuilder:
             plan.explain.append(f"filter year: {years.lo}..{years.hi}")
             found.append(years)
         return found
+
+
+def _stop_words_only(text: str) -> bool:
+    """True when `text` is nothing but English stop words and lone letters (`the`, `to`),
+    which the analyzers drop: said once, quietly, not "no passage contains"."""
+    words = re.findall(r"[^\W_]+", fold(text))
+    return bool(words) and all(w in ENGLISH_STOP_WORDS or (len(w) == 1 and w.isascii())
+                               for w in words)
 
 
 def _overlaps(start: int, end: int, spans) -> bool:

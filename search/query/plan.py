@@ -164,10 +164,22 @@ Match = Union[WordMatch, PhraseMatch, AnyMatch, Alternative, TranslationSet, Tex
 @dataclass
 class QueryWord:
     """A word or phrase the user typed and the tokens it became ([] when nothing was left
-    to search), for "no match for: ..." under the results."""
+    to search), for the notices under the results: which words matched in passage text,
+    only in notes or titles, only through an expansion, or nowhere (`search.engine.coverage`).
+
+    `grams`: the word in the `grams` field (passage text alone), as runs of consecutive
+    positions (each run a phrase; question words left out split a run); `match`: the
+    plan's match for it (a WordMatch or PhraseMatch), None when nothing was left; `stop`:
+    nothing was left because every part is an English stop word or a lone letter;
+    `over_budget`: not searched, the query's token budget ran out before it."""
 
     text: str
     tokens: list[str]
+    grams: list[list[str]] = field(default_factory=list)
+    match: object = None
+    stop: bool = False
+    over_budget: bool = False
+    spanning: list = field(default_factory=list)   # glossary Alternatives of a span of words
 
 
 @dataclass

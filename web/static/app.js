@@ -30,6 +30,22 @@
     r.addEventListener("focusin", place);
     r.addEventListener("focusout", function (e) { if (!r.contains(e.relatedTarget)) reopen(e); });
   });
+  // A touch screen has no hover: the first tap on a note marker opens its note, a second
+  // tap (or the note's own link) goes to the note in the article; a tap elsewhere closes it.
+  var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  if (touch) {
+    document.addEventListener("click", function (e) {
+      var link = e.target.closest && e.target.closest("a.fnlink");
+      var ref = link && link.closest(".fnref");
+      document.querySelectorAll(".fnref.open").forEach(function (el) {
+        if (el !== ref && !el.contains(e.target)) el.classList.remove("open");
+      });
+      if (!ref || ref.classList.contains("open")) return;
+      e.preventDefault();
+      ref.classList.remove("closed");
+      ref.classList.add("open");
+    });
+  }
   // Arriving at a passage from a result: open any <details> around the target and focus it.
   function showTarget() {
     if (!location.hash) return;

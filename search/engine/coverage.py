@@ -1,0 +1,209 @@
+"""What each query word matched, and which passages contain every word.
+
+A plain word is an optional clause of several parts (its tokens in five fields, its
+character bigrams, glossary alternatives, translations), so a passage matching one bigram of
+`上海合作組織` is a match. For a count users can trust and for true notices, each word of
+the plan (`QueryPlan.words`) is looked up again as a whole, per place:
+
+- `text`: the passage holds it: a word of several tokens as its `grams` runs (phrases in
+  the text alone), a word of one token as that token in `body` (the text with the title
+  and section it is ranked with), when some passage text holds it;
+- `notes`: a footnote the passage cites holds every token;
+- `titles` / `authors`: only article titles or section paths / author names do;
+- `expansion`: it occurs nowhere itself, but a glossary alternative or a translation of it
+  does (in text or notes);
+- `nowhere`, `stop` (an English stop word, dropped by the analyzers), `unsearched` (past the
+  query's token budget).
+
+A passage *contains* a word when the word or an expansion of it is in its text or notes;
+`Coverage.every(matched)` is the matched passages containing every word (words of an OR group
+take no part: the result set already requires one of them).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from search.analysis import fold
+from search.model import WordReport
+from search.query.plan import AnyMatch, WordMatch
+
+TITLE_FIELDS = ("title", "section")
+
+
+@dataclass
+class Coverage:
+    reports: list[WordReport] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)     # the words taking part in `every`
+    sets: list[set] = field(default_factory=list)      # ... and the passages holding each
+
+    def every(self, matched: set) -> set:
+        """The docnums of `matched` that contain every word (all of them: no words)."""
+        return _all([matched] + self.sets) if self.sets else matched
+
+
+class _Docs:
+    """Doc sets of terms and phrases for one search (each term read once)."""
+
+    def __init__(self, evaluator):
+        self.ev = evaluator
+
+    def term(self, fieldname: str, text: str):
+        """The term's documents (a set or a score dict's keys: read-only)."""
+        return self.ev.ids(fieldname, text)
+
+    def phrase(self, fieldname: str, tokens: list[str]) -> set:
+        if not tokens:
+            return set()
+        if len(tokens) == 1 and len(tokens[0]) == 1 and not tokens[0].isascii():
+            # one CJK character: the index holds bigrams, so any bigram starting with it
+            from whoosh import query as wq
+            return set(self.ev.prefix(wq.Prefix(fieldname, tokens[0]))).union(
+                self.term("body", tokens[0]))
+        found = _all([self.term(fieldname, t) for t in dict.fromkeys(tokens)])
+        if len(tokens) > 1 and found:
+            from whoosh import query as wq
+            found.intersection_update(self.ev.docs(wq.Phrase(fieldname, tokens)))
+        return found
+
+    def token(self, fieldnames, token) -> set:
+        """A word token in any of `fieldnames`: its main form, or all its sub-words when
+        they are words themselves (上海 合作 組織; not the single characters 中 and 俄 of
+        中俄, which a note holding 中國 and 俄國 would match)."""
+        out: set = set()
+        whole_subwords = token.subwords and all(len(sub) > 1 for sub in token.subwords)
+        for f in fieldnames:
+            out.update(self.term(f, token.text))
+            if whole_subwords:
+                out.update(_all([self.term(f, sub) for sub in token.subwords]))
+        return out
+
+
+def _all(sets: list) -> set:
+    """A new set: the intersection of `sets` (sets or dict key views, left unchanged)."""
+    if not sets:
+        return set()
+    sets = sorted(sets, key=len)
+    out = set(sets[0])
+    for s in sets[1:]:
+        if not out:
+            break
+        out.intersection_update(s)
+    return out
+
+
+def coverage(plan, evaluator) -> Coverage:
+    """The WordReport of every word of `plan`, and the passages containing each word that
+    takes part in the every-word count."""
+    if evaluator.trace is not None:      # --explain: these lookups are not the query's
+        from search.engine.evaluate import Evaluator
+        seen, evaluator = evaluator.seen, Evaluator(evaluator.s, evaluator.cache)
+        evaluator.seen = seen
+    docs = _Docs(evaluator)
+    grouped = {id(m) for role in (plan.required, plan.optional)
+               for g in role if isinstance(g, AnyMatch) for m in _members(g)}
+    out = Coverage()
+    for word in plan.words:
+        report, present = _word(word, plan, docs)
+        out.reports.append(report)
+        if present is not None and id(word.match) not in grouped:
+            out.words.append(word.text)
+            out.sets.append(present)
+    return out
+
+
+def _members(group: AnyMatch):
+    for m in group.members:
+        yield m
+        if isinstance(m, AnyMatch):
+            yield from _members(m)
+
+
+def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
+    """(its report, the passages containing it; None: it takes no part in the count)."""
+    if word.match is None:
+        found = "stop" if word.stop or not re.search(r"[^\W_]", word.text) else \
+            "unsearched" if word.over_budget else "nowhere"
+        return WordReport(word.text, found), None
+    match = word.match
+    text, in_text = _text(word, docs)
+    tokens = match.tokens if isinstance(match, WordMatch) else []
+    # single characters (中 / 俄 of 中俄, 與 of 發展與影響) are left out: the word fields
+    # keep no positions, so a note holding 中國 and 俄國 would pass for 中俄
+    tokens = [t for t in tokens if len(t.text) > 1 or t.text.isascii()]
+    notes = _all([docs.token(("notes",), t) for t in tokens]) if tokens else set()
+    via, expanded = [], set()
+    for label, alt_docs in _expansions(word, plan, docs):
+        if alt_docs:
+            via.append(label)
+            expanded |= alt_docs
+    present = text.union(notes, expanded)
+    if text and in_text:
+        found = "text"
+    elif text and not (notes or expanded):      # its word token, only in title context
+        found = "titles"
+    elif notes:
+        found = "notes"
+    elif expanded:
+        found = "expansion"
+    elif tokens and _all([docs.token(TITLE_FIELDS, t) for t in tokens]):
+        found = "titles"
+    elif tokens and _all([docs.token(("authors",), t) for t in tokens]):
+        found = "authors"
+    else:
+        found = "nowhere"
+    return WordReport(word.text, found, via=list(dict.fromkeys(via)),
+                      passages=len(present)), present
+
+
+def _text(word, docs: _Docs) -> tuple[set, bool]:
+    """(the passages whose text holds the word, whether any passage text does).
+
+    A word of one token: the passages holding that token in `body` (its text, with the
+    title and section the passage is ranked with), which the ranking has read already; a
+    word of several: its grams runs as phrases in the text alone. The grams terms of a
+    Chinese word are its ranked bigrams (read already); those of an English word are not
+    ranked, so whether any passage text holds it is the term's document frequency (a
+    term-table lookup), not a second posting list."""
+    match, runs = word.match, word.grams
+    seen = docs.ev.seen
+    free = all(("grams", t) in seen for run in runs for t in run)
+    single = isinstance(match, WordMatch) and len(word.tokens) == 1 and match.tokens
+    if not single:
+        text = _all([docs.phrase("grams", run) for run in runs]) if runs else set()
+        return text, bool(text)
+    text = _all([docs.phrase("grams", run) for run in runs]) if runs and free else set()
+    in_text = bool(text) or (not free and bool(runs) and all(
+        docs.ev.s.doc_frequency("grams", t) > 0 for run in runs for t in run))
+    return text.union(docs.term("body", match.tokens[0].text)), in_text
+
+
+def _expansions(word, plan, docs: _Docs):
+    """(label, passages whose text or notes hold it) of each glossary alternative and
+    translation of the word."""
+    match = word.match
+    alts = list(match.alternatives) + list(word.spanning)
+    if isinstance(match, WordMatch):
+        alts += [a for t in match.tokens for a in t.alternatives]
+    for alt in alts:
+        found = docs.phrase("grams", alt.tokens)
+        if len(alt.tokens) == 1:
+            found = found.union(docs.term("notes", alt.tokens[0]))
+        yield alt.label, found
+    folded = fold(word.text).strip()
+    for tset in plan.translations:
+        unit = fold(tset.text).strip()
+        if not (folded == unit or folded in unit.split() or (not folded.isascii()
+                                                            and folded in unit)):
+            continue
+        for cand in tset.candidates:
+            # its ranked lookups: a Chinese candidate's bigrams (the text), an English
+            # one's words in `body` (the text with its title and section)
+            grams = [lk.text for lk in cand.lookups if lk.field == "grams"]
+            words = [lk.text for lk in cand.lookups if lk.field == "body"]
+            found = _all([docs.term("grams", t) for t in dict.fromkeys(grams)]) if grams \
+                else _all([docs.term("body", t) for t in dict.fromkeys(words)])
+            notes = [lk.text for lk in cand.lookups if lk.field == "notes"]
+            if notes:
+                found = found.union(_all([docs.term("notes", t) for t in dict.fromkeys(notes)]))
+            yield tset.label(cand), found

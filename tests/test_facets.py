@@ -1,0 +1,131 @@
+"""Facets, sorting and grouping (issue 13): counts over the whole result set by year, venue,
+author, language and article; choosing one filters to exactly that many passages; sort by
+date; one result per article with its other passages counted; authors on the cards."""
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+QUERY = "中俄 軍事"
+
+
+def api(client, **params):
+    resp = client.get("/api/search", query_string={"q": QUERY, **params})
+    assert resp.status_code == 200, resp.get_json()
+    return resp.get_json()
+
+
+def test_facets_count_the_whole_result_set_not_the_page(client):
+    data = api(client, limit=1)
+    f, total = data["facets"], data["total"]
+    assert len(data["results"]) == 1 and total > 10
+    assert sum(v["count"] for v in f["year"]) + f["undated"] == total
+    assert sum(v["count"] for v in f["article"]) == total
+    assert sum(v["count"] for v in f["lang"]) == total
+    assert [v["value"] for v in f["year"]] == sorted(v["value"] for v in f["year"])
+    assert {v["value"] for v in f["lang"]} == {"zh-Hant", "en"}
+    assert f["lang"][0]["label"] == "Traditional Chinese"
+
+
+def test_choosing_a_facet_value_gives_exactly_its_count(client):
+    f = api(client)["facets"]
+    for name, param in (("venue", "venue"), ("author", "author"), ("article", "article"),
+                        ("lang", "lang")):
+        for value in f[name]:
+            narrowed = api(client, **{param: value["value"]})
+            assert narrowed["total"] == value["count"], (name, value)
+    for year in f["year"]:
+        narrowed = api(client, **{"from": year["value"], "to": year["value"]})
+        assert narrowed["total"] == year["count"]
+
+
+def test_a_value_with_no_hits_is_not_offered(client):
+    data = api(client, lang="en")
+    assert [v["value"] for v in data["facets"]["lang"]] == ["en"]
+    assert all(v["count"] > 0 for name in ("year", "venue", "author", "article")
+               for v in data["facets"][name])
+    page = unescape(client.get("/search", query_string={"q": QUERY, "lang": "en"}).text)
+    assert "Traditional Chinese</a>" not in page
+
+
+def test_the_page_offers_pick_lists_and_chips_instead_of_text_boxes(client):
+    page = client.get("/search", query_string={"q": QUERY}).text
+    assert 'name="venue" type="text"' not in page and 'placeholder="article id"' not in page
+    f = api(client)["facets"]
+    venue = f["venue"][0]
+    html = unescape(page)
+    m = re.search(r'<section class="facet facet-venue">.*?</section>', html, re.S)
+    assert m and f'{venue["label"]}</a> <span class="count">{venue["count"]}</span>' in m.group(0)
+    link = re.search(r'<a href="([^"]+)"[^>]*>' + re.escape(venue["label"]), m.group(0))
+    chosen = client.get(link.group(1)).text
+    assert "venue=" in link.group(1)
+    narrowed = api(client, venue=venue["value"])
+    assert narrowed["total"] == venue["count"]
+    assert f'<p class="count"><strong>{narrowed["count"]}</strong>' in unescape(chosen)
+    assert 'aria-label="Remove the venue filter"' in chosen
+    # the year histogram: one bar per year, its count in its label
+    years = re.findall(r'aria-label="(\d{4}) \((\d+)\)"', page)
+    assert [(y["value"], str(y["count"])) for y in f["year"]] == years
+
+
+def test_the_cli_prints_the_same_facets(cli, seed_index, client):
+    out = cli("search", QUERY, "--index", seed_index, "--facets").output
+    f = api(client)["facets"]
+    years = " · ".join(f"{v['value']} ({v['count']})" for v in f["year"])
+    assert f"\n  year: {years}\n" in out
+    authors = " · ".join(f"{v['value']} ({v['count']})" for v in f["author"])
+    assert f"\n  author: {authors}\n" in out
+    assert "facets of the" not in cli("search", QUERY, "--index", seed_index).output
+    data = json.loads(cli("search", QUERY, "--index", seed_index, "--json", "--facets").output)
+    assert data["facets"] == f
+
+
+def test_sort_newest_and_oldest_over_every_page(client, cli, seed_index):
+    total = api(client)["total"]
+    newest = [r["date"] for r in api(client, sort="newest", limit=50)["results"]] + \
+        [r["date"] for r in api(client, sort="newest", limit=50, page=2)["results"]]
+    assert len(newest) == total and newest == sorted(newest, reverse=True)
+    oldest = [r["date"] for r in api(client, sort="oldest", limit=50)["results"]]
+    assert oldest == sorted(oldest) and api(client, sort="oldest")["sort"] == "oldest"
+    out = cli("search", QUERY, "--index", seed_index, "--sort", "newest", "--limit", 3).output
+    assert out.count("(2021-04-01)") == 3
+    page = client.get("/search", query_string={"q": QUERY, "sort": "oldest"}).text
+    assert '<strong aria-current="true">Oldest</strong>' in page
+    assert re.findall(r'<time datetime="([^"]+)"', page)[0] == min(oldest)
+    bad = client.get("/api/search", query_string={"q": QUERY, "sort": "best"})
+    assert bad.status_code == 400 and "sort= must be relevance" in bad.get_json()["error"]
+
+
+def test_grouping_collapses_an_articles_lower_hits(client, cli, seed_index):
+    flat = api(client)
+    grouped = api(client, group=1)
+    per_article = {v["value"]: v["count"] for v in flat["facets"]["article"]}
+    ids = [r["article_id"] for r in grouped["results"]]
+    assert sorted(ids) == sorted(per_article) and len(set(ids)) == len(ids)
+    for r in grouped["results"]:
+        assert r["more_in_article"] == per_article[r["article_id"]] - 1
+    assert grouped["total"] == flat["total"] and grouped["articles"] == len(per_article)
+    assert grouped["count"] == flat["count"] + f" · in {len(per_article)} articles"
+    page = unescape(client.get("/search", query_string={"q": QUERY, "group": 1}).text)
+    more = re.findall(r'<p class="grouped" lang="en"><a href="([^"]+)">(\d+) more passages '
+                      r'from this article</a>', page)
+    assert sorted(int(n) for _h, n in more) == sorted(c - 1 for c in per_article.values() if c > 1)
+    assert "Show every passage" in page
+    href, n = more[0]
+    assert "article=" in href and "group" not in href
+    out = cli("search", QUERY, "--index", seed_index, "--group").output
+    assert re.search(r"\+ \d+ more passages from this article \(--article \S+\)", out)
+
+
+def test_result_cards_show_the_authors(client):
+    data = api(client, author="蔡明彥", limit=1)
+    assert data["results"][0]["authors"] == ["蔡明彥"]
+    page = client.get("/search", query_string={"q": QUERY, "author": "蔡明彥"}).text
+    assert re.search(r'<span class="authors"[^>]*><a href="[^"]*author=[^"]*"[^>]*>蔡明彥</a>',
+                     page)
+    assert 'aria-label="Remove the author filter"' in page
+    unknown = client.get("/api/search", query_string={"q": QUERY, "author": "No One"})
+    assert unknown.status_code == 400
+    assert unknown.get_json()["error"] == ("no article lists the author 'No One': pick one "
+                                           "from the author facet, or search author:WORDS")
