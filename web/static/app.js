@@ -34,6 +34,16 @@
   // tap (or the note's own link) goes to the note in the article; a tap elsewhere closes it.
   var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
   if (touch) {
+    // On a phone the note is a sheet at the bottom of the screen; for a marker low on the
+    // screen it would open over the marker (it shows as the touch focuses the link) and
+    // take the tap itself: such a marker's sheet opens at the top instead.
+    document.addEventListener("pointerdown", function (e) {
+      var link = e.target.closest && e.target.closest("a.fnlink");
+      var pop = link && link.closest(".fnref").querySelector(".fnpop");
+      if (!pop) return;
+      var low = link.getBoundingClientRect().bottom > window.innerHeight / 2;
+      pop.classList.toggle("fnpop-top", low);
+    }, true);
     document.addEventListener("click", function (e) {
       var link = e.target.closest && e.target.closest("a.fnlink");
       var ref = link && link.closest(".fnref");
