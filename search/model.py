@@ -123,6 +123,8 @@ class Hit:
     highlights: list[tuple[int, int]] = field(default_factory=list)  # (start, end) in `text`
     venue: str = ""                # the article's journal / publisher / institute
     window: SnippetWindow = field(default_factory=SnippetWindow)   # `snippet` as data
+    # notes holding query words the text lacks: label -> (start, end) marks in the note
+    note_marks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -137,6 +139,8 @@ class SearchResults:
     expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
     translations: list[str] = field(default_factory=list)  # those of them that translate
     explain: list[str] = field(default_factory=list)       # lines for --explain
+    # the query with its words the index lacks replaced by the closest it holds ("" if none)
+    did_you_mean: str = ""
 
     def to_json(self) -> dict:
         """The stable JSON shape of `defsearch search --json` and `/api/search`."""
@@ -149,11 +153,13 @@ class SearchResults:
                 "passage_id": h.passage_id, "article_id": h.article_id, "title": h.title,
                 "section": h.section, "date": h.date, "score": h.score, "text": h.text,
                 "snippet": h.snippet,
-                "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
+                "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls,
+                               "marks": [list(m) for m in h.note_marks.get(f.label, [])]}
                               for f in h.footnotes],
                 "venue": h.venue,
             } for h in self.hits],
             "expansions": self.expansions,
             "translations": self.translations,
             "unmatched": self.unmatched,
+            "did_you_mean": self.did_you_mean,
         }

@@ -24,6 +24,8 @@ def print_listing(results, color: bool) -> None:
                    f"(page {results.page} of {pages}, {results.took_ms:.0f} ms)")
     if results.unmatched:
         click.echo(f"no match for: {', '.join(results.unmatched)}")
+    if results.did_you_mean:
+        click.echo(f"did you mean: {results.did_you_mean}")
     if results.expansions:
         click.echo(f"also searched: {' · '.join(results.expansions)}")
     start = (results.page - 1) * results.limit

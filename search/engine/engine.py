@@ -188,11 +188,13 @@ class Engine:
         out.unmatched = [w.text for w in plan.words if (not w.tokens or not any(
             s.doc_frequency(f, t) for t in w.tokens for f in ("body", "title", "grams")))
             and not any(fold(w.text) in t for t in translated)]
+        out.did_you_mean = _did_you_mean(query, plan, s, gen.glossary, out.explain, explain)
         if q is None:
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit)
+        words = _coverage_words(plan)
+        ranked, out.total, prox = _top(s, evaluator, q, plan.proximity, page * limit, words)
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
         best = ranked[(page - 1) * limit:]
         for n, (docnum, score) in enumerate(best, (page - 1) * limit + 1):
@@ -201,10 +203,12 @@ class Engine:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
                 bonus = prox.bonus(fold(out.hits[-1].text)) if prox else 0.0
-                out.explain.append(f"#{n} {out.hits[-1].passage_id} score {score:.3f} = "
-                                   + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
-                                   + (" + ..." if len(parts) > 12 else "")
-                                   + (f" + proximity {bonus:.2f}" if bonus else ""))
+                line = (f"#{n} {out.hits[-1].passage_id} score {score:.3f} = "
+                        + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
+                        + (" + ..." if len(parts) > 12 else "")
+                        + (f" + proximity {bonus:.2f}" if bonus else ""))
+                out.explain.append(line + _coverage_explain(words, s.stored_fields(docnum),
+                                                            n <= ranking.PROXIMITY_DEPTH))
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
 
@@ -223,7 +227,8 @@ class Engine:
         q = compile(plan)
         if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit,
+                                     _coverage_words(plan))
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     @_reports_damage
@@ -248,15 +253,47 @@ def _builder(gen, s, expand: bool):
                         fields=gen.live_fields(s))
 
 
-def _top(s, evaluator, q, proximity_texts, k: int):
-    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
-    of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
-    features."""
-    from search.engine import proximity
+def _coverage_words(plan):
+    from search.engine.coverage import word_terms
+
+    return word_terms(plan)
+
+
+def _coverage_explain(words, stored: dict, reranked: bool) -> str:
+    """The coverage factor of one hit for its explain line ("" when it took no part)."""
+    from search.engine import coverage
+    from search.engine.snippets import Highlighter
+
+    if not 2 <= len(words) <= ranking.COVERAGE_MAX_WORDS or not ranking.COVERAGE_WEIGHT \
+            or not reranked:
+        return ""
+    got = coverage.held(stored, [Highlighter(t) for t in words])
+    return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"
+
+
+def _did_you_mean(query: str, plan, s, glossary, lines: list, explain: bool) -> str:
+    """The query with each word the index lacks replaced by its closest index word
+    (`search.engine.spelling`), or ""."""
+    from search.engine.spelling import did_you_mean
+
+    fixes = did_you_mean([w.text for w in plan.words], s, glossary)
+    for typed, fixed in fixes.items():
+        query = query.replace(typed, fixed)
+        if explain:
+            lines.append(f"did you mean: {typed} -> {fixed} (a word of the index)")
+    return query if fixes else ""
+
+
+def _top(s, evaluator, q, proximity_texts, k: int, words=()):
+    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity and
+    coverage reranks (of the query's `words`: `coverage.word_terms`) of the first
+    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+    from search.engine import coverage, proximity
 
     ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
+    ranked = coverage.rerank(ranked, words, s.stored_fields)
     return ranked[:k], total, prox
 
 

@@ -6,12 +6,15 @@ an id. Article documents carry no searchable text, only `aid` and `source`, so n
 can match them; queries without a positive text clause are restricted to kind "p".
 
 Field roles:
-  body     jieba words of the passage (WordAnalyzer), no positions: word matches and BM25F
+  body     the article's main title and the passage's jieba words (WordAnalyzer), no
+           positions: word matches and BM25F
   grams    CJK bigrams + English stems with positions (GramAnalyzer): quoted phrases, also
            across jieba's segmentation boundaries, and a recall back-stop for plain words
   title    article title (+ English title), section: section path, notes: the text of the
            footnotes the passage cites (own, lower-weight field), authors: author names,
-           venue: journal / publisher / institute (a filter, `venue:`)
+           venue: journal / publisher / institute (also the `venue:` filter),
+           title_en: the English title of a Chinese article (or the reverse),
+           affiliation: the authors' institution; each ranked with its own weight
   lang, article_id, datenum (YYYYMMDD, month/day 00 when absent): filters
   text, meta: stored display text and JSON metadata (section path, date, notes, footnotes)
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 
 def build_schema(lexicon=()) -> fields.Schema:
@@ -42,6 +45,8 @@ def build_schema(lexicon=()) -> fields.Schema:
         notes=fields.TEXT(analyzer=words, phrase=False),
         authors=fields.TEXT(analyzer=words, phrase=False),
         venue=fields.TEXT(analyzer=words, phrase=False),
+        title_en=fields.TEXT(analyzer=words, phrase=False),
+        affiliation=fields.TEXT(analyzer=words, phrase=False),
         text=fields.STORED(),
         meta=fields.STORED(),
         record=fields.STORED(),

@@ -14,13 +14,17 @@ import re
 
 from search import ranking
 from search.analysis import CJK_CHARS, fold
+from search.analysis.designators import base, family, transliterated
+from search.analysis.numbers import number_units
 from search.errors import QueryError
 from search.query import filters
-from search.query.plan import (AnyMatch, Alternative, Lookup, PhraseMatch, QueryPlan,
-                               QueryWord, Token, WordMatch)
+from search.query.plan import (AnyMatch, Alternative, FieldMatch, Lookup, PhraseMatch,
+                               QueryPlan, QueryWord, Token, WordMatch)
 from search.query.syntax import EMPTY_QUERY, Clause, clean, parse
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
+# spaces between two CJK characters are not word breaks in Chinese: "中俄 軍事合作"
+_CJK_SPACE_RE = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
 _QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
 MAX_ALTERNATIVES = 8           # glossary partners searched per term
 
@@ -78,7 +82,7 @@ class QueryBuilder:
     """Builds the QueryPlan of a query text for one index (its analyzers and statistics)."""
 
     def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
-                 fields=None):
+                 fields=None, understanding: bool = True):
         # fields that hold any text in this index: a term in an empty field costs a lookup
         # per segment and can never match
         self.fields = set(fields) if fields is not None else set(schema.names())
@@ -87,6 +91,10 @@ class QueryBuilder:
         self.glossary = glossary
         self.doc_count = doc_count
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
+        # issue 12's query side (numbers across words, designator families below exact
+        # matches, whole words in metadata fields, spaced Chinese phrases); off only to
+        # compare with the builder before it (tests/test_query_plan.py)
+        self.understanding = understanding
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
               expand: bool = True, venue=None, translate: bool = True) -> QueryPlan:
@@ -108,6 +116,10 @@ class QueryBuilder:
             role = plan.excluded if clause.negated else \
                 plan.required if clause.required else plan.optional
             role.append(match)
+        if self.understanding:
+            self._units(" ".join(c.text for c in clauses if c.kind == "word"
+                                 and not c.negated), plan, budget)
+            self._metadata(plan)
         if expander is not None and plan.optional:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
             if plain:
@@ -184,6 +196,8 @@ class QueryBuilder:
 
     def _phrase(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
                 negated: bool) -> PhraseMatch | None:
+        if self.understanding:
+            text = _CJK_SPACE_RE.sub("", text)
         toks = budget.take([(t.text, t.pos) for t in
                             self.grams(text, positions=True, mode="query")], at_least=2)
         if not toks:
@@ -203,6 +217,51 @@ class QueryBuilder:
         if expander is not None:
             match.alternatives = expander.alternatives(folded, plan)
         return match
+
+    def _units(self, plain: str, plan: QueryPlan, budget: TokenBudget) -> None:
+        """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
+        su27) of the plain words, said in the explain lines; one the words' own tokens do
+        not already hold (typed across words, or a Latin-only word like 2+2) becomes one
+        more optional match."""
+        if not plain:
+            return
+        folded = fold(plain)
+        held = {t for m in plan.optional if isinstance(m, WordMatch) for tok in m.tokens
+                for t in [tok.text] + tok.subwords}
+        found = [(s, e, u, "number") for s, e, u in number_units(folded)]
+        found += [(s, e, d, "designator") for s, e, d in transliterated(folded)]
+        for start, end, unit, kind in sorted(found):
+            span = plain[start:end]
+            plan.explain.append(f"{kind}: {span} -> {unit}")
+            if unit in held or not budget.take([unit]):
+                continue
+            held.add(unit)
+            fam = family(unit)
+            plan.optional.append(WordMatch(span, [self._token(unit, [fam] if fam else [])]))
+            plan.highlight.append(folded[start:end])
+
+    def _metadata(self, plan: QueryPlan) -> None:
+        """A FieldMatch for each plain word whose tokens all occur in an article field
+        (`ranking.METADATA_FIELDS`): worth `ranking.METADATA_SHARE` of what the word could
+        score in the text."""
+        from search.query.translation import max_score
+
+        fields = [f for f in ranking.METADATA_FIELDS if f in self.fields]
+        if not fields or not self.doc_frequency:
+            return
+        for m in list(plan.optional):
+            if not isinstance(m, WordMatch) or not m.tokens:
+                continue
+            tokens = [t.text for t in m.tokens]
+            for f in fields:
+                if all(self.doc_frequency(f, t) for t in tokens):
+                    text_lookups = [lk for t in m.tokens for lk in t.lookups
+                                    if lk.field == "body"] + m.bigrams
+                    worth = ranking.METADATA_SHARE * max_score(
+                        text_lookups, self.doc_frequency, self.doc_count, unseen=True)
+                    plan.optional.append(FieldMatch(m.text, f, tokens, worth))
+                    plan.explain.append(f"whole word in {f}: {m.text} -> {' '.join(tokens)} "
+                                        f"(each passage of such an article +{worth:.2f})")
 
     # -- the parts of a word --------------------------------------------------------------
 
@@ -235,6 +294,12 @@ class QueryBuilder:
             else:
                 groups.append((t.text, []))
                 last_pos = t.pos
+        for main, subs in groups:           # Su-27 also finds Su-27SM, below exact matches
+            if not self.understanding:
+                continue
+            for extra in (base(main), family(main)):        # Su-27SM also finds Su-27
+                if extra and extra not in subs:
+                    subs.append(extra)
         return groups
 
     def _question_spans(self, text: str) -> list[tuple[int, int]]:
@@ -259,8 +324,10 @@ class QueryBuilder:
     def _token(self, main: str, subs: list[str]) -> Token:
         """One query token (with its sub-words) looked up in every weighted word field."""
         w = ranking.FIELD_WEIGHTS
-        lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs for f in ranking.WORD_FIELDS
-                   if w.get(f) and f in self.fields]
+        lookups = [Lookup(f, tok, w[f] * (_token_weight(tok, main) if self.understanding
+                                          else 1))
+                   for tok in [main] + subs
+                   for f in ranking.WORD_FIELDS if w.get(f) and f in self.fields]
         return Token(main, list(subs), lookups or [Lookup("body", main)])
 
     def _bigrams(self, text: str, skip=()) -> list[Lookup]:
@@ -284,10 +351,14 @@ class QueryBuilder:
             else:
                 plan.fallback_highlight.append(t)
 
-    @staticmethod
-    def _word_explain(text, groups, skip, bigrams, dropped) -> list[str]:
+    def _word_explain(self, text, groups, skip, bigrams, dropped) -> list[str]:
         seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
         lines = [f"segmented: {text} -> {seg}"]
+        families = [t for m, s in groups for t in s
+                    if self.understanding and (t.endswith("*") or t == base(m))]
+        if families:
+            lines.append(f"designator family (weight {ranking.DESIGNATOR_FAMILY_WEIGHT:g}, "
+                         f"variants below exact matches): {' '.join(families)}")
         if skip:
             lines.append("question words not ranked: "
                          + " ".join(fold(text)[a:b] for a, b in skip))
@@ -342,6 +413,13 @@ class QueryBuilder:
             plan.explain.append(f"filter year: {years.lo}..{years.hi}")
             found.append(years)
         return found
+
+
+def _token_weight(tok: str, main: str) -> float:
+    """A designator's family (su27*) and a variant's base (su27 for su27sm) weigh less
+    than the exact designator."""
+    related = tok.endswith("*") or tok == base(main)
+    return ranking.DESIGNATOR_FAMILY_WEIGHT if related else 1.0
 
 
 def _overlaps(start: int, end: int, spans) -> bool:
