@@ -65,8 +65,11 @@ WORD_FIELDS = ("body", "title", "section", "title_en", "notes", "authors", "venu
 # tune coordination, the evaluator must first implement it (Whoosh's CoordMatcher).
 COORD_SCALE = None
 
-# A designator's family token (su27* for Su-27, Su-27SM, 蘇愷27: search.analysis.designators)
-# weighs this much of the exact designator: variants are found, below exact matches.
+# The `units` field (search.analysis.units): a counted number (第9条) or a designator (su27,
+# also from 蘇愷 27) matched there; a designator's family (su27*: Su-27SM, Su-27UBK for
+# Su-27, Su-27 for Su-27SM) weighs DESIGNATOR_FAMILY_WEIGHT: variants are found, below
+# exact matches.
+UNIT_WEIGHT = 1.0
 DESIGNATOR_FAMILY_WEIGHT = 0.5
 
 # Glossary alternatives rank a little below the user's own words.
@@ -105,10 +108,13 @@ PROXIMITY_WEIGHTS = {"cjk": 1.0, "latin": 0.5}
 
 # Coverage rerank (search/engine/coverage.py): of the same best passages, one lacking a
 # share x of the words of a query of 2..COVERAGE_MAX_WORDS words keeps
-# 1 - COVERAGE_WEIGHT * x of its score. Keyword queries only: on long English questions
-# (cran) BM25's own sum ranks better (dev, docs/benchmarks.md).
+# 1 - COVERAGE_WEIGHT * x of its score. Chinese or mixed keyword queries only (no word
+# longer than COVERAGE_MAX_WORD_CHARS): on questions BM25's own sum ranked better (dev: cran
+# -0.018 for every length, squad -0.001 up to 4 words, cmrc-s's even half -0.0007;
+# docs/benchmarks.md).
 COVERAGE_WEIGHT = 0.5
 COVERAGE_MAX_WORDS = 4
+COVERAGE_MAX_WORD_CHARS = 10
 
 # Question words carry no topic: they are rare in declarative passages, so their IDF is high
 # and they pull in passages that happen to ask something. Dropped from ranking (never from a

@@ -22,12 +22,8 @@ from pathlib import Path
 import pytest
 from recording import read_lines, write_lines
 
-from search.analysis import GramAnalyzer, Lexicon, WordAnalyzer, mine_names
-from search.analysis.cjk import JiebaWordFilter, SubWordFilter
-from search.analysis.english import EnglishFilter
+from search.analysis import GramAnalyzer, WordAnalyzer, mine_names
 from search.analysis.jieba_dictionary import shared_dictionary
-from search.analysis.latin import LatinWordFilter, SpacedDesignatorFilter
-from search.analysis.runs import RunTokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDING = Path(__file__).resolve().parent / "data" / "analysis" / "tokens_v1.jsonl.xz"
@@ -175,51 +171,12 @@ def assert_inputs_recorded(header: dict, group: str, texts: list[str]) -> None:
 _ANALYZERS = {}
 
 
-def split_stages_word_analyzer(user_words=()):
-    """`WordAnalyzer` as the package split left it: today's stages without the three that
-    issue 12 added (counted numbers, transliterated designators, designator families), which
-    only add tokens (`test_the_issue_12_stages_only_add_tokens`). Those stages change the
-    tokens on purpose, so the recording of the old analyzer pins the rest."""
-    lexicon = Lexicon(user_words)
-    return (RunTokenizer() | SpacedDesignatorFilter() | LatinWordFilter()
-            | JiebaWordFilter(lexicon) | SubWordFilter(lexicon) | EnglishFilter())
-
-
 def analyzer(name, lexicon_words):
-    """The analyzer `name` compared with the recording, built once per test run."""
+    """The current analyzer `name`, built once per test run."""
     if name not in _ANALYZERS:
-        _ANALYZERS[name] = (GramAnalyzer() if name == "grams" else split_stages_word_analyzer(
-            user_words=lexicon_words if name == "lexicon" else ()))
+        _ANALYZERS[name] = (GramAnalyzer() if name == "grams" else
+                            WordAnalyzer(user_words=lexicon_words if name == "lexicon" else ()))
     return _ANALYZERS[name]
-
-
-_ADDED = re.compile(r".*\*|.*[0-9].*[\u3400-\u9fff+].*|[\u3400-\u9fff]+[0-9]+.*|[a-z]{1,4}[0-9]+[a-z0-9]*")
-
-
-@pytest.mark.parametrize("group", ["seeds", "edge"])
-def test_the_issue_12_stages_only_add_tokens(group):
-    """Today's WordAnalyzer gives the split-stage tokens (pinned to the recording above) in
-    the same order, positions and offsets, plus only number units (第9条), designators from
-    transliterations (su27) and designator families (su27*)."""
-    texts = SEEDS if group == "seeds" else EDGE_CASES
-    full, split = WordAnalyzer(), split_stages_word_analyzer()
-    kwargs = {"positions": True, "chars": True}
-    added = 0
-    for text in texts:
-        old = snapshot(split(text, **kwargs), **kwargs)
-        new = snapshot(full(text, **kwargs), **kwargs)
-        kept, extra = [], []
-        i = 0
-        for token in new:
-            if i < len(old) and token == old[i]:
-                kept.append(token)
-                i += 1
-            else:
-                extra.append(token)
-        assert kept == old, text[:80]
-        assert all(_ADDED.fullmatch(t[0]) for t in extra), (text[:80], extra[:5])
-        added += len(extra)
-    assert added > (100 if group == "seeds" else 5)
 
 
 def assert_same_as_recorded(record: dict, group: str, name: str, texts, new=None) -> None:
@@ -272,7 +229,7 @@ def test_the_comparison_sees_differences():
     assert_same_as_recorded(recording(), "guard", "words", texts)
     with pytest.raises(AssertionError, match=re.escape(repr(texts[0]))):
         assert_same_as_recorded(recording(), "guard", "words", texts,
-                                new=split_stages_word_analyzer(user_words=["建立措施"]))
+                                new=WordAnalyzer(user_words=["建立措施"]))
 
 
 def test_a_changed_token_in_the_recording_is_caught(tmp_path):

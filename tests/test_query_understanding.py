@@ -22,8 +22,9 @@ def test_every_spelling_of_the_article_number_finds_the_passage_quoting_it(seed_
 
 def test_the_article_number_is_one_unit_said_in_explain(seed_engine):
     lines = seed_engine.search("第 9 條", explain=True).explain
-    assert "number: 第 9 條 -> 第9条" in lines
-    assert "number: 第九條 -> 第9条" in seed_engine.search("第九條", explain=True).explain
+    assert "number: 第 9 條 -> 第9条 (units:第9条)" in lines
+    assert "number: 第九條 -> 第9条 (units:第9条)" in seed_engine.search("第九條",
+                                                                         explain=True).explain
 
 
 @pytest.mark.parametrize("query, passage", [
@@ -72,9 +73,9 @@ def test_chinese_transliterations_find_the_designator(seed_engine, query):
 
 def test_explain_names_the_family_and_the_transliteration(seed_engine):
     lines = seed_engine.search("蘇愷27 Su-27SM", explain=True).explain
-    assert "designator: 蘇愷27 -> su27" in lines
-    assert any(line.startswith("designator family (weight 0.5") and "su27*" in line
-               for line in lines)
+    assert "designator: 蘇愷27 -> su27 (units:su27)" in lines
+    assert ("designator: su27sm also units:su27sm (transliterations) and its family "
+            "units:su27* (weight 0.5, variants below exact matches)") in lines
 
 
 # -- context and metadata -----------------------------------------------------------------

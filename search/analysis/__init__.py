@@ -7,10 +7,6 @@ Whoosh-style stages, each adding one thing (modules in data-flow order):
                        and ``CJK_CHARS``, the one class of CJK characters
 ``runs``               ``RunTokenizer``: folded CJK runs and Latin runs, offsets into the
                        original text
-``numbers``            ``NumberUnitFilter``: counted numbers as one token in one spelling
-                       (第9條 = 第九條 = 第 9 條 -> 第9条, 800 名 -> 800名, 十五年 -> 15年)
-``designators``        ``TransliteratedDesignatorFilter`` (蘇愷 27 -> su27, from a small
-                       table of prefixes), ``DesignatorFamilyFilter`` (su27sm -> su27*)
 ``latin``              ``SpacedDesignatorFilter`` (SU 27 -> su27), ``LatinWordFilter``
                        (words; designators and numbers whole: Su-27 -> su27, 1.5, u.s. -> us)
 ``cjk``                ``JiebaWordFilter``, ``SubWordFilter`` (軍事合作 -> 军事合作, 军事,
@@ -22,8 +18,7 @@ Whoosh-style stages, each adding one thing (modules in data-flow order):
 ``analyzers``          ``WordAnalyzer`` (field ``body``), ``GramAnalyzer`` (field ``grams``)
 =====================  =====================================================================
 
-    WordAnalyzer = RunTokenizer | NumberUnitFilter | TransliteratedDesignatorFilter
-                   | SpacedDesignatorFilter | LatinWordFilter | DesignatorFamilyFilter
+    WordAnalyzer = RunTokenizer | SpacedDesignatorFilter | LatinWordFilter
                    | JiebaWordFilter | SubWordFilter | EnglishFilter
     GramAnalyzer = RunTokenizer | SpacedDesignatorFilter | LatinWordFilter
                    | BigramFilter | EnglishFilter

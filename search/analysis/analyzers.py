@@ -12,29 +12,22 @@ from __future__ import annotations
 from whoosh.analysis import Composable
 
 from search.analysis.cjk import BigramFilter, JiebaWordFilter, SubWordFilter
-from search.analysis.designators import DesignatorFamilyFilter, TransliteratedDesignatorFilter
 from search.analysis.english import EnglishFilter
 from search.analysis.jieba_dictionary import Lexicon
 from search.analysis.latin import LatinWordFilter, SpacedDesignatorFilter
-from search.analysis.numbers import NumberUnitFilter
 from search.analysis.runs import RunTokenizer
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 1
 
 
 def WordAnalyzer(user_words=()) -> Composable:
-    """Analyzer for the ``body`` field (and titles): jieba words + sub-words, English stems,
-    counted numbers as one unit (第9条), designators also when transliterated (蘇愷27 ->
-    su27), variants with their family (su27sm, su27*).
+    """Analyzer for the ``body`` field (and titles): jieba words + sub-words, English stems.
 
-    >>> [t.text for t in WordAnalyzer()("聯合軍演與Su-27SM戰機")]
-    ['联合', '军演', '与', 'su27sm', 'su27*', '战机']
-    >>> [t.text for t in WordAnalyzer()("第九條")]
-    ['第九条', '第九', '九条', '第9条']
+    >>> [t.text for t in WordAnalyzer()("聯合軍演與Su-27戰機")]
+    ['联合', '军演', '与', 'su27', '战机']
     """
     lexicon = Lexicon(user_words)       # one object: pickled once, one segmenter lookup
-    return (RunTokenizer() | NumberUnitFilter() | TransliteratedDesignatorFilter()
-            | SpacedDesignatorFilter() | LatinWordFilter() | DesignatorFamilyFilter()
+    return (RunTokenizer() | SpacedDesignatorFilter() | LatinWordFilter()
             | JiebaWordFilter(lexicon) | SubWordFilter(lexicon) | EnglishFilter())
 
 
@@ -53,5 +46,4 @@ def settings() -> dict:
     """What the manifest records about analysis; a change means the index must be rebuilt."""
     return {"analyzer_version": ANALYZER_VERSION, "fold": "nfkc+lower+opencc-t2s-chars",
             "segmenter": "jieba-hmm+subwords", "grams": "cjk-bigrams",
-            "english": "porter+stop", "numbers": "counted-units",
-            "designators": "families+transliterations"}
+            "english": "porter+stop"}

@@ -5,8 +5,8 @@ A reader treats ``第9條``, ``第九條`` and ``第 9 條`` as one thing, and `
 with what it counts (a counter word after it, or 第 before it) in folded text and gives its
 canonical form: Arabic digits (Chinese numerals converted, thousands separators dropped),
 no spaces, the folded counter: ``第9条``, ``800名``, ``15年``, ``1990年代``, ``5000人``.
-``2+2`` (the talks) is one unit too. ``NumberUnitFilter`` adds that form as one more token
-beside the pieces, so both spellings meet and the pieces still match on their own.
+``2+2`` (the talks) is one unit too. The ``units`` field holds these forms
+(``search.analysis.units``) and the query builder looks a query's units up there.
 
 Chinese numerals count only where they count something: after 第, or before a counter when
 the value is 2 or more (一年, 一名 are idioms as often as counts).
@@ -14,8 +14,6 @@ the value is 2 or more (一年, 一名 are idioms as often as counts).
 from __future__ import annotations
 
 import re
-
-from whoosh.analysis import Filter
 
 # Longest first: 年代 before 年, 周年 before 年.
 COUNTERS = ("年代", "周年", "公里", "公尺", "美元", "年", "月", "日", "名", "条", "款", "章",
@@ -84,47 +82,3 @@ def number_units(folded: str):
         yield start, end, (ordinal or "") + value + (counter or "")
     for m in _PLUS_RE.finditer(folded):
         yield m.start(), m.end(), f"{m.group(1)}+{m.group(2)}"
-
-
-class NumberUnitFilter(Filter):
-    """Adds each counted number's canonical form (``number_units``) as a finished token
-    after the run it starts in, at that run's position (moved on like any later token), its
-    offsets spanning the whole unit. It runs first, on the runs, since a unit spans runs.
-
-    >>> from search.analysis.runs import RunTokenizer
-    >>> [(t.text, t.pos, t.startchar, t.endchar) for t in (RunTokenizer()
-    ...     | NumberUnitFilter())("第 9 條", positions=True, chars=True)]
-    [('第', 0, 0, 1), ('第9条', 0, 0, 5), ('9', 1, 2, 3), ('条', 2, 4, 5)]
-    """
-
-    def __eq__(self, other):
-        return self.__class__ is other.__class__
-
-    def __call__(self, tokens):
-        units = None
-        for t in tokens:
-            if units is None:
-                folded = getattr(t, "folded", None)
-                units = sorted(number_units(folded)) if t.script and folded else []
-            if not units or not t.script:
-                yield t
-                continue
-            s, e = t.startchar - t.origin, t.endchar - t.origin
-            mine = []
-            while units and units[0][0] < e:
-                if units[0][0] >= s:
-                    mine.append(units[0])
-                units.pop(0)
-            if not mine:
-                yield t
-                continue
-            pos = getattr(t, "pos", 0)
-            yield t
-            for start, end, text in mine:
-                t.text, t.script = text, ""
-                t.startchar, t.endchar = t.origin + start, t.origin + end
-                if t.positions:
-                    t.pos = pos
-                if t.keep:
-                    t.original = t.source[start:end]
-                yield t

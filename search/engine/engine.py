@@ -264,8 +264,7 @@ def _coverage_explain(words, stored: dict, reranked: bool) -> str:
     from search.engine import coverage
     from search.engine.snippets import Highlighter
 
-    if not 2 <= len(words) <= ranking.COVERAGE_MAX_WORDS or not ranking.COVERAGE_WEIGHT \
-            or not reranked:
+    if not coverage.applies(words) or not ranking.COVERAGE_WEIGHT or not reranked:
         return ""
     got = coverage.held(stored, [Highlighter(t) for t in words])
     return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"

@@ -47,6 +47,7 @@ def passage_docs(article: Article, source: str):
         doc = dict(kind="p", pid=p.id, article_id=article.id, source=source,
                    lang=p.lang or article.lang, body=context, grams=p.text, title=title,
                    text=p.text, meta=json.dumps(meta, ensure_ascii=False))
+        doc["units"] = p.text
         if p.section:
             doc["section"] = " ".join(p.section)
         if notes:

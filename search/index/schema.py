@@ -15,6 +15,8 @@ Field roles:
            venue: journal / publisher / institute (also the `venue:` filter),
            title_en: the English title of a Chinese article (or the reverse),
            affiliation: the authors' institution; each ranked with its own weight
+  units    counted numbers (第9条) and designators (su27 from 蘇愷 27, families su27*) of the
+           passage text (search.analysis.units), kept out of body's length norms
   lang, article_id, datenum (YYYYMMDD, month/day 00 when absent): filters
   text, meta: stored display text and JSON metadata (section path, date, notes, footnotes)
 """
@@ -27,6 +29,8 @@ FORMAT_VERSION = 6
 
 def build_schema(lexicon=()) -> fields.Schema:
     from search.analysis import GramAnalyzer, WordAnalyzer
+
+    from search.analysis.units import UnitAnalyzer
 
     words = WordAnalyzer(user_words=sorted(lexicon)) if lexicon else WordAnalyzer()
     grams = GramAnalyzer()
@@ -47,6 +51,7 @@ def build_schema(lexicon=()) -> fields.Schema:
         venue=fields.TEXT(analyzer=words, phrase=False),
         title_en=fields.TEXT(analyzer=words, phrase=False),
         affiliation=fields.TEXT(analyzer=words, phrase=False),
+        units=fields.TEXT(analyzer=UnitAnalyzer(), phrase=False),
         text=fields.STORED(),
         meta=fields.STORED(),
         record=fields.STORED(),

@@ -14,7 +14,7 @@ import re
 
 from search import ranking
 from search.analysis import CJK_CHARS, fold
-from search.analysis.designators import base, family, transliterated
+from search.analysis.designators import family, transliterated
 from search.analysis.numbers import number_units
 from search.errors import QueryError
 from search.query import filters
@@ -186,6 +186,8 @@ class QueryBuilder:
             self._highlight(plan, [main] + subs, whole=len(groups) == 1)
             if expander is not None:
                 token.alternatives = expander.alternatives(main, plan)
+            if self.understanding:
+                self._designator(token, plan)
             tokens.append(token)
         # the whole word too: "missile defense"
         whole = expander.alternatives(text, plan) if expander and len(groups) > 1 else []
@@ -220,25 +222,42 @@ class QueryBuilder:
 
     def _units(self, plain: str, plan: QueryPlan, budget: TokenBudget) -> None:
         """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
-        su27) of the plain words, said in the explain lines; one the words' own tokens do
-        not already hold (typed across words, or a Latin-only word like 2+2) becomes one
-        more optional match."""
-        if not plain:
+        su27) of the plain words, said in the explain lines, each one more optional match
+        in the `units` field (search.analysis.units), where every spelling of the passages
+        has the same token."""
+        if not plain or "units" not in self.fields:
             return
         folded = fold(plain)
-        held = {t for m in plan.optional if isinstance(m, WordMatch) for tok in m.tokens
-                for t in [tok.text] + tok.subwords}
         found = [(s, e, u, "number") for s, e, u in number_units(folded)]
         found += [(s, e, d, "designator") for s, e, d in transliterated(folded)]
         for start, end, unit, kind in sorted(found):
             span = plain[start:end]
-            plan.explain.append(f"{kind}: {span} -> {unit}")
-            if unit in held or not budget.take([unit]):
+            plan.explain.append(f"{kind}: {span} -> {unit} (units:{unit})")
+            if not budget.take([unit]):
                 continue
-            held.add(unit)
-            fam = family(unit)
-            plan.optional.append(WordMatch(span, [self._token(unit, [fam] if fam else [])]))
+            if kind == "designator":        # the Latin designator, as passages spell it too
+                token = self._token(unit, [])
+                self._designator(token, plan)
+                plan.highlight.append(unit)
+            else:
+                token = Token(unit, [], [Lookup("units", unit, ranking.UNIT_WEIGHT)])
+            plan.optional.append(WordMatch(span, [token]))
             plan.highlight.append(folded[start:end])
+
+    def _designator(self, token: Token, plan: QueryPlan) -> None:
+        """A designator token also looks up its family in `units` (Su-27 -> su27*: Su-27SM,
+        Su-27UBK, 蘇愷 27, Su-27 itself) at `ranking.DESIGNATOR_FAMILY_WEIGHT`, and itself
+        there (蘇愷 27 is su27 only in `units`)."""
+        fam = family(token.text)
+        if fam is None or "units" not in self.fields:
+            return
+        weight = ranking.DESIGNATOR_FAMILY_WEIGHT
+        if not any(lk.field == "units" for lk in token.lookups):
+            token.lookups.append(Lookup("units", token.text, ranking.UNIT_WEIGHT))
+        token.lookups.append(Lookup("units", fam, weight))
+        plan.explain.append(f"designator: {token.text} also units:{token.text} "
+                            f"(transliterations) and its family units:{fam} (weight {weight:g}, "
+                            f"variants below exact matches)")
 
     def _metadata(self, plan: QueryPlan) -> None:
         """A FieldMatch for each plain word whose tokens all occur in an article field
@@ -294,12 +313,6 @@ class QueryBuilder:
             else:
                 groups.append((t.text, []))
                 last_pos = t.pos
-        for main, subs in groups:           # Su-27 also finds Su-27SM, below exact matches
-            if not self.understanding:
-                continue
-            for extra in (base(main), family(main)):        # Su-27SM also finds Su-27
-                if extra and extra not in subs:
-                    subs.append(extra)
         return groups
 
     def _question_spans(self, text: str) -> list[tuple[int, int]]:
@@ -324,9 +337,7 @@ class QueryBuilder:
     def _token(self, main: str, subs: list[str]) -> Token:
         """One query token (with its sub-words) looked up in every weighted word field."""
         w = ranking.FIELD_WEIGHTS
-        lookups = [Lookup(f, tok, w[f] * (_token_weight(tok, main) if self.understanding
-                                          else 1))
-                   for tok in [main] + subs
+        lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs
                    for f in ranking.WORD_FIELDS if w.get(f) and f in self.fields]
         return Token(main, list(subs), lookups or [Lookup("body", main)])
 
@@ -351,14 +362,10 @@ class QueryBuilder:
             else:
                 plan.fallback_highlight.append(t)
 
-    def _word_explain(self, text, groups, skip, bigrams, dropped) -> list[str]:
+    @staticmethod
+    def _word_explain(text, groups, skip, bigrams, dropped) -> list[str]:
         seg = " / ".join(m + (f" ({' '.join(s)})" if s else "") for m, s in groups)
         lines = [f"segmented: {text} -> {seg}"]
-        families = [t for m, s in groups for t in s
-                    if self.understanding and (t.endswith("*") or t == base(m))]
-        if families:
-            lines.append(f"designator family (weight {ranking.DESIGNATOR_FAMILY_WEIGHT:g}, "
-                         f"variants below exact matches): {' '.join(families)}")
         if skip:
             lines.append("question words not ranked: "
                          + " ".join(fold(text)[a:b] for a, b in skip))
@@ -413,13 +420,6 @@ class QueryBuilder:
             plan.explain.append(f"filter year: {years.lo}..{years.hi}")
             found.append(years)
         return found
-
-
-def _token_weight(tok: str, main: str) -> float:
-    """A designator's family (su27*) and a variant's base (su27 for su27sm) weigh less
-    than the exact designator."""
-    related = tok.endswith("*") or tok == base(main)
-    return ranking.DESIGNATOR_FAMILY_WEIGHT if related else 1.0
 
 
 def _overlaps(start: int, end: int, spans) -> bool:
