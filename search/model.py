@@ -128,6 +128,8 @@ class Hit:
     pages: list[str] = field(default_factory=list)   # the passage's page labels (Passage.pages)
     authors: list[str] = field(default_factory=list)
     more: int = 0                  # grouped results: the article's other matched passages
+    # notes holding query words the text lacks: label -> (start, end) marks in the note
+    note_marks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -213,6 +215,8 @@ class SearchResults:
     facets: Facets | None = None
     counted: int = 0               # query words taking part in every_word (0: no count)
     counted_words: list[str] = field(default_factory=list)
+    # the query with its words the index lacks replaced by the closest it holds ("" if none)
+    did_you_mean: str = ""
 
     @property
     def last_page(self) -> int:
@@ -272,7 +276,8 @@ class SearchResults:
                 "passage_id": h.passage_id, "article_id": h.article_id, "title": h.title,
                 "section": h.section, "date": h.date, "score": h.score, "text": h.text,
                 "snippet": h.snippet,
-                "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls}
+                "footnotes": [{"label": f.label, "text": f.text, "urls": f.urls,
+                               "marks": [list(m) for m in h.note_marks.get(f.label, [])]}
                               for f in h.footnotes],
                 "venue": h.venue, "pages": h.pages,
                 "authors": h.authors,
@@ -293,4 +298,5 @@ class SearchResults:
             "count": self.count_line(),
             "notices": self.notices(),
             "facets": self.facets.to_json() if self.facets is not None else None,
+            "did_you_mean": self.did_you_mean,
         }

@@ -23,22 +23,37 @@ SCRIPT_PARAMS = {
     "latin": {"k1": 1.2, "b": 0.75, "idf_power": 1.0},
 }
 
-# Weight of a match in each field for plain query words. The passage's `body` and `grams`
-# already hold its article title and section path before the text (a passage is read in
-# its context), so `title` and `section` add nothing more for plain words: a separate title
-# boost ranks every passage of an article alike and cost 0.016 MRR on drcd.
+# Weight of a match in each field for plain query words. The passage's `body` already
+# holds its article's main title before the text (a passage is read in its context), so
+# `title` adds nothing more: a separate title boost ranks every passage of an article alike
+# and cost 0.016 MRR on drcd. The rest of the context and the article's metadata are fields
+# of their own, below the text: the section path, the other-language title (`title_en`),
+# the venue, the authors and their affiliation (a query naming the journal or institute
+# ranks that article's passages first), the notes the passage cites (a cited work is found
+# through the passage citing it). The dev pool has none of these fields (its passages are
+# title + text), so their weights are tuned on the domain set (tests/data/).
 # `grams` weights each character bigram of the query (also those spanning two words).
 FIELD_WEIGHTS = {
     "body": 1.0,
     "title": 0.0,
-    "section": 0.0,
-    "notes": 0.3,
+    "section": 0.3,
+    "title_en": 0.3,
+    "notes": 0.5,
     "authors": 0.5,
+    "venue": 0.5,
+    "affiliation": 0.5,
     "grams": 0.6,
 }
 
+# A query word found whole in one of these fields of an article (every token of it) gives
+# each of its passages a constant METADATA_SHARE of what the word could score in the text
+# (search.query.plan.FieldMatch): the journal, institute or author named in a query.
+METADATA_FIELDS = ("venue", "affiliation", "authors", "title_en")
+METADATA_SHARE = 0.5
+
 # Fields a plain word is looked up in (word-analysed). `grams` is handled separately.
-WORD_FIELDS = ("body", "title", "section", "notes", "authors")
+WORD_FIELDS = ("body", "title", "section", "title_en", "notes", "authors", "venue",
+               "affiliation")
 
 # Whoosh's coordination bonus (Or(scale=...), Apple V-Twin "SQR"): None = off. BM25F's sum
 # over words already ranks passages matching more of the words higher.
@@ -49,6 +64,13 @@ WORD_FIELDS = ("body", "title", "section", "notes", "authors")
 # sum of terms, so MaxScore pruning (search/engine/pruning.py) is off for that query. To
 # tune coordination, the evaluator must first implement it (Whoosh's CoordMatcher).
 COORD_SCALE = None
+
+# The `units` field (search.analysis.units): a counted number (第9条) or a designator (su27,
+# also from 蘇愷 27) matched there; a designator's family (su27*: Su-27SM, Su-27UBK for
+# Su-27, Su-27 for Su-27SM) weighs DESIGNATOR_FAMILY_WEIGHT: variants are found, below
+# exact matches.
+UNIT_WEIGHT = 1.0
+DESIGNATOR_FAMILY_WEIGHT = 0.5
 
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
@@ -88,6 +110,16 @@ MAX_QUERY_TOKENS = 64
 # lower IDF of its two parts.
 PROXIMITY_DEPTH = 30
 PROXIMITY_WEIGHTS = {"cjk": 1.0, "latin": 0.5}
+
+# Coverage rerank (search/engine/coverage.py): of the same best passages, one lacking a
+# share x of the words of a query of 2..COVERAGE_MAX_WORDS words keeps
+# 1 - COVERAGE_WEIGHT * x of its score. Chinese or mixed keyword queries only (no word
+# longer than COVERAGE_MAX_WORD_CHARS): on questions BM25's own sum ranked better (dev: cran
+# -0.018 for every length, squad -0.001 up to 4 words, cmrc-s's even half -0.0007;
+# docs/benchmarks.md).
+COVERAGE_WEIGHT = 0.5
+COVERAGE_MAX_WORDS = 4
+COVERAGE_MAX_WORD_CHARS = 10
 
 # Question words carry no topic: they are rare in declarative passages, so their IDF is high
 # and they pull in passages that happen to ask something. Dropped from ranking (never from a

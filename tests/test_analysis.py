@@ -170,7 +170,8 @@ def test_lazy_dictionary_segments_exactly_like_the_full_one():
 ANALYSIS_MODULES = ["search.analysis", "search.analysis.folding", "search.analysis.runs",
                     "search.analysis.latin", "search.analysis.cjk", "search.analysis.english",
                     "search.analysis.jieba_dictionary", "search.analysis.names",
-                    "search.analysis.analyzers"]
+                    "search.analysis.analyzers", "search.analysis.numbers",
+                    "search.analysis.designators", "search.analysis.units"]
 
 
 @pytest.mark.parametrize("name", ANALYSIS_MODULES)

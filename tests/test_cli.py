@@ -84,7 +84,7 @@ def test_json_shape(cli, engine_index):
     assert hit["passage_id"] == "n3" and "<mark>missile</mark>" in hit["snippet"]
     result = cli("search", "拉夫羅夫", "--index", engine_index, "--json")
     note = json.loads(result.output)["results"][0]["footnotes"][0]
-    assert set(note) == {"label", "text", "urls"}
+    assert set(note) == {"label", "text", "urls", "marks"}
 
 
 def test_explain(cli, engine_index):

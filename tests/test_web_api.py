@@ -22,7 +22,7 @@ def test_api_search_schema(client):
         assert list(r)[:10] == ["passage_id", "article_id", "title", "section", "date",
                                 "score", "text", "snippet", "footnotes", "venue"]
         for n in r["footnotes"]:
-            assert list(n) == ["label", "text", "urls"]
+            assert list(n) == ["label", "text", "urls", "marks"]
     assert "<mark>" in "".join(r["snippet"] for r in data["results"])
 
 

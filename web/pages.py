@@ -202,8 +202,9 @@ def _present_hit(hit, params: dict, n: int) -> dict:
         "snippet": render.snippet_html(hit.text, hit.window, hit.notes, marker),
         "full": render.render_text(hit.text, hit.highlights, hit.notes, marker)
         if truncated else None,
-        "footnotes": [(n, render.linkify(n.text, n.urls),
+        "footnotes": [(n, render.marked_note(n, hit.note_marks.get(n.label)),
                        f"{article_url}#{render.note_anchor(n.label)}") for n in hit.footnotes],
+        "notes_marked": bool(hit.note_marks),
     }
 
 

@@ -79,6 +79,20 @@ def linkify(text: str, urls: Iterable[str] = ()) -> Markup:
     return Markup("").join(parts)
 
 
+def marked_note(note: Footnote, marks=None) -> Markup:
+    """A note's text as `linkify` gives it, with the query's words (`marks`: (start, end)
+    in its text, from the hit) wrapped in <mark>."""
+    if not marks:
+        return linkify(note.text, note.urls)
+    parts, last = [], 0
+    for start, end in marks:
+        parts.append(linkify(note.text[last:start]))
+        parts.append(Markup("<mark>{0}</mark>").format(note.text[start:end]))
+        last = end
+    parts.append(linkify(note.text[last:], note.urls))
+    return Markup("").join(parts)
+
+
 def _link(url: str) -> Markup:
     return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
 

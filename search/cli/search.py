@@ -36,6 +36,8 @@ def print_listing(results, color: bool) -> None:
                    f"(page {results.page} of {last}, {took})")
     for line in results.notices():
         click.echo(line)
+    if results.did_you_mean:
+        click.echo(f"did you mean: {results.did_you_mean}")
     if results.expansions:
         click.echo(f"also searched: {' · '.join(results.expansions)}")
     if results.facets is not None:

@@ -204,6 +204,7 @@ class Engine:
         if explain:
             out.explain = plan.explain + extra.explain + \
                 ([f"whoosh query: {q}"] if q is not None else [])
+        out.did_you_mean = _did_you_mean(query, plan, s, gen.glossary, out.explain, explain)
         evaluator = Evaluator(s, gen.cache, trace=explain)
         if q is None:
             results.report_words(out, plan, evaluator, None)
@@ -211,7 +212,8 @@ class Engine:
             return out
         from search.engine import proximity
         prox = proximity.features(plan.proximity, s.doc_frequency, s.doc_count())
-        ranker = results.Ranker(s, evaluator, q, prox, table, every_first)
+        words = _coverage_words(plan)
+        ranker = results.Ranker(s, evaluator, q, prox, table, every_first, words)
         order = ranker.order(out, plan, page * limit)
         if facets:
             out.facets = results.facets(table, ranker.shown)
@@ -228,10 +230,12 @@ class Engine:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
                                 if docnum in v), reverse=True)
                 bonus = prox.bonus(fold(hit.text)) if prox else 0.0
-                out.explain.append(f"#{n} {hit.passage_id} score {score:.3f} = "
-                                   + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
-                                   + (" + ..." if len(parts) > 12 else "")
-                                   + (f" + proximity {bonus:.2f}" if bonus else ""))
+                line = (f"#{n} {hit.passage_id} score {score:.3f} = "
+                        + " + ".join(f"{name} {v:.2f}" for v, name in parts[:12])
+                        + (" + ..." if len(parts) > 12 else "")
+                        + (f" + proximity {bonus:.2f}" if bonus else ""))
+                out.explain.append(line + _coverage_explain(words, s.stored_fields(docnum),
+                                                            n <= ranking.PROXIMITY_DEPTH))
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
 
@@ -252,7 +256,8 @@ class Engine:
         q = compile(plan)
         if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit)
+        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit,
+                                     _coverage_words(plan))
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     @_reports_damage
@@ -291,15 +296,46 @@ def _builder(gen, s, expand: bool):
                         fields=gen.live_fields(s))
 
 
-def _top(s, evaluator, q, proximity_texts, k: int):
-    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity rerank
-    of the first ranking.PROXIMITY_DEPTH; also the total match count and the proximity
-    features."""
-    from search.engine import proximity
+def _coverage_words(plan):
+    from search.engine.coverage_rerank import word_terms
+
+    return word_terms(plan)
+
+
+def _coverage_explain(words, stored: dict, reranked: bool) -> str:
+    """The coverage factor of one hit for its explain line ("" when it took no part)."""
+    from search.engine import coverage_rerank as coverage
+    from search.engine.snippets import Highlighter
+
+    if not coverage.applies(words) or not ranking.COVERAGE_WEIGHT or not reranked:
+        return ""
+    got = coverage.held(stored, [Highlighter(t) for t in words])
+    return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"
+
+
+def _did_you_mean(query: str, plan, s, glossary, lines: list, explain: bool) -> str:
+    """The query with each word the index lacks replaced by its closest index word
+    (`search.engine.spelling`), or ""."""
+    from search.engine.spelling import did_you_mean
+
+    fixes = did_you_mean([w.text for w in plan.words], s, glossary)
+    for typed, fixed in fixes.items():
+        query = query.replace(typed, fixed)
+        if explain:
+            lines.append(f"did you mean: {typed} -> {fixed} (a word of the index)")
+    return query if fixes else ""
+
+
+def _top(s, evaluator, q, proximity_texts, k: int, words=()):
+    """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity and
+    coverage reranks (of the query's `words`: `coverage_rerank.word_terms`) of the first
+    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+    from search.engine import coverage_rerank as coverage, proximity
 
     ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
+    ranked = coverage.rerank(ranked, words, s.stored_fields)
     return ranked[:k], total, prox
 
 

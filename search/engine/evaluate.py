@@ -77,7 +77,10 @@ class Evaluator:
                     acc.pop(d, None)
             return acc
         if kind is wq.ConstantScoreQuery:
-            return dict.fromkeys(self.docs(q.child), q.score)
+            acc = dict.fromkeys(self.docs(q.child), q.score)
+            if q.score and self.trace is not None:      # a scored field match, not a filter
+                self.trace.append((f"whole word in {q.child}", dict(acc)))
+            return acc
         if kind is wq.Prefix:
             return self.prefix(q)
         results = self.s.search(q, limit=None, optimize=False)

@@ -15,13 +15,20 @@ def hit_from_stored(hit: dict, score, highlighter) -> Hit:
     meta = json.loads(hit["meta"])
     spans = highlighter.spans(text)
     window = snippet_window(text, spans)
+    footnotes = [Footnote(label, body, list(urls)) for label, body, urls in
+                 meta.get("footnotes", [])]
+    # a passage found through its notes (a note holds a query word its text lacks) shows
+    # those notes opened with the words marked
+    in_text = {highlighter.fold(text[s:e]) for s, e in spans}
+    note_marks = {f.label: marks for f in footnotes if f.text
+                  for marks in [highlighter.spans(f.text)]
+                  if marks and {highlighter.fold(f.text[s:e]) for s, e in marks} - in_text}
     return Hit(
         passage_id=hit["pid"], article_id=hit["article_id"], title=meta.get("title", ""),
         section=" › ".join(meta.get("section") or []), date=meta.get("date", ""),
         score=round(float(score), 4), text=text, snippet=to_html(text, window),
-        footnotes=[Footnote(label, body, list(urls)) for label, body, urls in
-                   meta.get("footnotes", [])],
+        footnotes=footnotes,
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
         highlights=spans, venue=meta.get("venue", ""), window=window,
-        pages=list(meta.get("pages") or []))
+        pages=list(meta.get("pages") or []), note_marks=note_marks)

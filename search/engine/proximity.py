@@ -23,6 +23,7 @@ from search.analysis import CJK_CHARS, ENGLISH_STOP_WORDS, english_term, fold
 
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+_DESIGNATOR = re.compile(r"\b[a-z]{1,4}[-.]?[0-9]+[a-z0-9]*\b")
 
 
 @dataclass
@@ -57,7 +58,9 @@ def features(texts: list[str], doc_frequency, doc_count: int) -> Proximity:
                             ranking.idf(doc_frequency("grams", tri[1:]), doc_count))
                 prox.trigrams[tri] = ranking.PROXIMITY_WEIGHTS["cjk"] * rarer
     # English words are separate clauses of the query: pair them across clauses, in order.
-    words = [w for w in _LATIN_WORD.findall(" ".join(texts))
+    # A designator (su-27) is one word of the query, not a pair: its parts stand together
+    # in its variants too (Su-27SM), which must not get the bonus of the exact designator.
+    words = [w for w in _LATIN_WORD.findall(_DESIGNATOR.sub(" ", " ".join(texts)))
              if w not in ENGLISH_STOP_WORDS and len(w) > 1]
     for a, b in zip(words, words[1:]):
         rarer = min(ranking.idf(doc_frequency("body", english_term(a)), doc_count),

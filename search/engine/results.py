@@ -99,9 +99,11 @@ class Ranker:
     """The order of one search's results; after `order`, `shown` is the result set and
     `per_article` its passages per article id."""
 
-    def __init__(self, searcher, evaluator, q, prox, table, every_first: bool = True):
+    def __init__(self, searcher, evaluator, q, prox, table, every_first: bool = True,
+                 words=()):
         self.s, self.ev, self.q, self.prox, self.table = searcher, evaluator, q, prox, table
         self.every_first = every_first
+        self.words = words          # the coverage rerank's query words (coverage_rerank)
         self.shown: set = set()
         self.per_article: dict[str, int] = {}
 
@@ -109,7 +111,10 @@ class Ranker:
         return self.s.stored_fields(docnum)["pid"]
 
     def _rerank(self, ranked):
-        return proximity.rerank(ranked, self.prox, lambda d: self.s.stored_fields(d)["text"])
+        from search.engine import coverage_rerank
+
+        ranked = proximity.rerank(ranked, self.prox, lambda d: self.s.stored_fields(d)["text"])
+        return coverage_rerank.rerank(ranked, self.words, self.s.stored_fields)
 
     def order(self, out, plan, n: int) -> list[tuple[int, float]]:
         """(docnum, score) of the results up to the n-th (groups when grouping); fills

@@ -18,6 +18,7 @@ from search.model import Article, Footnote
 def passage_docs(article: Article, source: str):
     """The Whoosh documents of one article: its passages, then the article record."""
     title = "\n".join(t for t in (article.title, article.title_en) if t)
+    main_title = article.title or article.title_en
     authors = " ".join(article.authors)
     datenum = date_number(article.date)
     for p in article.passages:
@@ -35,20 +36,29 @@ def passage_docs(article: Article, source: str):
             "footnotes": [[f.label, f.text, f.urls] for f in notes],
             "pages": p.pages,
         }
-        # A passage is ranked in its context: its article title and section path come
-        # before its text in the word field. `grams` keeps the text alone, so a quoted
-        # phrase matches (and is marked in) the passage itself.
-        context = "\n".join([title, " ".join(p.section), p.text]) if title or p.section \
-            else p.text
+        # A passage is ranked in its context: its article's main title comes before its
+        # text in the word field. The rest of the context has fields of its own, weighted
+        # below the text (search.ranking.FIELD_WEIGHTS): the section path (shared by a
+        # section's passages) and the English title of a Chinese article (its words,
+        # "Russian", are not the Chinese passages' words: in `body` they would give every
+        # passage of the article the same weak match and bury the one that says them).
+        # `grams` keeps the text alone, so a quoted phrase matches (and is marked in) the
+        # passage itself.
+        context = "\n".join([main_title, p.text]) if main_title else p.text
         doc = dict(kind="p", pid=p.id, article_id=article.id, source=source,
                    lang=p.lang or article.lang, body=context, grams=p.text, title=title,
                    text=p.text, meta=json.dumps(meta, ensure_ascii=False))
+        doc["units"] = p.text
         if p.section:
             doc["section"] = " ".join(p.section)
         if notes:
             doc["notes"] = "\n".join(f.text for f in notes if f.text)
         if authors:
             doc["authors"] = authors
+        if article.title_en and article.title_en != main_title:
+            doc["title_en"] = article.title_en
+        if article.affiliation:
+            doc["affiliation"] = article.affiliation
         if article.venue:
             doc["venue"] = article.venue
         if datenum is not None:

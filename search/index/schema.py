@@ -6,12 +6,17 @@ an id. Article documents carry no searchable text, only `aid` and `source`, so n
 can match them; queries without a positive text clause are restricted to kind "p".
 
 Field roles:
-  body     jieba words of the passage (WordAnalyzer), no positions: word matches and BM25F
+  body     the article's main title and the passage's jieba words (WordAnalyzer), no
+           positions: word matches and BM25F
   grams    CJK bigrams + English stems with positions (GramAnalyzer): quoted phrases, also
            across jieba's segmentation boundaries, and a recall back-stop for plain words
   title    article title (+ English title), section: section path, notes: the text of the
            footnotes the passage cites (own, lower-weight field), authors: author names,
-           venue: journal / publisher / institute (a filter, `venue:`)
+           venue: journal / publisher / institute (also the `venue:` filter),
+           title_en: the English title of a Chinese article (or the reverse),
+           affiliation: the authors' institution; each ranked with its own weight
+  units    counted numbers (第9条) and designators (su27 from 蘇愷 27, families su27*) of the
+           passage text (search.analysis.units), kept out of body's length norms
   lang, article_id, datenum (YYYYMMDD, month/day 00 when absent): filters
   text, meta: stored display text and JSON metadata (section path, date, notes, footnotes,
            pages)
@@ -20,11 +25,13 @@ from __future__ import annotations
 
 from whoosh import fields
 
-FORMAT_VERSION = 6              # 6: passages store their pages (meta)
+FORMAT_VERSION = 7              # 6: passages store their pages (meta); 7: units, title_en, affiliation fields
 
 
 def build_schema(lexicon=()) -> fields.Schema:
     from search.analysis import GramAnalyzer, WordAnalyzer
+
+    from search.analysis.units import UnitAnalyzer
 
     words = WordAnalyzer(user_words=sorted(lexicon)) if lexicon else WordAnalyzer()
     grams = GramAnalyzer()
@@ -43,6 +50,9 @@ def build_schema(lexicon=()) -> fields.Schema:
         notes=fields.TEXT(analyzer=words, phrase=False),
         authors=fields.TEXT(analyzer=words, phrase=False),
         venue=fields.TEXT(analyzer=words, phrase=False),
+        title_en=fields.TEXT(analyzer=words, phrase=False),
+        affiliation=fields.TEXT(analyzer=words, phrase=False),
+        units=fields.TEXT(analyzer=UnitAnalyzer(), phrase=False),
         text=fields.STORED(),
         meta=fields.STORED(),
         record=fields.STORED(),

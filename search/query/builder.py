@@ -15,13 +15,17 @@ import re
 from search import ranking
 from search.analysis import CJK_CHARS, fold
 from search.analysis.english import ENGLISH_STOP_WORDS
+from search.analysis.designators import family, transliterated
+from search.analysis.numbers import number_units
 from search.errors import QueryError
 from search.query import filters
-from search.query.plan import (AnyMatch, Alternative, Lookup, PhraseMatch, QueryPlan,
-                               QueryWord, Token, WordMatch)
+from search.query.plan import (AnyMatch, Alternative, FieldMatch, Lookup, PhraseMatch,
+                               QueryPlan, QueryWord, Token, WordMatch)
 from search.query.syntax import EMPTY_QUERY, Clause, clean, parse
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
+# spaces between two CJK characters are not word breaks in Chinese: "中俄 軍事合作"
+_CJK_SPACE_RE = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
 _QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
 MAX_ALTERNATIVES = 8           # glossary partners searched per term
 
@@ -84,7 +88,7 @@ class QueryBuilder:
     """Builds the QueryPlan of a query text for one index (its analyzers and statistics)."""
 
     def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
-                 fields=None):
+                 fields=None, understanding: bool = True):
         # fields that hold any text in this index: a term in an empty field costs a lookup
         # per segment and can never match
         self.fields = set(fields) if fields is not None else set(schema.names())
@@ -93,6 +97,10 @@ class QueryBuilder:
         self.glossary = glossary
         self.doc_count = doc_count
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
+        # issue 12's query side (numbers across words, designator families below exact
+        # matches, whole words in metadata fields, spaced Chinese phrases); off only to
+        # compare with the builder before it (tests/test_query_plan.py)
+        self.understanding = understanding
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
               expand: bool = True, venue=None, translate: bool = True) -> QueryPlan:
@@ -114,6 +122,10 @@ class QueryBuilder:
             role = plan.excluded if clause.negated else \
                 plan.required if clause.required else plan.optional
             role.append(match)
+        if self.understanding:
+            self._units(" ".join(c.text for c in clauses if c.kind == "word"
+                                 and not c.negated), plan, budget)
+            self._metadata(plan)
         if expander is not None and plan.optional:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
             if plain:
@@ -184,6 +196,8 @@ class QueryBuilder:
             self._highlight(plan, [main] + subs, whole=len(groups) == 1)
             if expander is not None:
                 token.alternatives = expander.alternatives(main, plan)
+            if self.understanding:
+                self._designator(token, plan)
             tokens.append(token)
         # the whole word too: "missile defense"
         whole = expander.alternatives(text, plan) if expander and len(groups) > 1 else []
@@ -195,6 +209,8 @@ class QueryBuilder:
 
     def _phrase(self, text: str, plan: QueryPlan, budget: TokenBudget, expander,
                 negated: bool) -> PhraseMatch | None:
+        if self.understanding:
+            text = _CJK_SPACE_RE.sub("", text)
         toks = budget.take([(t.text, t.pos) for t in
                             self.grams(text, positions=True, mode="query")], at_least=2)
         if not toks:
@@ -214,6 +230,68 @@ class QueryBuilder:
         if expander is not None:
             match.alternatives = expander.alternatives(folded, plan)
         return match
+
+    def _units(self, plain: str, plan: QueryPlan, budget: TokenBudget) -> None:
+        """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
+        su27) of the plain words, said in the explain lines, each one more optional match
+        in the `units` field (search.analysis.units), where every spelling of the passages
+        has the same token."""
+        if not plain or "units" not in self.fields:
+            return
+        folded = fold(plain)
+        found = [(s, e, u, "number") for s, e, u in number_units(folded)]
+        found += [(s, e, d, "designator") for s, e, d in transliterated(folded)]
+        for start, end, unit, kind in sorted(found):
+            span = plain[start:end]
+            plan.explain.append(f"{kind}: {span} -> {unit} (units:{unit})")
+            if not budget.take([unit]):
+                continue
+            if kind == "designator":        # the Latin designator, as passages spell it too
+                token = self._token(unit, [])
+                self._designator(token, plan)
+                plan.highlight.append(unit)
+            else:
+                token = Token(unit, [], [Lookup("units", unit, ranking.UNIT_WEIGHT)])
+            plan.optional.append(WordMatch(span, [token]))
+            plan.highlight.append(folded[start:end])
+
+    def _designator(self, token: Token, plan: QueryPlan) -> None:
+        """A designator token also looks up its family in `units` (Su-27 -> su27*: Su-27SM,
+        Su-27UBK, 蘇愷 27, Su-27 itself) at `ranking.DESIGNATOR_FAMILY_WEIGHT`, and itself
+        there (蘇愷 27 is su27 only in `units`)."""
+        fam = family(token.text)
+        if fam is None or "units" not in self.fields:
+            return
+        weight = ranking.DESIGNATOR_FAMILY_WEIGHT
+        if not any(lk.field == "units" for lk in token.lookups):
+            token.lookups.append(Lookup("units", token.text, ranking.UNIT_WEIGHT))
+        token.lookups.append(Lookup("units", fam, weight))
+        plan.explain.append(f"designator: {token.text} also units:{token.text} "
+                            f"(transliterations) and its family units:{fam} (weight {weight:g}, "
+                            f"variants below exact matches)")
+
+    def _metadata(self, plan: QueryPlan) -> None:
+        """A FieldMatch for each plain word whose tokens all occur in an article field
+        (`ranking.METADATA_FIELDS`): worth `ranking.METADATA_SHARE` of what the word could
+        score in the text."""
+        from search.query.translation import max_score
+
+        fields = [f for f in ranking.METADATA_FIELDS if f in self.fields]
+        if not fields or not self.doc_frequency:
+            return
+        for m in list(plan.optional):
+            if not isinstance(m, WordMatch) or not m.tokens:
+                continue
+            tokens = [t.text for t in m.tokens]
+            for f in fields:
+                if all(self.doc_frequency(f, t) for t in tokens):
+                    text_lookups = [lk for t in m.tokens for lk in t.lookups
+                                    if lk.field == "body"] + m.bigrams
+                    worth = ranking.METADATA_SHARE * max_score(
+                        text_lookups, self.doc_frequency, self.doc_count, unseen=True)
+                    plan.optional.append(FieldMatch(m.text, f, tokens, worth))
+                    plan.explain.append(f"whole word in {f}: {m.text} -> {' '.join(tokens)} "
+                                        f"(each passage of such an article +{worth:.2f})")
 
     # -- the parts of a word --------------------------------------------------------------
 
@@ -285,8 +363,8 @@ class QueryBuilder:
     def _token(self, main: str, subs: list[str]) -> Token:
         """One query token (with its sub-words) looked up in every weighted word field."""
         w = ranking.FIELD_WEIGHTS
-        lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs for f in ranking.WORD_FIELDS
-                   if w.get(f) and f in self.fields]
+        lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs
+                   for f in ranking.WORD_FIELDS if w.get(f) and f in self.fields]
         return Token(main, list(subs), lookups or [Lookup("body", main)])
 
     def _bigrams(self, text: str, skip=()) -> list[Lookup]:

@@ -121,6 +121,21 @@ class TranslationSet:
 
 
 @dataclass
+class FieldMatch:
+    """A whole query word found in one of the article's own fields (`ranking.
+    METADATA_FIELDS`: venue, affiliation, authors, other-language title): a passage holding
+    every one of `tokens` in `field` scores the constant `score` (a share of what the word
+    could score in the text), so a query naming the journal or institute ranks that
+    article's passages first however many passages share the field (its idf, counted per
+    passage, is low exactly when the article is long)."""
+
+    text: str
+    field: str
+    tokens: list[str]
+    score: float
+
+
+@dataclass
 class TextFilter:
     """title:/author:/venue: - every word of the value in `field`, each word matching any
     of its tokens (main token first, then sub-words)."""
@@ -157,8 +172,8 @@ class AnyMatch:
     members: list["Match"]
 
 
-Match = Union[WordMatch, PhraseMatch, AnyMatch, Alternative, TranslationSet, TextFilter,
-              ValueFilter, DateFilter]
+Match = Union[WordMatch, PhraseMatch, AnyMatch, Alternative, TranslationSet, FieldMatch,
+              TextFilter, ValueFilter, DateFilter]
 
 
 @dataclass

@@ -10,7 +10,7 @@ from whoosh import query as wq
 
 from search import ranking
 from search.query.plan import (PHRASE_FIELD, TOKEN_FIELDS, Alternative, AnyMatch, DateFilter,
-                               Lookup, PhraseMatch, QueryPlan, TextFilter, Token,
+                               FieldMatch, Lookup, PhraseMatch, QueryPlan, TextFilter, Token,
                                TranslationSet, ValueFilter, WordMatch)
 
 # Whoosh 2.7.4's NumericRange on the 32-bit `datenum` field matches *every* document when a
@@ -70,6 +70,9 @@ def _parts(match) -> list:
         return [_alternative(match)]
     if isinstance(match, TranslationSet):
         return [_translation(match)]
+    if isinstance(match, FieldMatch):
+        return [wq.ConstantScoreQuery(_all([wq.Term(match.field, t) for t in match.tokens]),
+                                      match.score)]
     return [_filter(match)]
 
 
