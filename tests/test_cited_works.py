@@ -110,7 +110,7 @@ def test_cites_search_on_the_web_and_the_cli(client, cli, seed_index):
                                                           f"{PAPER}#p43"}
     assert data["total"] == len(data["results"]) >= 1
     html = client.get('/search?q=cites:熊光楷').text
-    assert "<strong>2</strong> passages" in html
+    assert "<strong>2 passages match</strong>" in html
     result = cli("search", 'cites:"Military Balance"', "--index", seed_index)
-    assert result.output.startswith("1 passages match 'cites:\"Military Balance\"'")
+    assert result.output.startswith("'cites:\"Military Balance\"': 1 passage matches (page 1 of 1")
     assert f"{PAPER}#p17" in result.output

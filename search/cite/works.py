@@ -246,6 +246,9 @@ def search_citing(engine, entries: dict[str, WorkEntry], query: str, page: int =
         hits.sort(key=lambda h: (h.article_id, h.ordinal))
     start = (page - 1) * limit
     results.query, results.total, results.page, results.limit = query, len(hits), page, limit
+    # the counts and facets of the search before the cites: filter would not be true here
+    results.counted, results.counted_words, results.every_word = 0, [], len(hits)
+    results.some_words, results.facets, results.group, results.groups = 0, None, False, 0
     results.hits = hits[start:start + limit]
     results.took_ms = (time.perf_counter() - started) * 1000
     return results

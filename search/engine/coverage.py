@@ -137,6 +137,8 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
         if alt_docs:
             via.append(label)
             expanded |= alt_docs
+    spelt = _units(word, plan, docs)            # 第九條 for 第9條: the text, spelt otherwise
+    text, in_text = (text | spelt, True) if spelt else (text, in_text)
     present = text.union(notes, expanded)
     if text and in_text:
         found = "text"
@@ -154,6 +156,18 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
         found = "nowhere"
     return WordReport(word.text, found, via=list(dict.fromkeys(via)),
                       passages=len(present)), present
+
+
+def _units(word, plan, docs: _Docs) -> set:
+    """Passages holding the word in another spelling: the `units` matches the builder made
+    of a counted number or a transliterated designator inside it (第 9 條 -> 第9条)."""
+    folded = fold(word.text)
+    out: set = set()
+    for m in plan.optional:
+        if isinstance(m, WordMatch) and m.text and fold(m.text) in folded:
+            for lk in (lk for t in m.tokens for lk in t.lookups if lk.field == "units"):
+                out.update(docs.term("units", lk.text))
+    return out
 
 
 def _text(word, docs: _Docs) -> tuple[set, bool]:
