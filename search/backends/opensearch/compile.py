@@ -4,10 +4,11 @@ The same shape as `search.query.whoosh_compile`: a sum of weighted BM25 terms (b
 `should`), required parts (`must`), exclusions (`must_not`), filters that only restrict
 (`filter`). Each term is looked up in the copy of its field scored with its script's k1 and
 b (`mapping.lookup_field`). OpenSearch's BM25 (Lucene's LegacyBM25Similarity) is our
-`ranking.bm25` with the plain IDF, so the IDF power is the term's boost:
-weight * idf ** (power - 1), the IDF from the
-cluster-wide statistics `df(field, text)` gives (None: not known yet - the engine fetches
-every missing one in one request and compiles again).
+`ranking.bm25` but for the IDF: Lucene counts the documents that have the field, Whoosh
+(and `ranking.idf`) all documents, and ours has a power. So a term's boost is
+weight * ours / Lucene's, both IDFs from the cluster-wide document frequency
+`df(field, text)` (0 when not known yet: the engine fetches every missing one in one
+request and compiles again) and the document counts.
 """
 from __future__ import annotations
 
@@ -21,10 +22,10 @@ EVERY_PASSAGE = {"term": {"kind": "p"}}
 
 
 class Compiler:
-    def __init__(self, df, doc_count: int):
+    def __init__(self, df, doc_count: int, field_docs: dict):
         self.df = df
         self.doc_count = doc_count
-        self.missing: set = set()
+        self.field_docs = field_docs        # documents that have each text field
 
     def compile(self, plan: QueryPlan) -> dict | None:
         """The query of `plan`; None when the plan has nothing to search."""
@@ -50,15 +51,11 @@ class Compiler:
     # -- parts --------------------------------------------------------------------------
 
     def term(self, field: str, text: str, weight: float = 1.0) -> dict:
-        _k1, _b, power = ranking.term_params(text)
-        boost = weight
-        if power != 1.0:
-            df = self.df(field, text)
-            if df is None:
-                self.missing.add((field, text))
-                df = 1
-            idf = ranking.idf(df, self.doc_count)
-            boost *= idf ** (power - 1) if idf > 0 else 0.0
+        power = ranking.term_params(text)[2]
+        df = self.df(field, text)
+        ours = ranking.idf(df, self.doc_count, power)
+        lucene = ranking.idf(df, self.field_docs.get(field, self.doc_count))
+        boost = weight * ours / lucene if lucene > 0 else 0.0
         return {"term": {lookup_field(field, text): {"value": text, "boost": boost}}}
 
     def _parts(self, match) -> list:

@@ -67,8 +67,9 @@ class _Live:
                                                                f"glossary:{name}"))
         self.doc_count = client.count(index=name)["count"]
         self.df: dict = {}
-        self.fields = {f for f in TEXT_FIELDS if client.count(
-            index=name, body={"query": {"exists": {"field": f}}})["count"]}
+        self.field_docs = {f: client.count(index=name, body={"query": {"exists": {
+            "field": f}}})["count"] for f in TEXT_FIELDS}
+        self.fields = {f for f, n in self.field_docs.items() if n}
 
 
 class OpenSearchEngine:
@@ -186,9 +187,7 @@ class OpenSearchEngine:
 
     def _query(self, live: _Live, plan):
         def compile_(df):
-            c = Compiler(df, live.doc_count)
-            q = c.compile(plan)
-            return q
+            return Compiler(df, live.doc_count, live.field_docs).compile(plan)
         return self._with_stats(live, compile_)
 
     @guarded("searching")

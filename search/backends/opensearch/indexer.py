@@ -275,4 +275,4 @@ def _remove_leftovers(client, alias: str, keep: str | None) -> None:
 
 def cluster_name(config: BackendConfig) -> str:
     """How reports name the index: the alias and the cluster's URLs."""
-    return f"{config.index} in OpenSearch at {config.where}"
+    return f"OpenSearch {config.where} (alias {config.index})"
