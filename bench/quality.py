@@ -87,7 +87,8 @@ def main(argv=None) -> int:
     for name in [s for s in args.sets.split(",") if s]:
         queries = folder / f"queries-dev-{name}.jsonl"
         qrels = folder / f"qrels-dev-{name}.tsv"
-        run = OUT / f"run-{name}.trec"
+        run = OUT / (f"run-{name}.trec" if args.backend == "whoosh"
+                     else f"run-{name}-{args.backend}.trec")
         cmd = DEFSEARCH + ["search", "--index", args.index, "--batch", str(queries),
                            "--limit", "100", "--run", str(run), "--tag", args.tag,
                            "--procs", str(args.procs)] + backend

@@ -52,6 +52,10 @@ public class DefsearchNode {
                 // a test machine: no disk-watermark surprises, quick failover
                 .put("cluster.routing.allocation.disk.threshold_enabled", false)
                 .put("action.auto_create_index", false)
+                // the serial collector leaves garbage until the heap is full: count what
+                // requests reserve, not the heap's current size, or a busy node refuses
+                // searches (429) that it could answer
+                .put("indices.breaker.total.use_real_memory", false)
                 .build();
         LogConfigurator.configureWithoutConfig(settings);
         Environment env = InternalSettingsPreparer.prepareEnvironment(settings, Collections.emptyMap(),

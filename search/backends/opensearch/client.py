@@ -26,7 +26,8 @@ def connect(config: BackendConfig):
     from opensearchpy import OpenSearch
 
     kwargs = dict(hosts=list(config.urls), timeout=TIMEOUT, max_retries=2,
-                  retry_on_timeout=True, verify_certs=config.verify, ssl_show_warn=False)
+                  retry_on_timeout=True, retry_on_status=(429, 502, 503, 504),
+                  verify_certs=config.verify, ssl_show_warn=False)
     if config.user or config.password:
         kwargs["http_auth"] = (config.user, config.password)
     if config.ca_certs:
@@ -64,6 +65,10 @@ def explain(err: Exception, config: BackendConfig, doing: str = "") -> Defsearch
                 f"OpenSearch at {where} cannot answer{what}: some shards of "
                 f"{config.index} have no copy (cluster red): bring its nodes back, "
                 "then search again")
+        if status == 429:
+            return ClusterError(
+                f"OpenSearch at {where} is overloaded{what}: it refused the request (429, "
+                f"{reason[:120]}): try again, or give its nodes more memory")
         return ClusterError(f"OpenSearch at {where} answered {status}{what}: {reason}")
     return ClusterError(f"OpenSearch at {where}{what}: {type(err).__name__}: {err}")
 
