@@ -3,11 +3,12 @@
 The documents are the Whoosh index's (same ids, same stored fields: `hit_from_stored` and
 `article_from_stored` read them unchanged); each text field's value is replaced by the
 token stream the index's own analyser makes of it, one space between tokens, a
-`mapping.GAP` token for each skipped position of a positional field.
+`mapping.GAP` token for each skipped position of a positional field, `mapping.FILLER` for a
+field the document lacks or that analyses to nothing.
 """
 from __future__ import annotations
 
-from search.backends.opensearch.mapping import GAP, POSITIONS, TEXT_FIELDS
+from search.backends.opensearch.mapping import FILLER, GAP, POSITIONS, TEXT_FIELDS
 from search.index.documents import passage_docs
 
 
@@ -34,7 +35,7 @@ def cluster_docs(article, source: str, schema):
     for doc in passage_docs(article, source):
         doc_id = doc["pid"]
         for field in TEXT_FIELDS:
-            if field in doc:
-                doc[field] = token_stream(schema[field].analyzer, doc[field],
-                                          field in POSITIONS)
+            stream = token_stream(schema[field].analyzer, doc[field],
+                                  field in POSITIONS) if doc.get(field) else ""
+            doc[field] = stream if stream.replace(GAP, "").strip() else FILLER
         yield doc_id, doc

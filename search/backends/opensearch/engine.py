@@ -23,7 +23,7 @@ from search.backends.config import BackendConfig
 from search.backends.opensearch import store
 from search.backends.opensearch.client import ClusterError, connect, guarded
 from search.backends.opensearch.compile import Compiler
-from search.backends.opensearch.mapping import TEXT_FIELDS, lookup_field
+from search.backends.opensearch.mapping import FILLER, TEXT_FIELDS, lookup_field
 from search.engine.engine import IndexStats, _page_args
 from search.errors import ArticleNotFound, IndexNotFound, QueryError
 from search.model import Article, SearchResults
@@ -69,7 +69,10 @@ class _Live:
         self.df: dict = {}
         self.field_docs = {f: client.count(index=name, body={"query": {"exists": {
             "field": f}}})["count"] for f in TEXT_FIELDS}
-        self.fields = {f for f, n in self.field_docs.items() if n}
+        # fields some document has real tokens in (mapping.FILLER stands in for none)
+        self.fields = {f for f in TEXT_FIELDS if client.count(index=name, body={"query": {
+            "bool": {"must": {"exists": {"field": f}},
+                     "must_not": {"term": {f: FILLER}}}}})["count"]}
 
 
 class OpenSearchEngine:

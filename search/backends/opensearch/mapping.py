@@ -18,6 +18,12 @@ from __future__ import annotations
 from search import ranking
 
 GAP = "\u2063"          # invisible separator: never a token of our analysers
+# The value of a text field a document lacks (article records lack them all). Whoosh
+# averages a field's length over every document and counts every document in the IDF;
+# Lucene only over the documents that have the field. With this one never-searched token in
+# each missing field, every document has every field, so the two agree (up to one token per
+# filler in the average).
+FILLER = "\u2064"
 LATIN = "l"             # the sub-field scored with the Latin similarity
 TEXT_FIELDS = ("body", "grams", "title", "section", "notes", "authors", "venue")
 POSITIONS = ("grams",)  # the only field phrases are run on (search.query.plan.PHRASE_FIELD)
