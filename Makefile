@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-test chromium fonts ocr
+.PHONY: run test setup setup-test chromium fonts ocr java
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -33,5 +33,11 @@ ocr:
 run: setup ocr
 	$(VENV)/bin/defsearch serve --watch --host $(HOST) --port $(PORT)
 
-test: setup-test chromium fonts ocr
+# The OpenSearch backend's tests run a 3-node cluster from Maven Central jars
+# (scripts/opensearch-cluster): a JDK 17 and Maven, from Debian's packages when missing.
+java:
+	@command -v javac >/dev/null && command -v mvn >/dev/null || \
+		{ apt-get update -q && apt-get install -y -q openjdk-17-jdk-headless maven; }
+
+test: setup-test chromium fonts ocr java
 	$(PY) -m pytest -q

@@ -4,6 +4,7 @@
     .venv/bin/python bench/quality.py [--index DIR] [--sets drcd-t,cran] [--rebuild] [--no-expand]
     .venv/bin/python bench/quality.py --pool xling [--sets xq-en2zh,...] [--no-translate]
                                       [--answer-lang]
+    .venv/bin/python bench/quality.py --backend opensearch --opensearch URL [--alias NAME]
 
 1. `defsearch index --corpus ../shared/eval/corpus.jsonl --index DIR` (an update: a no-op
    when the index is current);
@@ -84,7 +85,18 @@ def main(argv=None) -> int:
                          "batch line), as a user choosing the language facet")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--tag", default="defsearch")
+    ap.add_argument("--backend", choices=("whoosh", "opensearch"), default="whoosh")
+    ap.add_argument("--opensearch", default=None, help="cluster URL(s) for --backend opensearch "
+                                                       "(scripts/opensearch-cluster starts one)")
+    ap.add_argument("--alias", default="defsearch-quality", help="the cluster index alias")
     args = ap.parse_args(argv)
+    backend = []
+    if args.backend == "opensearch":
+        import os
+        backend = ["--backend", "opensearch"] + (["--opensearch", args.opensearch]
+                                                 if args.opensearch else [])
+        os.environ["DEFSEARCH_OPENSEARCH_INDEX"] = args.alias
+        args.procs = 1      # one client: forked workers must not share its connections
     OUT.mkdir(parents=True, exist_ok=True)
     xling = args.pool == "xling"
     folder, pool = (XLING, XLING / "corpus.jsonl") if xling else (EVAL, POOL)
@@ -92,7 +104,7 @@ def main(argv=None) -> int:
     args.sets = args.sets or ",".join(XLING_SETS if xling else SETS + ("domain",))
 
     if any(s and s != "domain" for s in args.sets.split(",")):
-        cmd = DEFSEARCH + ["index", "--corpus", str(pool), "--index", args.index]
+        cmd = DEFSEARCH + ["index", "--corpus", str(pool), "--index", args.index] + backend
         if args.rebuild:
             cmd.append("--rebuild")
         log("$", " ".join(cmd))
@@ -110,10 +122,11 @@ def main(argv=None) -> int:
         index = args.index
         if name == "domain":
             queries, qrels, index = domain_set(args.rebuild)
-        run = OUT / f"run-{name}.trec"
+        run = OUT / (f"run-{name}.trec" if args.backend == "whoosh"
+                     else f"run-{name}-{args.backend}.trec")
         cmd = DEFSEARCH + ["search", "--index", index, "--batch", str(queries),
                            "--limit", "100", "--run", str(run), "--tag", args.tag,
-                           "--procs", str(args.procs)]
+                           "--procs", str(args.procs)] + backend
         if args.no_expand:
             cmd.append("--no-expand")
         if args.no_translate:
@@ -139,8 +152,10 @@ def main(argv=None) -> int:
         print(f"{name:8} {r['queries']:>7} {r['MRR@10']:>7.4f} {r['odd']:>6.4f} "
               f"{r['even']:>6.4f} {r['R@10']:>6.4f} {r['R@100']:>6.4f} {r['nDCG@10']:>7.4f} "
               f"{r['seconds']:>6.1f}")
-    (OUT / ("quality-xling.json" if xling else "quality.json")).write_text(json.dumps(
-        {"sets": rows, "pool": args.pool, "expand": not args.no_expand,
+    name = ("quality-xling" if xling else "quality") + \
+        ("-opensearch" if args.backend == "opensearch" else "")
+    (OUT / f"{name}.json").write_text(json.dumps(
+        {"sets": rows, "pool": args.pool, "backend": args.backend, "expand": not args.no_expand,
          "answer_lang": args.answer_lang,
          "translate": not args.no_translate, "load": load_average()}, indent=1))
     return 0

@@ -21,8 +21,9 @@ from flask import Flask, current_app
 
 
 class EngineHolder:
-    def __init__(self, index_dir: str, cache_size: int = 512):
+    def __init__(self, index_dir: str, cache_size: int = 512, backend=None):
         self.index_dir = index_dir
+        self.backend = backend      # a search.backends.BackendConfig; None: from the environment
         self.cache_size = cache_size
         self._lock = threading.Lock()
         self._engine = None
@@ -36,8 +37,8 @@ class EngineHolder:
             return engine
         with self._lock:
             if self._engine is None:
-                from search.engine.engine import Engine
-                self._engine = Engine(self.index_dir)
+                from search.backends import open_engine
+                self._engine = open_engine(self.index_dir, self.backend)
             return self._engine
 
     def _generation(self) -> str:
@@ -90,7 +91,7 @@ class EngineHolder:
 
 def init_app(app: Flask) -> None:
     app.extensions["defsearch_engine"] = EngineHolder(
-        app.config["INDEX_DIR"], app.config["SEARCH_CACHE_SIZE"])
+        app.config["INDEX_DIR"], app.config["SEARCH_CACHE_SIZE"], app.config.get("BACKEND"))
 
 
 def holder() -> EngineHolder:

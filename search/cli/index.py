@@ -6,6 +6,8 @@ import time
 
 import click
 
+from search.cli.backend import backend_options, config_of
+
 
 class Progress:
     """A tqdm bar on a terminal; plain lines (about every 10%) otherwise."""
@@ -57,11 +59,17 @@ def _dictionary_ready() -> None:
 @click.option("--check", is_flag=True,
               help="Verify every byte of the live index against its checksums (sha256) "
                    "and change nothing.")
-def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> None:
+@backend_options
+def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool, backend,
+                  opensearch_url) -> None:
     """Build or update the index: only new, changed and deleted files are processed.
 
     A damaged index (a file missing or changed since it was written) is rebuilt.
     """
+    config = config_of(backend, opensearch_url)
+    if check and config.backend != "whoosh":
+        raise click.UsageError("--check verifies a Whoosh index folder; an OpenSearch "
+                               "cluster checks its own shards")
     if check:
         from search.index.manifest import check_index
         gen, files, size = check_index(index_dir)
@@ -69,15 +77,15 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool) -> No
                    f"{size / 1e6:.1f} MB checked (sha256)")
         return
 
-    run_update(corpus, index_dir, rebuild)
+    run_update(corpus, index_dir, rebuild, config)
 
 
-def run_update(corpus, index_dir, rebuild: bool = False) -> None:
+def run_update(corpus, index_dir, rebuild: bool = False, config=None) -> None:
     """`update_index` with a progress bar and its report printed (`defsearch index`, and
     `defsearch serve` when it has to build the index first)."""
     import signal
 
-    from search.index.update import update_index
+    from search import backends
 
     def stop(signum, frame):       # `kill`: clean up (workers, half-written generation)
         raise KeyboardInterrupt
@@ -85,10 +93,14 @@ def run_update(corpus, index_dir, rebuild: bool = False) -> None:
     signal.signal(signal.SIGTERM, stop)
     progress = Progress()
     try:
-        report = update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
+        report = backends.update(corpus, index_dir, config, rebuild=rebuild,
+                                 progress=progress)
     finally:
         progress.close()
     _dictionary_ready()
+    if config is not None and config.backend == "opensearch":
+        from search.backends.opensearch.indexer import cluster_name
+        index_dir = cluster_name(config)
     print_report(report, index_dir)
 
 

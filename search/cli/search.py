@@ -6,6 +6,8 @@ import sys
 
 import click
 
+from search.cli.backend import backend_options, config_of
+
 
 def _plain(hit, color: bool) -> str:
     """A hit's snippet window as terminal text: marks in bold yellow on a terminal."""
@@ -131,12 +133,14 @@ def print_facets(results) -> None:
 @click.option("--tag", default="defsearch", show_default=True, help="Run tag for --run.")
 @click.option("--procs", default=2, show_default=True, type=int,
               help="With --batch: worker processes (each keeps one searcher).")
+@backend_options
 def search_command(query, index_dir, page, limit, lang, article, venue, year_from, year_to,
                    author, match, sort, group, show_facets, no_expand, no_translate, as_json,
-                   export_format, explain, batch, run_path, tag, procs):
+                   export_format, explain, batch, run_path, tag, procs, backend, opensearch_url):
     """Search the index: words, "phrases", OR, NOT/-, title: author: venue: lang: article:
     year: date:."""
-    from search.engine.engine import API_MAX_LIMIT, MAX_LIMIT, Engine
+    from search.backends import open_engine
+    from search.engine.engine import API_MAX_LIMIT, MAX_LIMIT
     from search.errors import QueryError
     from search.query import filters
 
@@ -153,7 +157,7 @@ def search_command(query, index_dir, page, limit, lang, article, venue, year_fro
     options = filters.search_options(lang=lang, article=article, venue=venue,
                                      year_from=year_from, year_to=year_to,
                                      spelling=filters.CLI)     # the web's checks, too
-    engine = Engine(index_dir)
+    engine = open_engine(index_dir, config_of(backend, opensearch_url))
     if batch is not None:
         from search.batch import run_batch
         n = run_batch(engine, batch, run_path, limit, tag, expand=not no_expand, procs=procs,

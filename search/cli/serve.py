@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from search.cli.backend import backend_options, config_of
+
 from search.errors import DefsearchError, IndexDamaged, IndexNotFound, IndexOutOfDate
 
 
@@ -32,6 +34,23 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
     click.echo(reason, err=True)
     from search.cli.index import run_update
     run_update(str(corpus), str(index_dir), rebuild)
+    return True
+
+
+def ensure_cluster_index(config, corpus: Path) -> bool:
+    """`ensure_index` for the OpenSearch backend: build the alias's index from `corpus`
+    when the cluster has none yet. True if it built."""
+    from search.backends.opensearch.engine import OpenSearchEngine
+    try:
+        OpenSearchEngine(config).close()
+        return False
+    except IndexNotFound as err:
+        if not Path(corpus).exists():
+            raise DefsearchError(f"{err}, and no corpus at {corpus} to build it from "
+                                 "(pass --corpus DIR)") from None
+    click.echo(f"no index {config.index!r} in OpenSearch: building it from {corpus}", err=True)
+    from search.cli.index import run_update
+    run_update(str(corpus), "", False, config)
     return True
 
 
@@ -61,9 +80,10 @@ def ensure_index(index_dir: Path, corpus: Path) -> bool:
 @click.option("--workers", type=click.IntRange(1, 32),
               help="Server processes sharing the port, each with its own engine and cache "
                    "[default: one per CPU core, at most 4].")
+@backend_options
 def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
           cache_size: int, header_timeout: float, watch: bool, poll: bool,
-          workers: int) -> None:
+          workers: int, backend, opensearch_url) -> None:
     """Serve the search page, article pages and JSON API with waitress.
 
     Builds the index from CORPUS first if INDEX has none (e.g. on a fresh clone).
@@ -72,12 +92,20 @@ def serve(host: str, port: int, index_dir: Path, corpus: Path, threads: int,
     if workers is None:
         import os
         workers = max(1, min(os.cpu_count() or 1, 4))   # Python serves a request per core
-    ensure_index(index_dir, corpus)
+    backend_config = config_of(backend, opensearch_url)
+    if backend_config.backend == "opensearch":
+        ensure_cluster_index(backend_config, corpus)
+        from search.backends.opensearch.indexer import cluster_name
+        where = cluster_name(backend_config)
+    else:
+        ensure_index(index_dir, corpus)
+        where = index_dir
     from web.serving import serve as serve_app
-    config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size}
+    config = {"INDEX_DIR": str(index_dir), "SEARCH_CACHE_SIZE": cache_size,
+              "BACKEND": backend_config}
     options = dict(threads=threads, ident="defsearch", channel_timeout=30,
                    connection_limit=200, header_timeout=header_timeout)
-    banner = (f"defsearch: serving {index_dir} on http://{host}:{port}/ "
+    banner = (f"defsearch: serving {where} on http://{host}:{port}/ "
               f"({workers} process{'es' if workers > 1 else ''} x {threads} threads; "
               "Ctrl-C to stop)")
     watcher = _start_watcher(corpus, index_dir, poll) if watch else None
