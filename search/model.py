@@ -130,6 +130,7 @@ class Hit:
     more: int = 0                  # grouped results: the article's other matched passages
     # notes holding query words the text lacks: label -> (start, end) marks in the note
     note_marks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    ocr: bool = False              # its text was read by OCR from a page image (Passage.ocr)
 
 
 @dataclass
@@ -282,6 +283,7 @@ class SearchResults:
                 "venue": h.venue, "pages": h.pages,
                 "authors": h.authors,
                 "more_in_article": h.more,
+                "ocr": h.ocr,
             } for h in self.hits],
             "expansions": self.expansions,
             "translations": self.translations,

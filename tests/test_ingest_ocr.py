@@ -100,3 +100,38 @@ def test_blank_scan_says_ocr_found_nothing(tmp_path):
         ingest_file(tmp_path / "blank.pdf")
     assert str(err.value) == (f"{tmp_path / 'blank.pdf'}: PDF has no text layer (scanned "
                               "images?), and OCR (Tesseract) found no text on its pages")
+
+
+def test_ocr_passages_are_marked_in_search_results(tmp_path):
+    # indexed, a scan's passages say they are OCR text: in the engine, the JSON, the CLI
+    # line and the result card; a text-layer passage does not
+    import json as jsonlib
+
+    from click.testing import CliRunner
+
+    from search.cli import main
+    from search.engine.engine import Engine
+    from search.index.update import update_index
+    from web import create_app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = seed_paragraph()
+    scanned_pdf(corpus / "scan.pdf", "俄中軍事合作關係的發展與影響", text)
+    (corpus / "typed.txt").write_text("前言\n\n冷戰結束後，蘇聯調整外交政策。\n",
+                                      encoding="utf-8")
+    index_dir = tmp_path / "index"
+    update_index(corpus, index_dir)
+    engine = Engine(index_dir)
+    hits = engine.search("冷戰").hits
+    assert {h.article_id: h.ocr for h in hits} == {
+        a: a.startswith("scan") for a in {h.article_id for h in hits}}
+    assert any(h.ocr for h in hits) and not all(h.ocr for h in hits)
+    data = jsonlib.loads(CliRunner().invoke(main, ["search", "冷戰", "--index",
+                                                   str(index_dir), "--json"]).output)
+    assert sorted(r["ocr"] for r in data["results"]) == [False, True]
+    out = CliRunner().invoke(main, ["search", "冷戰", "--index", str(index_dir)]).output
+    assert out.count("  OCR text") == 1
+    page = create_app({"TESTING": True, "INDEX_DIR": str(index_dir)}).test_client().get(
+        "/search?q=冷戰").get_data(as_text=True)
+    assert page.count('<span class="ocr" title="Read by OCR from a page image') == 1

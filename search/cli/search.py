@@ -55,7 +55,8 @@ def print_listing(results, color: bool) -> None:
         if hit.authors:
             click.echo(f"     {', '.join(hit.authors)}")
         pages = page_label(hit.pages)
-        click.echo(f"     {hit.passage_id}  score {hit.score:.3f}" + (f"  {pages}" if pages else ""))
+        click.echo(f"     {hit.passage_id}  score {hit.score:.3f}" + (f"  {pages}" if pages else "")
+                   + ("  OCR text" if hit.ocr else ""))
         click.echo("     " + _plain(hit, color).replace("\n", " "))
         for note in hit.footnotes:
             urls = " ".join(note.urls)

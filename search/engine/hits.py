@@ -31,4 +31,4 @@ def hit_from_stored(hit: dict, score, highlighter) -> Hit:
         lang=hit.get("lang", ""), ordinal=meta.get("ordinal", 0),
         notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
         highlights=spans, venue=meta.get("venue", ""), window=window,
-        pages=list(meta.get("pages") or []), note_marks=note_marks)
+        pages=list(meta.get("pages") or []), note_marks=note_marks, ocr=bool(meta.get("ocr")))

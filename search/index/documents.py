@@ -35,6 +35,7 @@ def passage_docs(article: Article, source: str):
             "ordinal": p.ordinal, "notes": [[n.label, n.offset] for n in p.notes],
             "footnotes": [[f.label, f.text, f.urls] for f in notes],
             "pages": p.pages,
+            **({"ocr": True} if p.ocr else {}),     # read by OCR from a page image
         }
         # A passage is ranked in its context: its article's main title comes before its
         # text in the word field. The rest of the context has fields of its own, weighted
@@ -89,7 +90,7 @@ def article_from_stored(record: dict, stored_passage: Callable[[str], dict | Non
             text=stored["text"], section=list(meta.get("section") or []),
             lang=stored.get("lang", ""),
             notes=[NoteRef(label, offset) for label, offset in meta.get("notes", [])],
-            pages=list(meta.get("pages") or [])))
+            pages=list(meta.get("pages") or []), ocr=bool(meta.get("ocr"))))
     footnotes = [Footnote(**f) for f in data.pop("footnotes", [])]
     known = {k: v for k, v in data.items() if k in Article.__dataclass_fields__}
     return Article(passages=passages, footnotes=footnotes, **known)
