@@ -10,7 +10,9 @@ app (a route, a config) make their own with `create_app`.
 """
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,22 @@ def cli(runner):
 def seed_article_id(app) -> str:
     """The article of the first /api/search?q=中俄 result on the seed index."""
     return app.test_client().get("/api/search?q=中俄").get_json()["results"][0]["article_id"]
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A 4 MB tmpfs at tmp_path/disk (root only: real mounts for full-disk and read-only
+    errors); yields it and `remount(OPTIONS)`."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(disk)],
+            capture_output=True).returncode:
+        pytest.skip("needs root to mount a tmpfs")
+
+    def remount(options: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,{options}", str(disk)], check=True)
+    try:
+        yield disk, remount
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)

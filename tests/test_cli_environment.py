@@ -5,10 +5,8 @@ Read-only and full disks are real tmpfs mounts (root only: as root, chmod does n
 write); the tests are skipped where mounting is not allowed."""
 from __future__ import annotations
 
-import os
 import shutil
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -25,24 +23,6 @@ def corpus(tmp_path) -> Path:
     path.mkdir()
     shutil.copy(ENGINE_DATA / "news.jsonl", path / "news.jsonl")
     return path
-
-
-@pytest.fixture
-def tmpfs(tmp_path):
-    """A 4 MB tmpfs at tmp_path/disk; yields a function running `mount -o remount,OPTS`."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(disk)],
-            capture_output=True).returncode:
-        pytest.skip("needs root to mount a tmpfs")
-
-    def remount(options: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,{options}", str(disk)], check=True)
-    try:
-        yield disk, remount
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=True)
 
 
 def test_index_option_pointing_at_a_file(cli, corpus, tmp_path):

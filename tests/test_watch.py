@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -208,24 +207,6 @@ def test_corpus_folder_deleted_and_recreated(corpus, tmp_path):
         log.wait_for("added again.txt")
         assert hits(index_dir, "phoenix")
         assert Engine(index_dir).stats().articles == 1      # the new folder's one file
-
-
-@pytest.fixture
-def tmpfs(tmp_path):
-    """A 4 MB tmpfs at tmp_path/disk; yields it and `remount(OPTIONS)`."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=4M", "tmpfs", str(disk)],
-            capture_output=True).returncode:
-        pytest.skip("needs root to mount a tmpfs")
-
-    def remount(options: str) -> None:
-        subprocess.run(["mount", "-o", f"remount,{options}", str(disk)], check=True)
-    try:
-        yield disk, remount
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=True)
 
 
 def test_read_only_index_is_retried_with_a_clear_message(corpus, tmpfs):

@@ -115,6 +115,21 @@ def _hash_files(files: dict[str, Path], report: IndexReport) -> dict[str, str]:
     return hashes
 
 
+def changes(files: dict[str, Path], old, root: Path, report: IndexReport):
+    """What an update has to do against the previous manifest `old` (None: everything):
+    fills report.added/changed/deleted/unchanged; returns (hashes, old files, the files to
+    ingest, the glossary's digest). The one comparison of both backends' indexers."""
+    hashes = _hash_files(files, report)
+    old_files = old.files if old else {}
+    report.added = [rel for rel in files if rel not in old_files]
+    report.changed = [rel for rel in files
+                      if rel in old_files and old_files[rel].sha256 != hashes[rel]]
+    report.deleted = [rel for rel in old_files if rel not in files]
+    todo = report.added + report.changed
+    report.unchanged = len(files) - len(todo)
+    return hashes, old_files, todo, _glossary_digest(root)
+
+
 def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
     from search.ingest import ingest_file
     return ingest_file(path, root=root, problems=problems)
@@ -197,17 +212,9 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
     _make_dir(index_dir)
     with _Lock(index_dir):
         old_gen, old = _live(index_dir, rebuild, report)
-        hashes = _hash_files(files, report)
-        old_files = old.files if old else {}
         report.first_build = old_gen is None and not report.reason
         report.files = len(files)
-        report.added = [rel for rel in files if rel not in old_files]
-        report.changed = [rel for rel in files
-                          if rel in old_files and old_files[rel].sha256 != hashes[rel]]
-        report.deleted = [rel for rel in old_files if rel not in files]
-        todo = report.added + report.changed
-        report.unchanged = len(files) - len(todo)
-        glossary_sha = _glossary_digest(root)
+        hashes, old_files, todo, glossary_sha = changes(files, old, root, report)
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = old_gen.name

@@ -27,8 +27,8 @@ from search.errors import DefsearchError
 from search.index.manifest import (FORMAT_VERSION, Manifest, analyzer_settings,
                                    check_compatible, library_versions)
 from search.index.schema import build_schema
-from search.index.update import (IndexReport, _entry, _glossary_digest, _hash_files,
-                                  _ingest_safely, _id_registry, corpus_files)
+from search.index.update import (IndexReport, _entry, _ingest_safely, _id_registry,
+                                  changes, corpus_files)
 
 BULK_CHUNK = 500
 
@@ -82,15 +82,7 @@ def _update(client, corpus, config, rebuild, progress, shards, replicas) -> Inde
             except DefsearchError:
                 report.reason = "the index format or analyzer changed: rebuilt from scratch"
                 old = None
-        hashes = _hash_files(files, report)
-        old_files = old.files if old else {}
-        report.added = [rel for rel in files if rel not in old_files]
-        report.changed = [rel for rel in files
-                          if rel in old_files and old_files[rel].sha256 != hashes[rel]]
-        report.deleted = [rel for rel in old_files if rel not in files]
-        todo = report.added + report.changed
-        report.unchanged = len(files) - len(todo)
-        glossary_sha = _glossary_digest(root)
+        hashes, old_files, todo, glossary_sha = changes(files, old, root, report)
         if old is not None and not todo and not report.deleted \
                 and glossary_sha == old.glossary_sha256:
             report.generation = live
