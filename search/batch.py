@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 
-from search.errors import DefsearchError
+from search.errors import DefsearchError, QueryError
 from search.query import filters
 
 
@@ -33,9 +33,11 @@ def run_batch(engine, batch: str, run: str, limit: int, tag: str, expand: bool,
                 except (ValueError, KeyError, TypeError, AttributeError):
                     raise DefsearchError(f"{batch}:{lineno}: expected a JSON object with "
                                          "\"id\" and \"text\"") from None
-                if lang is not None and str(lang).lower() not in filters.LANGS:
-                    raise DefsearchError(f"{batch}:{lineno}: unknown language {lang!r}: use "
-                                         "en, zh, zh-Hant or zh-Hans")
+                if lang is not None:
+                    try:
+                        filters.languages(lang, filters.BATCH)
+                    except QueryError as err:
+                        raise DefsearchError(f"{batch}:{lineno}: {err}") from None
                 qid = queries[-1][0]
                 if not qid or any(ch.isspace() or not ch.isprintable() for ch in qid):
                     raise DefsearchError(f"{batch}:{lineno}: query id {qid!r} has a space or "

@@ -45,6 +45,7 @@ LIBRARY = Spelling(":")
 CLI = Spelling(" ", {"lang": "--lang", "article": "--article", "venue": "--venue",
                      "year_from": "--year-from", "year_to": "--year-to"})
 WEB = Spelling("=", {"year_from": "from", "year_to": "to"})
+BATCH = Spelling("", {"lang": ""})     # a --batch line's "lang": the bare value
 
 
 def languages(value: str, spelling: Spelling = LIBRARY) -> list[str]:
