@@ -111,3 +111,15 @@ def test_the_web_api_on_the_cluster(os_engine_index, engine_index):
     page = cluster.get("/search?q=中俄軍事合作")
     assert page.status_code == 200
     assert f"<strong>{want['total']} passages match" in page.get_data(as_text=True)
+
+
+def test_options_the_cluster_lacks_are_refused_in_one_line(os_engine):
+    # issue 13's sort, grouping, match all and author choice are Whoosh-only so far: a
+    # clear refusal, never results that silently ignore the choice
+    from search.errors import QueryError
+
+    assert os_engine.search("中俄", sort="relevance", match="any").hits
+    with pytest.raises(QueryError) as err:
+        os_engine.search("中俄", sort="newest", group=True)
+    assert str(err.value) == ("sort newest, grouping: not available on the OpenSearch "
+                              "backend yet: search without it, or on the Whoosh index")
