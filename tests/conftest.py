@@ -5,8 +5,9 @@ Two indexes, each built once per test run:
   serves; `seed_engine` is an Engine on it, `app`/`client` the web app on it.
 - `engine_index`: `engine_corpus`, the seed articles plus the small files under
   tests/data/engine/ and corpus/glossary.tsv; `engine` is an Engine on it.
-Tests that change a corpus or an index copy it first (`corpus_copy`); tests that change the
-app (a route, a config) make their own with `create_app`.
+Tests that change a corpus or an index copy it first (`corpus_copy`; `seed_articles` for
+the seed articles alone); tests that change the app (a route, a config) make their own with
+`create_app`.
 """
 from __future__ import annotations
 
@@ -22,10 +23,16 @@ SEEDS = ROOT / "corpus"
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
 
-def _make_corpus(dest: Path) -> Path:
+def copy_seed_articles(dest: Path) -> Path:
+    """The seed articles (corpus/*.txt, no glossary) copied into `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     for path in sorted(SEEDS.glob("*.txt")):
         shutil.copy(path, dest / path.name)
+    return dest
+
+
+def _make_corpus(dest: Path) -> Path:
+    copy_seed_articles(dest)
     shutil.copy(ENGINE_DATA / "news.jsonl", dest / "news.jsonl")
     shutil.copy(SEEDS / "glossary.tsv", dest / "glossary.tsv")     # the user glossary
     return dest
@@ -54,6 +61,12 @@ def engine(engine_index):
     from search.engine.engine import Engine
 
     return Engine(engine_index)
+
+
+@pytest.fixture
+def seed_articles(tmp_path) -> Path:
+    """A writable corpus folder holding only the seed articles (no glossary, no news)."""
+    return copy_seed_articles(tmp_path / "corpus")
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from search.engine.engine import Engine
 from search.watch import Logger, Watcher
 
-SEEDS = Path(__file__).resolve().parents[1] / "corpus"
 TIMEOUT = 30
 
 
@@ -23,12 +22,8 @@ def article(title: str, body: str) -> str:
 
 
 @pytest.fixture
-def corpus(tmp_path) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(path, corpus / path.name)
-    return corpus
+def corpus(seed_articles) -> Path:
+    return seed_articles
 
 
 class Log:

@@ -3,7 +3,6 @@ file events, the real page and API over HTTP."""
 from __future__ import annotations
 
 import json
-import shutil
 import signal
 import socket
 import subprocess
@@ -13,16 +12,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[1] / "corpus"
 EXE = Path(sys.executable).parent / "defsearch"
-
-
-def seeds(tmp_path) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in sorted(SEEDS.glob("*.txt")):
-        shutil.copy(path, corpus / path.name)
-    return corpus
 
 
 def test_watch_needs_a_corpus_folder(cli, tmp_path):
@@ -31,16 +21,16 @@ def test_watch_needs_a_corpus_folder(cli, tmp_path):
         1, f"defsearch: corpus not found at {tmp_path / 'nope'}: pass --corpus PATH\n")
 
 
-def test_watch_index_option_naming_a_file(cli, tmp_path):
+def test_watch_index_option_naming_a_file(cli, tmp_path, seed_articles):
     afile = tmp_path / "afile"
     afile.write_text("")
-    result = cli("watch", "--corpus", seeds(tmp_path), "--index", afile)
+    result = cli("watch", "--corpus", seed_articles, "--index", afile)
     assert (result.exit_code, result.output) == (
         1, f"defsearch: {afile} is a file, not an index directory: pass --index DIR\n")
 
 
-def test_defsearch_watch_logs_a_line_per_change(tmp_path):
-    corpus, index_dir = seeds(tmp_path), tmp_path / "index"
+def test_defsearch_watch_logs_a_line_per_change(tmp_path, seed_articles):
+    corpus, index_dir = seed_articles, tmp_path / "index"
     proc = subprocess.Popen([str(EXE), "watch", "--corpus", str(corpus), "--index",
                              str(index_dir)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -57,8 +47,8 @@ def test_defsearch_watch_logs_a_line_per_change(tmp_path):
     assert proc.returncode == 0
 
 
-def test_serve_watch_finds_a_new_file_without_a_restart(tmp_path):
-    corpus, index_dir = seeds(tmp_path), tmp_path / "index"
+def test_serve_watch_finds_a_new_file_without_a_restart(tmp_path, seed_articles):
+    corpus, index_dir = seed_articles, tmp_path / "index"
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
