@@ -63,6 +63,24 @@ def engine(engine_index):
     return Engine(engine_index)
 
 
+@pytest.fixture(scope="session")
+def commentary():
+    """The seed commentary (corpus/000_*.txt) as ingested, shared read-only."""
+    from search.ingest import ingest_file
+
+    [article] = ingest_file(SEEDS / "000_b276265bf07c8e54.txt", SEEDS)
+    return article
+
+
+@pytest.fixture(scope="session")
+def paper():
+    """The seed journal paper (corpus/004_*.txt) as ingested, shared read-only."""
+    from search.ingest import ingest_file
+
+    [article] = ingest_file(SEEDS / "004_c926736664f9ed5b.txt", SEEDS)
+    return article
+
+
 @pytest.fixture
 def seed_articles(tmp_path) -> Path:
     """A writable corpus folder holding only the seed articles (no glossary, no news)."""

@@ -14,18 +14,6 @@ COMMENTARY = CORPUS / "000_b276265bf07c8e54.txt"
 PAPER = CORPUS / "004_c926736664f9ed5b.txt"
 
 
-@pytest.fixture(scope="module")
-def commentary():
-    [article] = ingest_file(COMMENTARY, CORPUS)
-    return article
-
-
-@pytest.fixture(scope="module")
-def paper():
-    [article] = ingest_file(PAPER, CORPUS)
-    return article
-
-
 def passage_with(article, snippet):
     found = [p for p in article.passages if snippet in p.text]
     assert len(found) == 1, f"{snippet!r} found in {len(found)} passages"

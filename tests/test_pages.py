@@ -3,21 +3,10 @@ the others follow from its page breaks), form feeds, a passage across a page bre
 sources with no page information (none invented)."""
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from search.ingest import ingest_file
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-PAPER = CORPUS / "004_c926736664f9ed5b.txt"
-COMMENTARY = CORPUS / "000_b276265bf07c8e54.txt"
-
-
-@pytest.fixture(scope="module")
-def paper():
-    [article] = ingest_file(PAPER, CORPUS)
-    return article
 
 
 def passage(article, snippet):
@@ -46,10 +35,9 @@ def test_journal_pages_never_go_back(paper):
     assert numbers == sorted(numbers) and numbers[0] == 1 and numbers[-1] == 20
 
 
-def test_commentary_has_no_page_numbers():
+def test_commentary_has_no_page_numbers(commentary):
     """The commentary prints no page numbers and has no form feeds: no pages, not 1."""
-    [article] = ingest_file(COMMENTARY, CORPUS)
-    assert [p.pages for p in article.passages] == [[]] * 5
+    assert [p.pages for p in commentary.passages] == [[]] * 5
 
 
 def _ingest(tmp_path, text, name="a.txt"):
