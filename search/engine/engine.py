@@ -257,7 +257,7 @@ class Engine:
         if q is None:
             return []
         ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit,
-                                     _coverage_words(plan))
+                                     _coverage_words(plan), count=False)
         return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
 
     @_reports_damage
@@ -326,13 +326,14 @@ def _did_you_mean(query: str, plan, s, glossary, lines: list, explain: bool) -> 
     return query if fixes else ""
 
 
-def _top(s, evaluator, q, proximity_texts, k: int, words=()):
+def _top(s, evaluator, q, proximity_texts, k: int, words=(), count: bool = True):
     """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity and
     coverage reranks (of the query's `words`: `coverage_rerank.word_terms`) of the first
-    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+    ranking.PROXIMITY_DEPTH; also the total match count (None when `count` is False: the
+    ranking alone, cheaper) and the proximity features."""
     from search.engine import coverage_rerank as coverage, proximity
 
-    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
+    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH), count=count)
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
     ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
     ranked = coverage.rerank(ranked, words, s.stored_fields)

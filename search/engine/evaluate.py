@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from search import ranking
 from search.ranking import bm25_factor, bm25_length_norm
-from search.whoosh_internals import (block_weights, is_block_matcher, posting_blocks,
-                                     prefix_terms, term_postings)
+from search.whoosh_internals import (block_weights, decoded_length, field_length_codes,
+                                     is_block_matcher, posting_blocks, prefix_terms,
+                                     term_postings)
 
 
 class Evaluator:
@@ -91,13 +92,16 @@ class Evaluator:
 
     # -- top k with MaxScore pruning --------------------------------------------------------
 
-    def top(self, q, k: int, matched: set | None = None) -> tuple[list[tuple[int, float]], int]:
+    def top(self, q, k: int, matched: set | None = None, count: bool = True
+            ) -> tuple[list[tuple[int, float]], int | None]:
         """The k best (docnum, score) and the number of matching documents, MaxScore-pruned
         when `q` is a sum of weighted terms (`search.engine.pruning`). Same scores as
-        `run`. `matched` (a set) collects every matching docnum."""
+        `run`. `matched` (a set) collects every matching docnum; `count` False (and no
+        `matched`): the ranking alone, the number is None (a pruned term's postings out of
+        reach are then not read)."""
         from search.engine.pruning import top_k
 
-        return top_k(self, q, k, matched)
+        return top_k(self, q, k, matched, count)
 
     def prefix(self, q) -> dict:
         """A prefix as the sum of its terms, each scored as a Term, over the terms live
@@ -158,9 +162,14 @@ class Evaluator:
         key = ("norm", offset, field, k1, b)
         norms = self.cache.get(key)
         if norms is None:
-            length = reader.doc_field_length
-            norms = [bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
-                     for d in range(reader.doc_count_all())]
+            codes = field_length_codes(reader, field)
+            if codes is not None:       # 256 possible lengths: each norm computed once
+                table = [bm25_length_norm(k1, b, decoded_length(c), avgfl) for c in range(256)]
+                norms = list(map(table.__getitem__, codes))
+            else:
+                length = reader.doc_field_length
+                norms = [bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
+                         for d in range(reader.doc_count_all())]
             self.cache[key] = norms
         return norms
 
