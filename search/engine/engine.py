@@ -220,7 +220,7 @@ class Engine:
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
         for n, (docnum, score) in enumerate(order[(page - 1) * limit:page * limit],
                                             (page - 1) * limit + 1):
-            hit = hit_from_stored(s.stored_fields(docnum), score, highlighter)
+            hit = hit_from_stored(evaluator.stored(docnum), score, highlighter)
             info = table.article(docnum)
             hit.authors = list(info.authors) if info else []
             if group:
@@ -256,9 +256,10 @@ class Engine:
         q = compile(plan)
         if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit,
+        evaluator = Evaluator(s, gen.cache)
+        ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, limit,
                                      _coverage_words(plan), count=False)
-        return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
+        return [(evaluator.pid(d), score) for d, score in ranked]
 
     @_reports_damage
     def article(self, article_id: str) -> Article:
@@ -335,8 +336,8 @@ def _top(s, evaluator, q, proximity_texts, k: int, words=(), count: bool = True)
 
     ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH), count=count)
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
-    ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
-    ranked = coverage.rerank(ranked, words, s.stored_fields)
+    ranked = proximity.rerank(ranked, prox, lambda d: evaluator.stored(d)["text"])
+    ranked = coverage.rerank(ranked, words, evaluator.stored)
     return ranked[:k], total, prox
 
 

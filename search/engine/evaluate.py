@@ -15,6 +15,9 @@ from search.whoosh_internals import (block_weights, decoded_length, field_length
                                      term_postings)
 
 
+PID_CACHE_LIMIT = 200_000      # passage ids a generation remembers (about 20 MB)
+
+
 class Evaluator:
     """Scores a whoosh.query tree term-at-a-time into {docnum: score}.
 
@@ -36,6 +39,26 @@ class Evaluator:
         # the word counts reuse them instead of reading postings again
         self.seen: dict = {}
         self._shared: set = set()      # ids of the term dicts `seen` looks into
+        self._stored: dict = {}        # docnum -> stored fields, read once per search
+
+    def stored(self, docnum: int) -> dict:
+        """A passage's stored fields, read once per search (the reranks, the ties and the
+        hits all ask for the same thirty passages; each read unpickles the whole passage)."""
+        found = self._stored.get(docnum)
+        if found is None:
+            found = self._stored[docnum] = self.s.stored_fields(docnum)
+        return found
+
+    def pid(self, docnum: int) -> str:
+        """A passage's id (equal scores rank in passage id order), remembered per
+        generation: the same passages tie in search after search."""
+        pids = self.cache.get("pids")
+        if pids is None or len(pids) >= PID_CACHE_LIMIT:
+            pids = self.cache["pids"] = {}
+        found = pids.get(docnum)
+        if found is None:
+            found = pids[docnum] = self.stored(docnum)["pid"]
+        return found
 
     def run(self, q) -> dict:
         from whoosh import query as wq

@@ -34,7 +34,7 @@ def top_k(evaluator, q, k: int, matched: set | None = None, count: bool = True
         acc = evaluator.run(q)
         if matched is not None:
             matched.update(acc)
-        return top(acc, k, lambda d: evaluator.s.stored_fields(d)["pid"]), \
+        return top(acc, k, evaluator.pid), \
             len(acc) if count or matched is not None else None
     return MaxScore(evaluator).top(leaves, k, matched, count)
 
@@ -100,7 +100,7 @@ class MaxScore:
         return top(acc, k, self._pid), total
 
     def _pid(self, docnum: int) -> str:
-        return self.s.stored_fields(docnum)["pid"]
+        return self.evaluator.pid(docnum)
 
     def bound(self, factor: float, field: str, text: str) -> float:
         """The most one term can add to a passage: `factor` * tf / (tf + norm) at the
@@ -262,6 +262,8 @@ def _in_reach(docs, acc: dict, theta: float, rest: float) -> list:
     cut -= 1e-9 * (abs(theta) + abs(rest))
     if cut <= 0:
         return list(docs)
+    if docs is acc:
+        return [d for d, v in acc.items() if v >= cut]
     get = acc.__getitem__
     return [d for d in docs if get(d) >= cut]
 
