@@ -80,7 +80,10 @@ class MaxScore:
         theta = 0.0
         pruned: list | None = [] if count or matched is not None else None
         for n, (factor, df, field, text, weight) in enumerate(infos):
-            if candidates is None and len(acc) >= k and df > PRUNE_MIN_DF:
+            # (no score so far exceeds the bounds added so far: while those are below what
+            # is still to add, the k-th best score cannot reach it either)
+            if candidates is None and len(acc) >= k and df > PRUNE_MIN_DF \
+                    and remaining[0] - remaining[n] >= remaining[n]:
                 theta = heapq.nlargest(k, acc.values())[-1]
                 if theta >= remaining[n]:
                     candidates = sorted(_in_reach(acc, acc, theta, remaining[n]))
@@ -88,7 +91,8 @@ class MaxScore:
                 self._score(field, text, factor, acc)
                 continue
             self._lookup(field, text, weight, candidates, acc, pruned)
-            candidates = _in_reach(candidates, acc, theta, remaining[n + 1])
+            if n + 1 < len(infos):
+                candidates = _in_reach(candidates, acc, theta, remaining[n + 1])
         total = None
         if pruned is not None:
             found = matched if matched is not None else set()
