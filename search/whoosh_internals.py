@@ -11,7 +11,11 @@ reading this file and running the tests that check each speed-up against Whoosh 
 - `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: block iteration
   (`posting_blocks`, `block_weights`, `term_postings`) and MaxScore's skipping give the
   scores and totals of exhaustive term-at-a-time scoring, and `test_prefix...`-style tests
-  cover `prefix_terms`.
+  cover `prefix_terms`;
+- `tests/test_search.py::test_each_terms_bound_holds_for_every_passage` and
+  `tests/test_whoosh_internals.py`: MaxScore's bound from `term_extremes` is never below a
+  term's real contribution, and `field_length_codes` gives each document's
+  `doc_field_length`.
 
 Why one top-level module, not `search/index/whoosh2.py`: the index side (writer, workers,
 update, livestats) and the query side (engine's evaluator and pruning) both need it, and
