@@ -193,15 +193,58 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
     from search.query import QueryBuilder, compile
     builder = QueryBuilder(gen.schema, gen.glossary, doc_count=s.doc_count(),
                            doc_frequency=s.doc_frequency, fields=gen.live_fields(s))
+    looked_up = []
+    lookup = searcher_module.MaxScore._lookup
+
+    def counted(self, field, text, *args):       # a spy: which terms MaxScore pruned
+        looked_up.append((field, text))
+        return lookup(self, field, text, *args)
+
+    monkeypatch.setattr(searcher_module.MaxScore, "_lookup", counted)
+    translated = set()
     for text in ("中俄 軍事 合作 條約 美國", "俄羅斯 中國 武器 出售 戰機 飛彈", "missile defense Europe",
-                 "中國 的 發展", "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進"):
-        q = compile(builder.build(text))
+                 "中國 的 發展", "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進",
+                 # translated both ways: each synonym set is terms MaxScore bounds and prunes
+                 "arms embargo", "joint military exercises Shanghai Cooperation Organization",
+                 "strategic ambiguity", "early warning radar", "NATO 軍售", "導彈 防禦 系統"):
+        plan = builder.build(text)
+        translated.update((lk.field, lk.text) for t in plan.translations
+                          for c in t.candidates for lk in c.lookups)
+        q = compile(plan)
         exhaustive = Evaluator(s, gen.cache).run(q)
-        ranked, total = Evaluator(s, gen.cache).top(q, k)
-        assert total == len(exhaustive)
+        matched: set = set()
+        ranked, total = Evaluator(s, gen.cache).top(q, k, matched)
+        assert total == len(exhaustive) and matched == set(exhaustive)
         want = top(exhaustive, k, lambda d: s.stored_fields(d)["pid"])
         assert [d for d, _ in ranked] == [d for d, _ in want]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(ranked, want))
+        ranked_only, no_total = Evaluator(s, gen.cache).top(q, k, count=False)
+        assert ranked_only == ranked and no_total is None
+    assert translated & set(looked_up)     # translations were among the pruned terms
+
+
+def test_each_terms_bound_holds_for_every_passage(engine):
+    """MaxScore's per-term bound (highest frequency, shortest field of the term's postings)
+    is never below what the term adds to any passage: else pruning could lose a hit."""
+    from search.engine.evaluate import Evaluator
+    from search.engine.pruning import MaxScore
+
+    gen, s = engine._searcher()
+    evaluator = Evaluator(s, gen.cache)
+    bounded = MaxScore(evaluator)
+    checked = tighter = 0
+    for field in ("body", "grams", "notes", "section", "title_en", "authors", "venue"):
+        for btext in s.reader().lexicon(field):
+            text = s.schema[field].from_bytes(btext)
+            info = bounded._leaf_info(field, text, 1.0)
+            if info is None:
+                continue
+            factor = info[0]
+            bound = bounded.bound(factor, field, text)
+            assert max(evaluator.term(field, text).values()) <= bound <= factor
+            checked += 1
+            tighter += bound < 0.9 * factor
+    assert checked > 1000 and tighter > checked // 2
 
 
 def test_venue_filter_in_the_query_and_as_an_option(engine):

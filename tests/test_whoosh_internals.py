@@ -85,3 +85,32 @@ def test_prefix_terms_are_the_indexed_terms_with_the_prefix(tmp_path):
     with ix.reader() as reader:
         terms = sorted(t.decode() for t in prefix_terms(wq.Prefix("body", "w"), reader))
     assert terms == [f"w{n}" for n in range(7)]
+
+
+def test_length_codes_are_each_documents_field_length(tmp_path):
+    from search.whoosh_internals import decoded_length, field_length_codes
+
+    ix = _index(tmp_path / "ix")
+    with ix.reader() as reader:
+        (seg,) = reader.leaf_readers()
+        codes = field_length_codes(seg[0], "body")
+        assert len(codes) == seg[0].doc_count_all() == 300
+        assert [decoded_length(c) for c in codes] == [
+            seg[0].doc_field_length(d, "body") or 0 for d in range(300)]
+        assert set(field_length_codes(seg[0], "id")) == {0}      # a field without lengths
+
+
+def test_term_extremes_bound_every_posting(tmp_path):
+    from search.whoosh_internals import term_extremes
+
+    for codec in (None, inlining_codec(8)):
+        ix = _index(tmp_path / f"ix{codec is None}", codec=codec)
+        with ix.reader() as reader:
+            (seg,) = reader.leaf_readers()
+            r = seg[0]
+            for text in ("common", "rare", "w3"):
+                top_tf, shortest = term_extremes(r, "body", text)
+                postings = _public(r, "body", text)
+                assert top_tf == max(w for _d, w in postings)
+                assert shortest == min(r.doc_field_length(d, "body") for d, _w in postings)
+            assert term_extremes(r, "body", "absent") is None

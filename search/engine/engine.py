@@ -220,7 +220,7 @@ class Engine:
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
         for n, (docnum, score) in enumerate(order[(page - 1) * limit:page * limit],
                                             (page - 1) * limit + 1):
-            hit = hit_from_stored(s.stored_fields(docnum), score, highlighter)
+            hit = hit_from_stored(evaluator.stored(docnum), score, highlighter)
             info = table.article(docnum)
             hit.authors = list(info.authors) if info else []
             if group:
@@ -256,9 +256,10 @@ class Engine:
         q = compile(plan)
         if q is None:
             return []
-        ranked, _total, _prox = _top(s, Evaluator(s, gen.cache), q, plan.proximity, limit,
-                                     _coverage_words(plan))
-        return [(s.stored_fields(d)["pid"], score) for d, score in ranked]
+        evaluator = Evaluator(s, gen.cache)
+        ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, limit,
+                                     _coverage_words(plan), count=False)
+        return [(evaluator.pid(d), score) for d, score in ranked]
 
     @_reports_damage
     def article(self, article_id: str) -> Article:
@@ -326,16 +327,17 @@ def _did_you_mean(query: str, plan, s, glossary, lines: list, explain: bool) -> 
     return query if fixes else ""
 
 
-def _top(s, evaluator, q, proximity_texts, k: int, words=()):
+def _top(s, evaluator, q, proximity_texts, k: int, words=(), count: bool = True):
     """The k best (docnum, score) of Whoosh query `q` by BM25F, then the proximity and
     coverage reranks (of the query's `words`: `coverage_rerank.word_terms`) of the first
-    ranking.PROXIMITY_DEPTH; also the total match count and the proximity features."""
+    ranking.PROXIMITY_DEPTH; also the total match count (None when `count` is False: the
+    ranking alone, cheaper) and the proximity features."""
     from search.engine import coverage_rerank as coverage, proximity
 
-    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH))
+    ranked, total = evaluator.top(q, max(k, ranking.PROXIMITY_DEPTH), count=count)
     prox = proximity.features(proximity_texts, s.doc_frequency, s.doc_count())
-    ranked = proximity.rerank(ranked, prox, lambda d: s.stored_fields(d)["text"])
-    ranked = coverage.rerank(ranked, words, s.stored_fields)
+    ranked = proximity.rerank(ranked, prox, lambda d: evaluator.stored(d)["text"])
+    ranked = coverage.rerank(ranked, words, evaluator.stored)
     return ranked[:k], total, prox
 
 

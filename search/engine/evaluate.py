@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from search import ranking
 from search.ranking import bm25_factor, bm25_length_norm
-from search.whoosh_internals import (block_weights, is_block_matcher, posting_blocks,
-                                     prefix_terms, term_postings)
+from search.whoosh_internals import (block_weights, decoded_length, field_length_codes,
+                                     is_block_matcher, posting_blocks, prefix_terms,
+                                     term_postings)
+
+
+PID_CACHE_LIMIT = 200_000      # passage ids a generation remembers (about 20 MB)
 
 
 class Evaluator:
@@ -35,6 +39,26 @@ class Evaluator:
         # the word counts reuse them instead of reading postings again
         self.seen: dict = {}
         self._shared: set = set()      # ids of the term dicts `seen` looks into
+        self._stored: dict = {}        # docnum -> stored fields, read once per search
+
+    def stored(self, docnum: int) -> dict:
+        """A passage's stored fields, read once per search (the reranks, the ties and the
+        hits all ask for the same thirty passages; each read unpickles the whole passage)."""
+        found = self._stored.get(docnum)
+        if found is None:
+            found = self._stored[docnum] = self.s.stored_fields(docnum)
+        return found
+
+    def pid(self, docnum: int) -> str:
+        """A passage's id (equal scores rank in passage id order), remembered per
+        generation: the same passages tie in search after search."""
+        pids = self.cache.get("pids")
+        if pids is None or len(pids) >= PID_CACHE_LIMIT:
+            pids = self.cache["pids"] = {}
+        found = pids.get(docnum)
+        if found is None:
+            found = pids[docnum] = self.stored(docnum)["pid"]
+        return found
 
     def run(self, q) -> dict:
         from whoosh import query as wq
@@ -91,13 +115,16 @@ class Evaluator:
 
     # -- top k with MaxScore pruning --------------------------------------------------------
 
-    def top(self, q, k: int, matched: set | None = None) -> tuple[list[tuple[int, float]], int]:
+    def top(self, q, k: int, matched: set | None = None, count: bool = True
+            ) -> tuple[list[tuple[int, float]], int | None]:
         """The k best (docnum, score) and the number of matching documents, MaxScore-pruned
         when `q` is a sum of weighted terms (`search.engine.pruning`). Same scores as
-        `run`. `matched` (a set) collects every matching docnum."""
+        `run`. `matched` (a set) collects every matching docnum; `count` False (and no
+        `matched`): the ranking alone, the number is None (a pruned term's postings out of
+        reach are then not read)."""
         from search.engine.pruning import top_k
 
-        return top_k(self, q, k, matched)
+        return top_k(self, q, k, matched, count)
 
     def prefix(self, q) -> dict:
         """A prefix as the sum of its terms, each scored as a Term, over the terms live
@@ -158,9 +185,14 @@ class Evaluator:
         key = ("norm", offset, field, k1, b)
         norms = self.cache.get(key)
         if norms is None:
-            length = reader.doc_field_length
-            norms = [bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
-                     for d in range(reader.doc_count_all())]
+            codes = field_length_codes(reader, field)
+            if codes is not None:       # 256 possible lengths: each norm computed once
+                table = [bm25_length_norm(k1, b, decoded_length(c), avgfl) for c in range(256)]
+                norms = list(map(table.__getitem__, codes))
+            else:
+                length = reader.doc_field_length
+                norms = [bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
+                         for d in range(reader.doc_count_all())]
             self.cache[key] = norms
         return norms
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from search import ranking
-from search.analysis import CJK_CHARS, ENGLISH_STOP_WORDS, english_term, fold
+from search.analysis import CJK_CHARS, ENGLISH_STOP_WORDS, english_term
 
 _CJK_RUN = re.compile(f"[{CJK_CHARS}]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
@@ -77,6 +77,8 @@ def rerank(ranked: list[tuple[int, float]], prox: Proximity, text_of) -> list[tu
     if not prox or not ranked:
         return ranked
     depth = ranking.PROXIMITY_DEPTH
-    head = [(d, score + prox.bonus(fold(text_of(d)))) for d, score in ranked[:depth]]
+    from search.engine.snippets import fold_passage
+
+    head = [(d, score + prox.bonus(fold_passage(text_of(d)))) for d, score in ranked[:depth]]
     head.sort(key=lambda kv: -kv[1])     # stable: ties keep BM25's (passage id) order
     return head + ranked[depth:]

@@ -108,13 +108,14 @@ class Ranker:
         self.per_article: dict[str, int] = {}
 
     def _pid(self, docnum: int) -> str:
-        return self.s.stored_fields(docnum)["pid"]
+        return self.ev.pid(docnum)
 
     def _rerank(self, ranked):
         from search.engine import coverage_rerank
 
-        ranked = proximity.rerank(ranked, self.prox, lambda d: self.s.stored_fields(d)["text"])
-        return coverage_rerank.rerank(ranked, self.words, self.s.stored_fields)
+        stored = self.ev.stored
+        ranked = proximity.rerank(ranked, self.prox, lambda d: stored(d)["text"])
+        return coverage_rerank.rerank(ranked, self.words, stored)
 
     def order(self, out, plan, n: int) -> list[tuple[int, float]]:
         """(docnum, score) of the results up to the n-th (groups when grouping); fills

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
-from search.analysis import CJK_CHARS
+from search.analysis import CJK_CHARS, fold
 from search.model import SnippetWindow
 
 SNIPPET_CHARS = 240
@@ -23,6 +24,11 @@ _DIGIT = re.compile(r"[0-9]")
 _SEPARATORS = re.compile(r"[-.'’]")
 _PARTS = re.compile(r"[^-.'’]+")
 _ASCII_ALNUM = re.compile(r"[a-z0-9]")
+
+# A passage is folded once, not once per query word and rerank: the coverage rerank asks
+# each word's Highlighter about the same thirty texts, the proximity rerank and the hits
+# fold them again (about 250 folds a search). Passages of a busy server recur across searches.
+fold_passage = lru_cache(maxsize=2048)(fold)
 
 
 class Highlighter:
@@ -53,7 +59,7 @@ class Highlighter:
         return found
 
     def _spans(self, text: str) -> list[tuple[int, int]]:
-        folded = self.fold(text)
+        folded = fold_passage(text)
         found = []
         n = len(folded)
         for term, left, right in self._substring_edges:
