@@ -4,9 +4,14 @@
     .venv/bin/python bench/speed.py [--sizes pool,100000] [--queries 300] [--reuse]
     .venv/bin/python bench/speed.py --sizes 100000 --reuse --facets-only   # issue 13's row
 
-Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids):
-  * `defsearch index --corpus FILE --index DIR --rebuild` in a subprocess: wall time, chars
-    of passage text per second, peak memory of the process tree (sum of PSS, sampled every 0.1 s);
+Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids, as
+a folder of .jsonl files of `--per-file` lines, 10,000 by default; `--per-file 0`: one file):
+  * `defsearch index --corpus PATH --index DIR --rebuild` in a subprocess: wall time, chars
+    of passage text per second, peak memory of the process tree (sum of PSS, sampled every
+    0.1 s), the indexer's own per-phase seconds, and the index's segments;
+  * for a folder corpus, an incremental update adding one article (a new one-passage
+    `.jsonl` file), `defsearch index` in a subprocess, timed with its start-up, then the
+    update that deletes it again (the index ends as the corpus is);
   * in-process `Engine.search(q, limit=10)` (snippets, footnotes, true counts and word
     notices included) after a warm-up: p50/p95 for 1-4-word keyword queries (drawn from
     passages with a fixed seed), the same with `facets=True` (as the page and the API ask),
@@ -29,13 +34,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import (EVAL, OUT, POOL, ROOT, SETS, big_corpus, load_average, log,  # noqa
-                          read_jsonl, summary)
+from bench.common import (EVAL, OUT, PER_FILE, POOL, ROOT, SETS, big_corpus,  # noqa
+                          big_corpus_dir, load_average, log, read_jsonl, summary)
 
 DEFSEARCH = str(ROOT / ".venv" / "bin" / "defsearch")
 
 
-def tree_rss_kib(pid: int) -> int:
+def tree_pss_kib(pid: int) -> int:
     """Proportional set size of `pid` and all its descendants (KiB), from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -61,17 +66,26 @@ def tree_rss_kib(pid: int) -> int:
     return total
 
 
-def timed_index(corpus: Path, index_dir: Path) -> dict:
-    cmd = [DEFSEARCH, "index", "--corpus", str(corpus), "--index", str(index_dir), "--rebuild"]
+def _jsonl_files(corpus: Path) -> list[Path]:
+    return sorted(corpus.glob("*.jsonl")) if corpus.is_dir() else [corpus]
+
+
+def _timed_run(cmd: list[str]) -> tuple[float, int, str, float]:
+    """(wall seconds, peak PSS KiB of the process tree, output, CPU seconds of the tree)
+    of `cmd`. CPU seconds too: on a shared machine the wall time also counts waiting."""
+    import resource
+
     log("$", " ".join(cmd))
     peak = [0]
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
 
     def sample():
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_kib(proc.pid))
+            peak[0] = max(peak[0], tree_pss_kib(proc.pid))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -80,13 +94,75 @@ def timed_index(corpus: Path, index_dir: Path) -> dict:
     seconds = time.perf_counter() - started
     sampler.join()
     if proc.returncode:
-        raise SystemExit(f"indexing failed:\n{output}")
-    chars = sum(len(item.get("text", "")) for item in read_jsonl(corpus))
-    lines = sum(1 for _ in corpus.open(encoding="utf-8"))
-    return {"command": " ".join(cmd), "passages": lines, "chars": chars,
-            "seconds": round(seconds, 1), "chars_per_s": round(chars / seconds),
-            "peak_rss_mib": round(peak[0] / 1024), "load": load_average(),
-            "output": output.strip().splitlines()[-2:]}
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{output}")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return seconds, peak[0], output, usage.ru_utime + usage.ru_stime - cpu
+
+
+def _phases(output: str) -> dict:
+    """The per-phase seconds `defsearch index` prints ("phases: ingest 1.2 s, ...")."""
+    line = next((ln for ln in output.splitlines() if ln.startswith("phases: ")), "")
+    return {m.group(1): float(m.group(2))
+            for m in re.finditer(r"(\w+) ([\d.]+) s", line[len("phases: "):])}
+
+
+def segments(index_dir: Path) -> int:
+    """Segments of the live generation (Whoosh's TOC)."""
+    from whoosh import index
+
+    from search.index.manifest import current_generation
+
+    ix = index.open_dir(str(current_generation(index_dir)))
+    try:
+        return len(ix._segments())
+    finally:
+        ix.close()
+
+
+def timed_index(corpus: Path, index_dir: Path) -> dict:
+    cmd = [DEFSEARCH, "index", "--corpus", str(corpus), "--index", str(index_dir), "--rebuild"]
+    seconds, peak, output, cpu = _timed_run(cmd)
+    chars = lines = 0
+    for path in _jsonl_files(corpus):
+        for item in read_jsonl(path):
+            chars += len(item.get("text", ""))
+            lines += 1
+    return {"command": " ".join(cmd), "files": len(_jsonl_files(corpus)), "passages": lines,
+            "chars": chars, "seconds": round(seconds, 1), "chars_per_s": round(chars / seconds),
+            # what two cores would do with the CPU time it took (load-independent)
+            "cpu_s": round(cpu, 1), "chars_per_s_2_cores": round(2 * chars / cpu),
+            "peak_pss_mib": round(peak / 1024), "phases": _phases(output),
+            "segments": segments(index_dir), "load": load_average(),
+            "output": output.strip().splitlines()[-3:]}
+
+
+PROBE = "zz-update-probe.jsonl"
+
+
+def timed_update(corpus: Path, index_dir: Path) -> dict:
+    """`defsearch index` after adding one new article (a one-passage English .jsonl file:
+    it mines no name, so the lexicon stays and only the new file is analysed), then after
+    deleting it again; seconds are wall time of the whole command, start-up included."""
+    line = next(item for item in read_jsonl(POOL) if item["text"].isascii())
+    probe = corpus / PROBE
+    probe.write_text(json.dumps(dict(line, id="update-probe:1", title="Update probe"),
+                                ensure_ascii=False) + "\n", encoding="utf-8")
+    cmd = [DEFSEARCH, "index", "--corpus", str(corpus), "--index", str(index_dir)]
+    try:
+        add_s, add_peak, add_out, add_cpu = _timed_run(cmd)
+        add_segments = segments(index_dir)
+    finally:
+        probe.unlink()
+    del_s, _, del_out, _ = _timed_run(cmd)
+    for out in (add_out, del_out):
+        if "re-analysed" in out or "rebuilt" in out:
+            raise SystemExit(f"the one-article update re-analysed everything:\n{out}")
+    return {"command": " ".join(cmd), "add_1_article_s": round(add_s, 2),
+            "add_cpu_s": round(add_cpu, 2),
+            "add_peak_pss_mib": round(add_peak / 1024), "segments_after_add": add_segments,
+            "add_phases": _phases(add_out), "delete_it_s": round(del_s, 2),
+            "segments_after_delete": segments(index_dir), "load": load_average(),
+            "output": add_out.strip().splitlines()[-3:]}
 
 
 def keyword_queries(n: int, seed: int = 7, texts: list[str] | None = None) -> list[str]:
@@ -175,21 +251,28 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="pool,100000")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--reuse", action="store_true", help="keep existing indexes (no timing)")
+    ap.add_argument("--per-file", type=int, default=PER_FILE,
+                    help="passages per .jsonl file of the sizes above the pool (0: one file)")
     ap.add_argument("--facets-only", action="store_true",
                     help="only the keyword rows, with and without facets (issue 13)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
     report = {"load_at_start": load_average(), "cpus": os.cpu_count(), "sizes": {}}
     keywords = keyword_queries(args.queries)
     questions = question_queries(args.queries)
     crossing = cross_language_queries(args.queries)
     for size in [s for s in args.sizes.split(",") if s]:
-        corpus = POOL if size == "pool" else big_corpus(int(size))
+        corpus = POOL if size == "pool" else big_corpus(int(size)) if not args.per_file \
+            else big_corpus_dir(int(size), args.per_file)
         index_dir = OUT / f"speed-index-{size}"
         row = {}
         if not (args.reuse and index_dir.exists()):
             row["index"] = timed_index(corpus, index_dir)
-            log(size, json.dumps(row["index"]))
+            log(size, json.dumps(row["index"], ensure_ascii=False))
+            if corpus.is_dir() and not args.facets_only:
+                row["update"] = timed_update(corpus, index_dir)
+                log(size, json.dumps(row["update"], ensure_ascii=False))
         row["keyword"] = latency(index_dir, keywords)
         row["keyword_facets"] = latency(index_dir, keywords, facets=True)
         if not args.facets_only:
@@ -215,20 +298,37 @@ def main(argv=None) -> int:
     report["cold"] = [cold_start(bundled, q) for q in ("中俄軍事合作", "missile defense")]
     log("cold", json.dumps(report["cold"]))
     report["load_at_end"] = load_average()
+    report["seconds"] = round(time.perf_counter() - started)
     (OUT / "speed.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
 
-    print("| size | passages | index s | chars/s | peak RSS MiB | keyword p50/p95 ms "
-          "| keyword + facets p50/p95 ms | question p50/p95 ms | cross-language p50/p95 ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| size | files | passages | index s | chars/s (2 cores, from CPU s) | peak PSS MiB | phases s "
+          "(ingest / names / write / glossary / fsync) | segments | add 1 article s "
+          "(segments after) | delete it s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for size, row in report["sizes"].items():
-        ix = row.get("index", {})
-        print(f"| {size} | {ix.get('passages', '')} | {ix.get('seconds', '')} | "
-              f"{ix.get('chars_per_s', '')} | {ix.get('peak_rss_mib', '')} | "
+        ix, up = row.get("index", {}), row.get("update", {})
+        ph = ix.get("phases", {})
+        phases = " / ".join(f"{ph[k]:.1f}" for k in ("ingest", "names", "write", "glossary",
+                                                      "fsync") if k in ph)
+        print(f"| {size} | {ix.get('files', '')} | {ix.get('passages', '')} | "
+              f"{ix.get('seconds', '')} | {ix.get('chars_per_s', '')} "
+              f"({ix.get('chars_per_s_2_cores', '')}) | "
+              f"{ix.get('peak_pss_mib', '')} | {phases} | {ix.get('segments', '')} | "
+              f"{up.get('add_1_article_s', '')} ({up.get('segments_after_add', '')}) | "
+              f"{up.get('delete_it_s', '')} |")
+    print()
+    print("| size | keyword p50/p95 ms | keyword + facets p50/p95 ms | question p50/p95 ms "
+          "| cross-language p50/p95 ms |")
+    print("|---|---|---|---|---|")
+    for size, row in report["sizes"].items():
+        print(f"| {size} | "
               f"{row['keyword']['p50_ms']} / {row['keyword']['p95_ms']} | "
               f"{row['keyword_facets']['p50_ms']} / {row['keyword_facets']['p95_ms']} | "
               f"{row.get('question', {}).get('p50_ms', '')} / {row.get('question', {}).get('p95_ms', '')} | "
               f"{row.get('cross_language', {}).get('p50_ms', '')} / "
               f"{row.get('cross_language', {}).get('p95_ms', '')} |")
+    print(f"\nload average (1/5/15 min) at start {report['load_at_start']}, at end "
+          f"{report['load_at_end']}; {report['cpus']} CPUs; the run took {report['seconds']} s")
     for c in report["cold"]:
         print(f"cold `defsearch search {c['query']!r}`: p50 {c['p50_ms']} ms "
               f"(min of {c['n']}: {c['p50_ms']})")

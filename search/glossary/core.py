@@ -140,13 +140,20 @@ _UNFOLDED_CJK = re.compile(f"[{UNFOLDED_CJK_CHARS}]")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z'’\-]{2,}")
 
 
-def _lowercase_words(articles) -> set[str]:
-    """Words the articles write in lower case (rock, gates, royal): a person's surname in
-    this set is too common to search alone."""
+def _add_lowercase_words(words: set[str], a) -> None:
+    """Add the words `a` writes in lower case (rock, gates, royal): a person's surname among
+    the corpus's is too common to search alone."""
+    for text in _article_texts(a) + [a.abstract_en or "", a.title_en or ""]:
+        words.update(_LOWER_WORD.findall(text))
+
+
+def _mine_all(articles, mined: dict) -> set[str]:
+    """Mine each of `articles` into `mined` (by id) and return their lower-case words, in
+    one pass: the indexer streams the articles from disk, never holding them all."""
     words: set[str] = set()
     for a in articles:
-        for text in _article_texts(a) + [a.abstract_en or "", a.title_en or ""]:
-            words.update(_LOWER_WORD.findall(text))
+        mined[a.id] = mine_article(a)
+        _add_lowercase_words(words, a)
     return words
 
 
@@ -204,20 +211,19 @@ class Glossary:
     @classmethod
     def build(cls, articles, user_tsv=None) -> "Glossary":
         """Mine `articles` and merge the user glossary at `user_tsv` (a path or None)."""
-        articles = list(articles)
-        mined = {a.id: mine_article(a) for a in articles}
-        return cls._assemble(mined, user_tsv, _lowercase_words(articles))
+        mined: dict[str, list[MinedPair]] = {}
+        lowercase = _mine_all(articles, mined)
+        return cls._assemble(mined, user_tsv, lowercase)
 
     def update(self, articles=(), removed=(), user_tsv=None) -> "Glossary":
         """A new glossary for an incremental index update: `articles` added or changed,
         `removed` article ids gone; only those are mined again. The user glossary is
         always re-read (it is small)."""
-        articles = list(articles)
-        mined = {aid: pairs for aid, pairs in self._mined.items() if aid not in set(removed)}
-        for a in articles:
-            mined[a.id] = mine_article(a)
+        gone = set(removed)
+        mined = {aid: pairs for aid, pairs in self._mined.items() if aid not in gone}
+        lowercase = _mine_all(articles, mined)
         # approximate: a new surname is only checked against the changed articles' words
-        return self._assemble(mined, user_tsv, _lowercase_words(articles), self._common_surnames)
+        return self._assemble(mined, user_tsv, lowercase, self._common_surnames)
 
     @classmethod
     def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv, lowercase: set[str],

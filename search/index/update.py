@@ -34,6 +34,7 @@ from search.index.manifest import (
     generation_number, library_versions, new_generation_name, read_current, read_manifest,
     swap_current, write_manifest)
 from search.index.schema import FORMAT_VERSION, build_schema, codec
+from search.index.spill import ArticleSpill
 from search.model import Article
 from search.whoosh_internals import (MergingWriter, commit_toc, finish_segment,
                                      merge_small_segments)
@@ -230,49 +231,71 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         ids = _id_registry()
         recheck = [rel for rel in files if rel in old_files and old_files[rel].collided
                    and rel not in todo] if todo or report.deleted else []
-        articles = _ingest_safely(todo + recheck, files, root, report, ids, old_gen, old)
-        clock("ingest")
-        entries = {rel: old_files[rel] for rel in files if rel not in articles}
-        for rel, arts in articles.items():
-            entries[rel] = _entry(files[rel], hashes[rel], arts)
-        lexicon = sorted({n for e in entries.values() for n in e.names})
-        clock("names")
-
-        if old is not None and lexicon != old.lexicon:
-            gained = len(set(lexicon) - set(old.lexicon))
-            lost = len(set(old.lexicon) - set(lexicon))
-            report.rebuilt = report.lexicon_changed = True
-            report.reason = f"the mined lexicon changed (+{gained}/-{lost} names)"
-            rest = [rel for rel in files if rel not in articles]
-            for rel, arts in _ingest_safely(rest, files, root, report, ids).items():
-                articles[rel] = arts
-                entries[rel] = _entry(files[rel], hashes[rel], arts)
-            old_gen = None
-        elif old is None:
-            # --rebuild, a first build, or an incompatible index: a fresh, empty generation
-            # (the live one is only kept on disk for searches still open on it)
-            report.rebuilt = True
-            old_gen = None
-
-        # a new or changed file that gave no article was reported (failures): count it apart
-        report.skipped = [rel for rel in todo if not articles.get(rel)]
-        report.added = [rel for rel in report.added if articles.get(rel)]
-        report.changed = [rel for rel in report.changed if articles.get(rel)]
-        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        for rel in articles:        # when this content entered the index (Atom feeds)
-            same = old_files.get(rel)
-            entries[rel].added = same.added if same and same.sha256 == hashes[rel] \
-                and same.added else now
-        for rel in ids.losers:      # read again when the corpus changes (_ingest_safely)
-            entries[rel].collided = True
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)
+        spill = ArticleSpill(gen)
         try:
-            _write(gen, old_gen, lexicon, articles, report.deleted, report, progress, procs)
+            # Read every file first (the lexicon mined from all of them decides how each
+            # passage is segmented), parking its articles on disk: see search.index.spill.
+            ingested: dict[str, int] = {}       # rel -> articles it gave
+            new_entries: dict[str, FileEntry] = {}
+            naming = [0.0]
+
+            def keep(rel: str, arts: list[Article]) -> None:
+                ingested[rel] = len(arts)
+                started_names = time.perf_counter()
+                new_entries[rel] = _entry(files[rel], hashes[rel], arts)
+                naming[0] += time.perf_counter() - started_names
+                for article in arts:
+                    spill.add(rel, article, _cost(article))
+
+            _ingest_each(todo + recheck, files, root, report, keep, ids, old_gen, old)
+            clock("ingest")
+            entries = {rel: old_files[rel] for rel in files if rel not in ingested}
+            entries.update(new_entries)
+            lexicon = sorted({n for e in entries.values() for n in e.names})
+            clock("names")
+
+            if old is not None and lexicon != old.lexicon:
+                gained = len(set(lexicon) - set(old.lexicon))
+                lost = len(set(old.lexicon) - set(lexicon))
+                report.rebuilt = report.lexicon_changed = True
+                report.reason = f"the mined lexicon changed (+{gained}/-{lost} names)"
+                rest = [rel for rel in files if rel not in ingested]
+                new_entries = {}
+                _ingest_each(rest, files, root, report, keep, ids)
+                entries.update(new_entries)
+                clock("ingest")
+                old_gen = None
+            elif old is None:
+                # --rebuild, a first build, or an incompatible index: a fresh, empty
+                # generation (the live one is only kept on disk for searches still open on it)
+                report.rebuilt = True
+                old_gen = None
+            # mining the names was timed apart from reading the files
+            report.timings["ingest"] = round(report.timings["ingest"] - naming[0], 2)
+            report.timings["names"] = round(report.timings["names"] + naming[0], 2)
+            spill.finish()
+
+            # a new or changed file that gave no article was reported (failures): count it
+            # apart
+            report.skipped = [rel for rel in todo if not ingested.get(rel)]
+            report.added = [rel for rel in report.added if ingested.get(rel)]
+            report.changed = [rel for rel in report.changed if ingested.get(rel)]
+            now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+            for rel in ingested:        # when this content entered the index (Atom feeds)
+                same = old_files.get(rel)
+                entries[rel].added = same.added if same and same.sha256 == hashes[rel] \
+                    and same.added else now
+            for rel in ids.losers:      # read again when the corpus changes (_ingest_each)
+                entries[rel].collided = True
+            _write(gen, old_gen, lexicon, spill, list(ingested), report.deleted, report,
+                   progress, procs)
             clock("write")
             removed = [aid for rel in report.changed + report.deleted
                        for aid in old_files[rel].articles] if old_gen is not None else []
-            _update_glossary(gen, root, articles, removed, old_gen, report)
+            _update_glossary(gen, root, spill.articles(), removed, old_gen, report)
+            spill.remove()
             clock("glossary")
             manifest = Manifest(
                 glossary_sha256=glossary_sha,
@@ -287,6 +310,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             clock("fsync")
             swap_current(index_dir, gen.name)
         except BaseException as err:
+            spill.remove()
             if _live_name(index_dir) != gen.name:
                 shutil.rmtree(gen, ignore_errors=True)
             if isinstance(err, OSError):
@@ -364,12 +388,22 @@ def _id_registry():
 def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport, ids=None,
                    old_gen: Path | None = None, old: Manifest | None = None
                    ) -> dict[str, list[Article]]:
-    """{rel: articles} of the files `rels`, read in path order; a bad file is reported and
-    gives no articles. Ids go through `ids` (a `search.ingest.ids.IdRegistry`): the file
-    first in path order keeps an id, as `defsearch ingest` does. When updating the index of
-    `old_gen`, a file of it that now loses an id to a new file sorting before it is read
-    again here too, and the files that lost one (`ids.losers`) are marked in the manifest:
-    an update resolves ids as a fresh build of the same corpus does."""
+    """{rel: articles} of the files `rels` (see `_ingest_each`), all held in memory."""
+    out: dict[str, list[Article]] = {}
+    _ingest_each(rels, files, root, report, out.__setitem__, ids, old_gen, old)
+    return out
+
+
+def _ingest_each(rels, files: dict[str, Path], root: Path, report: IndexReport,
+                 take: Callable[[str, list[Article]], None], ids=None,
+                 old_gen: Path | None = None, old: Manifest | None = None) -> None:
+    """`take(rel, articles)` for each of the files `rels`, read in path order, one file at
+    a time; a bad file is reported and gives no articles. Ids go through `ids` (a
+    `search.ingest.ids.IdRegistry`): the file first in path order keeps an id, as
+    `defsearch ingest` does. When updating the index of `old_gen`, a file of it that now
+    loses an id to a new file sorting before it is read again here too, and the files that
+    lost one (`ids.losers`) are marked in the manifest: an update resolves ids as a fresh
+    build of the same corpus does."""
     from search.ingest.corpus import path_order
 
     ids = ids if ids is not None else _id_registry()
@@ -379,12 +413,13 @@ def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport
     ids.held_by = held
     queue = [(path_order(rel), rel) for rel in rels]
     heapq.heapify(queue)
-    out: dict[str, list[Article]] = {}
+    done: set[str] = set()
     try:
         while queue:
             rel = heapq.heappop(queue)[1]
-            if rel in out:
+            if rel in done:
                 continue
+            done.add(rel)
             problems: list = []
             try:
                 articles = ids.claim(rel, files[rel], _ingest(files[rel], root, problems),
@@ -393,7 +428,7 @@ def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport
                 problems.append(err)
                 articles = []
             report.failures.extend(str(p) for p in problems)
-            out[rel] = articles
+            take(rel, articles)
             for other in ids.displaced:
                 heapq.heappush(queue, (path_order(other), other))
             ids.displaced.clear()
@@ -401,7 +436,6 @@ def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport
         ids.held_by = None
         if held is not None:
             held.close()
-    return out
 
 
 class _HeldIds:
@@ -469,15 +503,14 @@ def _glossary_digest(root: Path) -> str:
     return glossary_digest(root)
 
 
-def _update_glossary(gen: Path, root: Path, articles: dict, removed: list, old_gen,
+def _update_glossary(gen: Path, root: Path, articles, removed: list, old_gen,
                      report: IndexReport) -> None:
-    """Mine the (re)ingested articles into the new generation's glossary.json; a glossary
-    problem is reported, it never costs the index."""
+    """Mine the (re)ingested `articles` (an iterable, read once) into the new generation's
+    glossary.json; a glossary problem is reported, it never costs the index."""
     from search.glossary import update_glossary
 
     try:
-        update_glossary(gen, root, [a for arts in articles.values() for a in arts],
-                        removed, old_gen)
+        update_glossary(gen, root, articles, removed, old_gen)
     except Exception as err:    # noqa: BLE001 - the index is still good without expansions
         report.failures.append(f"glossary: {err}")
 
@@ -496,19 +529,19 @@ def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
     report.passages = manifest.passages
 
 
-def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Article]],
-           deleted: list[str], report: IndexReport, progress, procs: int) -> None:
-    """Write the new generation: the live one's segments (if updating) minus the changed
-    and `deleted` files, plus new segments for `articles` (see `search.index.workers`), and the
-    statistics of what is deleted but still in segments (see `search.index.livestats`)."""
+def _write(gen: Path, old_gen: Path | None, lexicon, spill: ArticleSpill,
+           replaced: list[str], deleted: list[str], report: IndexReport, progress,
+           procs: int) -> None:
+    """Write the new generation: the live one's segments (if updating) minus the files
+    `replaced` and `deleted`, plus new segments for the articles of `spill` (see
+    `search.index.workers`), and the statistics of what is deleted but still in segments
+    (see `search.index.livestats`)."""
     from whoosh import index
 
     from search.index import livestats
     from search.index.workers import write_segments
 
-    jobs = [(rel, article) for rel, arts in articles.items() for article in arts]
-    chars = [sum(len(p.text) for p in article.passages) for _, article in jobs]
-    total = sum(len(article.passages) for _, article in jobs)
+    total = spill.passages
     if old_gen is None:
         ix = index.create_in(str(gen), build_schema(lexicon))
     else:
@@ -518,17 +551,21 @@ def _write(gen: Path, old_gen: Path | None, lexicon, articles: dict[str, list[Ar
     # and writes the TOC; new documents go to segments of their own.
     writer = MergingWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())
     try:
-        removed = livestats.delete_sources(writer, list(articles) + list(deleted)) \
+        removed = livestats.delete_sources(writer, replaced + list(deleted)) \
             if old_gen is not None else {}
         # Load jieba and the lexicon once, here: forked workers inherit it.
         list(ix.schema["body"].analyzer("中文"))
+
+        def docs_of(n: int):
+            source, article = spill.get(n)
+            return passage_docs(article, source)
+
         segments = write_segments(
-            ix, jobs, [_cost(article) for _, article in jobs],
-            lambda job: passage_docs(job[1], job[0]),
+            ix, range(len(spill)), spill.costs, docs_of,
             procs=procs if total >= MP_THRESHOLD else 1, limitmb=WORKER_LIMITMB,
             codec=codec(), total=total, failures=report.failures, progress=progress)
         report.indexed_passages = total
-        report.indexed_chars = sum(chars)
+        report.indexed_chars = spill.chars
         before = list(writer.segments)
         final = merge_small_segments(writer)
         kept = list(final)

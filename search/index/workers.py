@@ -4,9 +4,10 @@
 `FastSegmentWriter` and returns the finished segments; the caller's own writer (which holds
 the index lock, applies deletions and writes the TOC) adds them to the index. With
 `procs > 1` the work is split into contiguous shares of about equal text, one per worker
-process. Workers are forked, so they start with the ingested articles and the parent's
-jieba dictionary already in memory: nothing is pickled to them, and the parent only waits
-and reports progress.
+process. Workers are forked, so they start with the parent's jieba dictionary already in
+memory; a job is a small handle (the indexer's: a record number of its spill file,
+`search.index.spill`) and `docs_of(job)` reads its documents in the worker, so no worker
+holds more than one article at a time and the parent only waits and reports progress.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typing import Callable, Iterable
 
 from search.errors import DefsearchError
 
-def split_jobs(jobs: list, weights: list[int], parts: int) -> list[list]:
+def split_jobs(jobs, weights: list[int], parts: int) -> list[list]:
     """Contiguous shares of `jobs` with about equal total weight (order kept)."""
     total = sum(weights) or 1
     shares: list[list] = [[] for _ in range(parts)]
@@ -88,7 +89,7 @@ def _worker(ix, jobs, docs_of, limitmb, codec, counters, slot, results) -> None:
                      else f"{type(err).__name__}: {err}"))
 
 
-def write_segments(ix, jobs: list, weights: list[int], docs_of: Callable, *, procs: int,
+def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: int,
                    limitmb: int, codec, total: int, failures: list,
                    progress: Callable[[int, int], None] | None = None) -> list:
     """The new segments holding the documents of `jobs` (see module docstring).
@@ -116,8 +117,9 @@ def write_segments(ix, jobs: list, weights: list[int], docs_of: Callable, *, pro
     workers = [ctx.Process(target=_worker, daemon=True,
                            args=(ix, share, docs_of, limitmb, codec, counters, slot, results))
                for slot, share in enumerate(shares)]
-    # Freezing the collector keeps the parent's objects (the ingested corpus) in pages the
-    # workers share: a collection in a worker would otherwise touch, and copy, them all.
+    # Freezing the collector keeps the parent's objects (the manifest entries, the id
+    # registry) in pages the workers share: a collection in a worker would otherwise touch,
+    # and copy, them all.
     gc.freeze()
     try:
         for worker in workers:

@@ -41,7 +41,8 @@ from search.whoosh_internals import block_limit, write_postings
 _FLOATS = [float(i) for i in range(512)]
 _FREQ_VALUES = [pack_uint(i) for i in range(512)]
 _POSITION_VALUES: dict[int, bytes] = {}
-_RUN_CHUNK = 4096           # terms per marshal record in a run file
+_RUN_CHUNK = 256            # terms per marshal record in a run file: the final merge holds
+                            # one record per run, and runs grow with the corpus
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
 
