@@ -69,8 +69,9 @@ def speed() -> dict:
     the translation, opening the cached dictionary, the first English and Chinese
     translation; the cache file exists, as after the first run on a machine), the cold
     `defsearch search` itself for comparison,
-    per-query cost of building the query plan with and without translation (the second
-    pass, term counts remembered as in a serving engine), and of `translate` alone on every
+    per-query cost of building the query plan with and without translation, and with
+    translation but no sense selection by co-occurrence (the second pass, term counts and
+    posting sets remembered as in a serving engine), and of `translate` alone on every
     dev question, dictionary lookups only (no doc_frequency) and with the index's
     doc_frequency."""
     from bench.common import summary
@@ -94,7 +95,12 @@ def speed() -> dict:
         search_ms.append((time.perf_counter() - start) * 1000)
     out = {"cold_translation_added_ms": summary(cold), "cold_defsearch_search_ms": summary(search_ms)}
     from search.engine.engine import _builder
-    for label, on in (("plan_without_translation_ms", False), ("plan_with_translation_ms", True)):
+    from search.glossary import translate as translate_mod
+    kept = translate_mod.COHERENCE
+    for label, on, coherence in (("plan_without_translation_ms", False, kept),
+                                 ("plan_with_translation_no_cooccurrence_ms", True, ""),
+                                 ("plan_with_translation_ms", True, kept)):
+        translate_mod.COHERENCE = coherence    # sense selection by co-occurrence on / off
         for t in texts:                                       # warm: term counts remembered
             _builder(_gen, searcher, True).build(t, translate=on)
         ms = []
@@ -104,6 +110,7 @@ def speed() -> dict:
             builder.build(t, translate=on)
             ms.append((time.perf_counter() - start) * 1000)
         out[label] = summary(ms)
+    translate_mod.COHERENCE = kept
     for label, df in (("lookups_ms", None), ("with_doc_frequency_ms", searcher.doc_frequency)):
         ms = []
         for t in texts:

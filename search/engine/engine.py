@@ -292,9 +292,33 @@ def _builder(gen, s, expand: bool):
     statistics."""
     from search.query import QueryBuilder
 
-    return QueryBuilder(gen.schema, gen.glossary if expand else None,
-                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                        fields=gen.live_fields(s))
+    builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
+                           doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
+                           fields=gen.live_fields(s))
+    ids = gen.cache.setdefault("posting-ids", {})      # a generation's postings never change
+    builder.postings = lambda field, text: _ids(s, field, text, ids)   # translation's senses
+    return builder
+
+
+POSTING_IDS_LIMIT = 20_000      # terms remembered per generation (emptied when full)
+
+
+def _ids(s, field: str, text: str, cache: dict) -> frozenset:
+    """Numbers of the passages holding `text` in `field` (empty when it is absent),
+    remembered in `cache`."""
+    from whoosh.reading import TermNotFound
+
+    key = (field, text)
+    found = cache.get(key)
+    if found is None:
+        try:   # the reader's postings: no scorer built (the searcher's would make one)
+            found = frozenset(s.ixreader.postings(field, text).all_ids())
+        except TermNotFound:
+            found = frozenset()
+        if len(cache) >= POSTING_IDS_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return found
 
 
 def _coverage_words(plan):

@@ -44,6 +44,8 @@ SENSE_ORDER = "df"               # dictionary candidates: "df" (most passages fi
 SEGMENT = "fmm"                # Chinese units: "jieba" words (dictionary-matched inside) or "fmm"
 SINGLE_CHARS = 1                 # senses kept for a lone character (0: not translated)
 MAX_ZH_CHARS = 8                 # longest Chinese unit tried (CC-CEDICT has 16, all idioms)
+COHERENCE = "cos"                # sense selection by co-occurrence ("cos", "dice", "" off)
+COHERENCE_CANDIDATES = 3         # how many of a unit's first candidates it may reorder
 
 # English words that carry no topic in a question beyond ENGLISH_STOP_WORDS, as index
 # forms (stemmed): question padding (how many, what kind, the name of) and light verbs
@@ -323,7 +325,8 @@ def _select_english(cands, df) -> tuple[Candidate, ...]:
 # --------------------------------------------------------------------------- entry point
 
 def translate(text: str, doc_frequency: DocFrequency | None = None, glossary=None,
-              dictionary=None, segment: Callable[[str], list[str]] | None = None) -> Translation:
+              dictionary=None, segment: Callable[[str], list[str]] | None = None,
+              postings: Callable[[str], frozenset] | None = None) -> Translation:
     """Translate every part of a query: its English words into Chinese and its Chinese
     runs into English (a mixed query gets both). `doc_frequency(field, term)` (the index's,
     on folded/stemmed terms) selects senses; None keeps every sense. `glossary`: a
@@ -339,4 +342,55 @@ def translate(text: str, doc_frequency: DocFrequency | None = None, glossary=Non
         segment = _jieba_words
     units += _translate_chinese(text, dic, glossary, doc_frequency, dropped, segment)
     units.sort(key=lambda u: u.start)
+    if postings is not None and COHERENCE:
+        units = cohere(units, postings)
     return Translation(text, tuple(units), tuple(dropped))
+
+
+# --------------------------------------------------------------------------- co-occurrence
+
+def cohere(units: list[SynonymSet], postings) -> list[SynonymSet]:
+    """Sense selection by co-occurrence (Ballesteros & Croft; Gao et al.): the right senses
+    of a query's words occur together in passages, the wrong ones do not (`points` -> 分
+    beside 防守 and 球季, not 指示). Each unit's dictionary candidates are ordered by their
+    summed association with the best-associated candidate of every other unit (cosine of
+    their passage sets, `postings(candidate)`); trusted layers keep their place first."""
+    n = COHERENCE_CANDIDATES
+    sets = [[postings(c.text) for c in u.candidates[:n]] for u in units]
+    seen: dict = {}
+
+    def pair(i, a, j, b):          # association of candidate a of unit i, b of unit j
+        key = (i, a, j, b) if i < j else (j, b, i, a)
+        if key not in seen:
+            seen[key] = _assoc(sets[i][a], sets[j][b])
+        return seen[key]
+
+    out = []
+    for i, u in enumerate(units):
+        if len(u.candidates) < 2 or sum(1 for s in sets if any(s)) < 2:
+            out.append(u)
+            continue
+        scored = []
+        for pos, (c, a) in enumerate(zip(u.candidates[:n], sets[i])):
+            coh = 0.0
+            for j, others in enumerate(sets):
+                if j == i or not a:
+                    continue
+                coh += max((pair(i, pos, j, k) for k, b in enumerate(others) if b),
+                           default=0.0)
+            layer = 0 if c.source in ("user", "glossary") else 1
+            scored.append(((layer, -round(coh, 6), pos), (c.text, c.source, c.gloss)))
+        scored.sort(key=lambda x: x[0])
+        rest = [(c.text, c.source, c.gloss) for c in u.candidates[n:]]
+        out.append(SynonymSet(u.text, u.start, u.end, u.lang,
+                              _weighted([c for _k, c in scored] + rest)))
+    return out
+
+
+def _assoc(a: frozenset, b: frozenset) -> float:
+    both = len(a & b) if len(a) < len(b) else len(b & a)
+    if not both:
+        return 0.0
+    if COHERENCE == "dice":
+        return 2 * both / (len(a) + len(b))
+    return both / (len(a) * len(b)) ** 0.5

@@ -73,7 +73,7 @@ def add_translation(plan: QueryPlan, text: str, builder, within: set[str] | None
     if builder.doc_frequency is None or not n or not text.strip():
         return
     df = builder.doc_frequency     # the Engine's searcher remembers counts per generation
-    tr = translate(text, df, builder.glossary)
+    tr = translate(text, df, builder.glossary, postings=passages_of(builder))
     typed = fold(plan.normalised)
     already = searched_terms(plan)
     by_unit = ranking.TRANSLATION_SCALE == "unit"
@@ -168,6 +168,37 @@ def own_lookups(plan: QueryPlan) -> list[Lookup]:
             found.extend(lk for t in m.tokens for lk in t.lookups)
             found.extend(m.bigrams)
     return found
+
+
+COHERENCE_MAX_DF = 0.05    # a word in more passages than this share tells no sense apart
+COHERENCE_MIN_DF = 50      # ... unless in fewer than this many (a small index: keep all)
+
+
+def passages_of(builder):
+    """`text -> frozenset of passage numbers holding all its word tokens` on the builder's
+    searcher (`builder.postings(field, text)`, a posting list's ids), for sense selection
+    by co-occurrence (`translate.cohere`); None without a searcher. Words in more than
+    COHERENCE_MAX_DF of the passages (and more than COHERENCE_MIN_DF) are left out of a
+    candidate's set (they co-occur with everything; the floor keeps a small index's words);
+    a candidate of such words only has an empty set."""
+    postings = getattr(builder, "postings", None)
+    if postings is None or not builder.doc_count:
+        return None
+    cap = max(COHERENCE_MAX_DF * builder.doc_count, COHERENCE_MIN_DF)
+    memo: dict = {}
+
+    def of(text: str) -> frozenset:
+        if text in memo:
+            return memo[text]
+        found = None
+        for main, _subs in builder._groups(text):
+            if builder.doc_frequency("body", main) > cap:
+                continue
+            ids = postings("body", main)
+            found = ids if found is None else found & ids
+        memo[text] = found or frozenset()
+        return memo[text]
+    return of
 
 
 def _lookups(builder, text: str) -> list[Lookup]:
