@@ -83,7 +83,8 @@ class Counts:
             self.wanted.setdefault(self.key(query), query)
         return query
 
-    def resolve(self, client, index: str) -> None:
+    def resolve(self, client, index: str, failed) -> None:
+        """Count what was asked; `failed(answer)` is the exception of a failed count."""
         keys = [k for k in self.wanted if k not in self.got]
         for start in range(0, len(keys), 100):
             chunk = keys[start:start + 100]
@@ -94,7 +95,7 @@ class Counts:
                     "filter": [PASSAGES, self.wanted[k]]}}})
             for k, answer in zip(chunk, client.msearch(body=body)["responses"]):
                 if "error" in answer:
-                    raise RuntimeError(f"count failed: {answer['error']}")
+                    raise failed(answer)
                 self.got[k] = answer["hits"]["total"]["value"]
 
     def n(self, query: dict) -> int:

@@ -21,7 +21,7 @@ from search import ranking
 from search.analysis import fold
 from search.backends.config import BackendConfig
 from search.backends.opensearch import store
-from search.backends.opensearch.client import ClusterError, connect, guarded
+from search.backends.opensearch.client import ClusterError, connect, guarded, item_error, red
 from search.backends.opensearch.compile import Compiler
 from search.backends.opensearch.mapping import FILLER, TEXT_FIELDS, lookup_field
 from search.engine.engine import IndexStats, _page_args
@@ -94,9 +94,7 @@ class OpenSearchEngine:
                                             "--backend opensearch` first")
         health = self.client.cluster.health(index=name)
         if health.get("status") == "red":
-            raise ClusterError(f"OpenSearch at {self.config.where} cannot answer: some "
-                               f"shards of {self.alias} have no copy (cluster red): bring "
-                               "its nodes back, then search again")
+            raise red(self.config, "")
         return _Live(self.client, self.alias, name)
 
     # -- generations ----------------------------------------------------------------------
@@ -144,10 +142,9 @@ class OpenSearchEngine:
             answers = self.client.msearch(body=body)["responses"]
             for key, answer in zip(chunk, answers):
                 if "error" in answer:
-                    live.df[key] = 0 if answer.get("status") == 400 else None
-                    if live.df[key] is None:
-                        raise ClusterError(f"OpenSearch at {self.config.where} could not "
-                                           f"count {key[1]!r}: {answer['error']}")
+                    if answer.get("status") != 400:
+                        raise item_error(answer, self.config, "reading term statistics")
+                    live.df[key] = 0
                 else:
                     live.df[key] = answer["hits"]["total"]["value"]
 
@@ -236,7 +233,8 @@ class OpenSearchEngine:
 
     @guarded("counting matches")
     def count(self, live: _Live, counts) -> None:
-        counts.resolve(self.client, live.name)
+        counts.resolve(self.client, live.name,
+                       lambda answer: item_error(answer, self.config, "counting matches"))
 
     @guarded("counting matches per article")
     def composite(self, live: _Live, q: dict) -> dict:
