@@ -3,7 +3,9 @@
 A search is the Whoosh engine's with another execute step: the same `QueryBuilder` (with
 the live index's lexicon and glossary, and the cluster's term statistics), the same plan
 compiled to the query DSL (`compile.py`), run with dfs_query_then_fetch so every shard
-scores with cluster-wide statistics, then the same proximity rerank and hit assembly.
+scores with cluster-wide statistics, then the same proximity and coverage reranks and hit
+assembly; word reports and the every-word count are one `_msearch` of counts
+(`coverage.py`), the order of match all/any, date sorts and grouping `results.Order`.
 
 Term statistics: the builder, the compiler and the proximity features ask
 `doc_frequency(field, term)` one term at a time; a round trip each would cost more than the
@@ -31,6 +33,7 @@ from search.model import Article, SearchResults
 REFRESH_EVERY = 1.0
 STAT_ROUNDS = 4
 CACHE_LIMIT = 200_000
+MAX_WINDOW = 10_000          # OpenSearch's default index.max_result_window
 SHOWN = ["pid", "article_id", "lang", "text", "meta"]
 
 
@@ -293,6 +296,10 @@ class OpenSearchEngine:
 
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
+        if page * limit > MAX_WINDOW:
+            raise QueryError(f"page {page} of {limit} results reaches past result "
+                             f"{MAX_WINDOW:,}, the deepest the OpenSearch backend pages: "
+                             "narrow the search (a filter, match all) instead")
         match, sort = results.check_choices(match, sort)
         live = self._current()
         table = self.articles(live)
