@@ -17,6 +17,7 @@ QUERIES = [
     "解放軍 海軍", "nuclear deterrence China", "台灣 國防預算", "戰略 穩定", "arms control",
     "中俄 -美國", "中俄 OR 北約", "lang:en China", "year:2021 中俄", "title:中俄 合作",
     "Su-27", "Lavrov", "拉夫羅夫",
+    "俄羅斯學報", "國防安全研究院",       # a venue, an affiliation: whole words in metadata
 ]
 
 

@@ -37,11 +37,11 @@ MAX_WINDOW = 10_000          # OpenSearch's default index.max_result_window
 SHOWN = ["pid", "article_id", "lang", "text", "meta"]
 
 
-class _Missing(dict):
-    """Statistics known so far; a lookup of an unknown term records it and answers 0."""
+class _Missing:
+    """Statistics known so far; a lookup of an unknown term records it and answers 0.
+    (Not a dict: the builder tests `if not doc_frequency`, and an empty dict is false.)"""
 
     def __init__(self, known: dict):
-        super().__init__()
         self.known = known
         self.wanted: set = set()
 
