@@ -1,4 +1,5 @@
-"""A bad cluster URL, credentials in the URL, a missing index: one `defsearch:` line each."""
+"""A bad cluster URL, credentials in the URL, wrong credentials, a missing index, a page past
+the cluster's result window: one `defsearch:` line each."""
 from __future__ import annotations
 
 import json
@@ -101,3 +102,15 @@ def test_wrong_credentials_one_line_and_the_password_never_shown(runner, os_clus
                              env={**env, "DEFSEARCH_OPENSEARCH_PASSWORD": "right-horse"})
         assert good.exit_code == 0, good.output
         assert json.loads(good.output)["results"]
+
+
+def test_a_page_past_the_clusters_result_window_is_one_line(runner, os_engine_index):
+    from search.cli import main
+
+    out = runner.invoke(main, ["search", "--opensearch", os_engine_index.where, "--page",
+                               "1001", "中俄"],
+                        env={"DEFSEARCH_OPENSEARCH_INDEX": os_engine_index.index})
+    assert out.exit_code == 2           # a query error, as any bad page number
+    assert out.output.strip().splitlines()[-1] == (
+        "defsearch: page 1001 of 10 results reaches past result 10,000, the deepest the "
+        "OpenSearch backend pages: narrow the search (a filter, match all) instead")

@@ -155,14 +155,3 @@ def test_an_unknown_author_is_named_in_one_line(engine, os_engine):
     assert str(err.value) == ("no article lists the author '無此人': pick one from the author "
                               "facet, or search author:WORDS")
 
-
-def test_a_page_past_the_clusters_result_window_is_one_line(runner, os_engine_index):
-    from search.cli import main
-
-    out = runner.invoke(main, ["search", "--opensearch", os_engine_index.where, "--page",
-                               "1001", "中俄"],
-                        env={"DEFSEARCH_OPENSEARCH_INDEX": os_engine_index.index})
-    assert out.exit_code == 2           # a query error, as any bad page number
-    assert out.output.strip().splitlines()[-1] == (
-        "defsearch: page 1001 of 10 results reaches past result 10,000, the deepest the "
-        "OpenSearch backend pages: narrow the search (a filter, match all) instead")
