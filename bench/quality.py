@@ -121,7 +121,7 @@ def main(argv=None) -> int:
         qrels = folder / f"qrels-dev-{name}.tsv"
         index = args.index
         if name == "domain":
-            queries, qrels, index = domain_set(args.rebuild)
+            queries, qrels, index = domain_set(args.rebuild, backend, args.alias)
         run = OUT / (f"run-{name}.trec" if args.backend == "whoosh"
                      else f"run-{name}-{args.backend}.trec")
         cmd = DEFSEARCH + ["search", "--index", index, "--batch", str(queries),
@@ -161,9 +161,10 @@ def main(argv=None) -> int:
     return 0
 
 
-def domain_set(rebuild: bool):
+def domain_set(rebuild: bool, backend=(), alias: str = ""):
     """The domain query set as the benchmark interface wants it: its queries and qrels
-    files under bench/out and an index of corpus/ (bench/out/domain-index)."""
+    files under bench/out and an index of corpus/ (bench/out/domain-index; on a cluster
+    the alias ALIAS-domain, set in the environment for the search that follows)."""
     items = [json.loads(line) for line in DOMAIN.open(encoding="utf-8") if line.strip()]
     queries, qrels = OUT / "queries-domain.jsonl", OUT / "qrels-domain.tsv"
     queries.write_text("".join(json.dumps({"id": q["id"], "text": q["text"]},
@@ -172,7 +173,11 @@ def domain_set(rebuild: bool):
     qrels.write_text("".join(f"{q['id']}\t0\t{pid}\t1\n" for q in items for pid in q["want"]),
                      encoding="utf-8")
     index = OUT / "domain-index"
-    cmd = DEFSEARCH + ["index", "--corpus", str(ROOT / "corpus"), "--index", str(index)]
+    cmd = DEFSEARCH + ["index", "--corpus", str(ROOT / "corpus"), "--index", str(index)] \
+        + list(backend)
+    if backend:
+        import os
+        os.environ["DEFSEARCH_OPENSEARCH_INDEX"] = f"{alias}-domain"
     if rebuild:
         cmd.append("--rebuild")
     log("$", " ".join(cmd))

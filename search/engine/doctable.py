@@ -33,6 +33,15 @@ class ArticleInfo:
         self.authors = list(dict.fromkeys(self.authors))   # a name listed twice counts once
 
 
+def article_info(record: dict) -> ArticleInfo:
+    """The ArticleInfo of an article record (`search.index.documents.passage_docs`), for
+    every backend's article table."""
+    return ArticleInfo(id=record["id"], title=record.get("title", ""),
+                       authors=list(record.get("authors") or []),
+                       date=record.get("date", ""), venue=record.get("venue", ""),
+                       datenum=date_number(record.get("date", "")) or 0)
+
+
 class DocTable:
     """docnum -> (article, language) for the passages of one searcher's index."""
 
@@ -43,11 +52,7 @@ class DocTable:
         self.by_id: dict[str, int] = {}
         for docnum in searcher.document_numbers(kind="a"):
             stored = searcher.stored_fields(docnum)
-            record = json.loads(stored["record"])
-            info = ArticleInfo(id=record["id"], title=record.get("title", ""),
-                               authors=list(record.get("authors") or []),
-                               date=record.get("date", ""), venue=record.get("venue", ""),
-                               datenum=date_number(record.get("date", "")) or 0)
+            info = article_info(json.loads(stored["record"]))
             self.by_id[info.id] = len(self.articles)
             self.articles.append(info)
         self.info = {a.id: a for a in self.articles}

@@ -1,6 +1,8 @@
-"""A bad cluster URL, credentials in the URL, a missing index: one `defsearch:` line each."""
+"""A bad cluster URL, credentials in the URL, wrong credentials, a missing index, a page past
+the cluster's result window: one `defsearch:` line each."""
 from __future__ import annotations
 
+import json
 import socket
 
 
@@ -65,3 +67,50 @@ def test_tls_is_verified_by_default():
     assert config.verify is True
     assert resolve("opensearch", "https://h:9200",
                    env={"DEFSEARCH_OPENSEARCH_VERIFY": "0"}).verify is False
+
+
+def test_wrong_credentials_one_line_and_the_password_never_shown(runner, os_cluster,
+                                                                  os_engine_index,
+                                                                  engine_corpus):
+    # a real Basic-auth front on loopback (auth_proxy.py) before one node of the cluster
+    from search.cli import main
+    from auth_proxy import AuthProxy
+
+    with AuthProxy(os_cluster.url, "reader", "right-horse") as proxy:
+        env = {"DEFSEARCH_OPENSEARCH_INDEX": os_engine_index.index,
+               "DEFSEARCH_OPENSEARCH_USER": "reader",
+               "DEFSEARCH_OPENSEARCH_PASSWORD": "wrong-battery"}
+        out = runner.invoke(main, ["search", "--opensearch", proxy.url, "中俄"], env=env)
+        assert out.exit_code == 1
+        assert _last(out) == (f"defsearch: OpenSearch at {proxy.url} refused the credentials "
+                              "(opening the index): check DEFSEARCH_OPENSEARCH_USER and "
+                              "DEFSEARCH_OPENSEARCH_PASSWORD")
+        assert "Traceback" not in out.output and "wrong-battery" not in out.output
+        assert proxy.refused >= 1
+
+        out = runner.invoke(main, ["index", "--opensearch", proxy.url, "--corpus",
+                                   str(engine_corpus)], env=env)
+        assert out.exit_code == 1
+        assert _last(out).startswith(f"defsearch: OpenSearch at {proxy.url} refused the "
+                                     "credentials (")
+        assert _last(out).endswith("check DEFSEARCH_OPENSEARCH_USER and "
+                                   "DEFSEARCH_OPENSEARCH_PASSWORD")
+        assert "Traceback" not in out.output and "wrong-battery" not in out.output
+
+        # the right ones are sent (never in the URL) and the search answers through it
+        good = runner.invoke(main, ["search", "--opensearch", proxy.url, "--json", "中俄"],
+                             env={**env, "DEFSEARCH_OPENSEARCH_PASSWORD": "right-horse"})
+        assert good.exit_code == 0, good.output
+        assert json.loads(good.output)["results"]
+
+
+def test_a_page_past_the_clusters_result_window_is_one_line(runner, os_engine_index):
+    from search.cli import main
+
+    out = runner.invoke(main, ["search", "--opensearch", os_engine_index.where, "--page",
+                               "1001", "中俄"],
+                        env={"DEFSEARCH_OPENSEARCH_INDEX": os_engine_index.index})
+    assert out.exit_code == 2           # a query error, as any bad page number
+    assert out.output.strip().splitlines()[-1] == (
+        "defsearch: page 1001 of 10 results reaches past result 10,000, the deepest the "
+        "OpenSearch backend pages: narrow the search (a filter, match all) instead")

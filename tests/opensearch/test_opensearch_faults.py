@@ -42,6 +42,7 @@ def test_killing_a_node_during_searches(os_cluster, os_config, engine_corpus, ru
     from search.backends.opensearch.engine import OpenSearchEngine
     from search.backends.opensearch.indexer import update_cluster
     from search.cli import main
+    from search.errors import DefsearchError
 
     config = os_config("t-faults")
     report = update_cluster(engine_corpus, config, shards=3, replicas=1)
@@ -54,6 +55,8 @@ def test_killing_a_node_during_searches(os_cluster, os_config, engine_corpus, ru
                           wait_for_no_relocating_shards=True)
     engine = OpenSearchEngine(config)
     before = _answers(engine)
+    red_engine = OpenSearchEngine(red)      # a front end already serving the red index
+    assert red_engine.search("中俄").hits
 
     log: list = []              # (time, ok, answers or error)
     stop = time.monotonic() + LOAD_SECONDS
@@ -77,6 +80,12 @@ def test_killing_a_node_during_searches(os_cluster, os_config, engine_corpus, ru
 
     out = runner.invoke(main, ["search", "--opensearch", red.where, "中俄"],
                         env={"DEFSEARCH_OPENSEARCH_INDEX": red.index})
+    red_errors = []
+    for query in ("中俄", "missile defense"):      # statistics cached / to be fetched
+        try:
+            red_engine.search(query)
+        except DefsearchError as err:
+            red_errors.append(str(err))
     for t in threads:
         t.join()
 
@@ -92,6 +101,10 @@ def test_killing_a_node_during_searches(os_cluster, os_config, engine_corpus, ru
     assert out.output.strip().splitlines()[-1] == (
         f"defsearch: OpenSearch at {red.where} cannot answer: some shards of t-red have no "
         "copy (cluster red): bring its nodes back, then search again")
+    assert red_errors == [
+        f"OpenSearch at {red.where} cannot answer ({doing}): some shards of t-red have no "
+        "copy (cluster red): bring its nodes back, then search again"
+        for doing in ("counting matches", "reading term statistics")]
 
     os_cluster.restart(VICTIM)
     _wait(client, config.index, {"green"}, nodes=3, seconds=180)

@@ -61,16 +61,32 @@ def explain(err: Exception, config: BackendConfig, doing: str = "") -> Defsearch
         status = err.status_code
         reason = _reason(err)
         if status == 503 or "all shards failed" in reason or "no_shard_available" in reason:
-            return ClusterError(
-                f"OpenSearch at {where} cannot answer{what}: some shards of "
-                f"{config.index} have no copy (cluster red): bring its nodes back, "
-                "then search again")
+            return red(config, what)
         if status == 429:
             return ClusterError(
                 f"OpenSearch at {where} is overloaded{what}: it refused the request (429, "
                 f"{reason[:120]}): try again, or give its nodes more memory")
         return ClusterError(f"OpenSearch at {where} answered {status}{what}: {reason}")
     return ClusterError(f"OpenSearch at {where}{what}: {type(err).__name__}: {err}")
+
+
+def red(config: BackendConfig, what: str) -> ClusterError:
+    return ClusterError(
+        f"OpenSearch at {config.where} cannot answer{what}: some shards of "
+        f"{config.index} have no copy (cluster red): bring its nodes back, then search again")
+
+
+def item_error(answer: dict, config: BackendConfig, doing: str = "") -> ClusterError:
+    """The DefsearchError for one failed search of an `_msearch` (its answer holds an
+    `error` instead of hits), worded as `explain` words a failed request."""
+    what = f" ({doing})" if doing else ""
+    err = answer.get("error") or {}
+    reason = str(err.get("reason") or err.get("type") or err)[:300] \
+        if isinstance(err, dict) else str(err)[:300]
+    status = answer.get("status")
+    if status == 503 or "all shards failed" in reason or "no_shard_available" in reason:
+        return red(config, what)
+    return ClusterError(f"OpenSearch at {config.where} answered {status}{what}: {reason}")
 
 
 def _reason(err) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from search import ranking
 from search.backends.opensearch.mapping import lookup_field
 from search.query.plan import (PHRASE_FIELD, TOKEN_FIELDS, Alternative, AnyMatch, DateFilter,
-                               PhraseMatch, QueryPlan, TextFilter, Token, TranslationSet,
+                               FieldMatch, PhraseMatch, QueryPlan, TextFilter, Token, TranslationSet,
                                ValueFilter, WordMatch)
 
 EVERY_PASSAGE = {"term": {"kind": "p"}}
@@ -72,6 +72,11 @@ class Compiler:
         if isinstance(match, TranslationSet):
             return [self._any([self.term(lk.field, lk.text, lk.weight)
                                for c in match.candidates for lk in c.lookups])]
+        if isinstance(match, FieldMatch):
+            # the word whole in a metadata field: a constant share, however common there
+            return [{"constant_score": {"filter": self._all([
+                {"term": {lookup_field(match.field, t): t}} for t in match.tokens]),
+                "boost": match.score}}]
         return [self._filter(match)]
 
     @staticmethod

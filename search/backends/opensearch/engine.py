@@ -3,7 +3,9 @@
 A search is the Whoosh engine's with another execute step: the same `QueryBuilder` (with
 the live index's lexicon and glossary, and the cluster's term statistics), the same plan
 compiled to the query DSL (`compile.py`), run with dfs_query_then_fetch so every shard
-scores with cluster-wide statistics, then the same proximity rerank and hit assembly.
+scores with cluster-wide statistics, then the same proximity and coverage reranks and hit
+assembly; word reports and the every-word count are one `_msearch` of counts
+(`coverage.py`), the order of match all/any, date sorts and grouping `results.Order`.
 
 Term statistics: the builder, the compiler and the proximity features ask
 `doc_frequency(field, term)` one term at a time; a round trip each would cost more than the
@@ -21,7 +23,7 @@ from search import ranking
 from search.analysis import fold
 from search.backends.config import BackendConfig
 from search.backends.opensearch import store
-from search.backends.opensearch.client import ClusterError, connect, guarded
+from search.backends.opensearch.client import ClusterError, connect, guarded, item_error, red
 from search.backends.opensearch.compile import Compiler
 from search.backends.opensearch.mapping import FILLER, TEXT_FIELDS, lookup_field
 from search.engine.engine import IndexStats, _page_args
@@ -31,14 +33,15 @@ from search.model import Article, SearchResults
 REFRESH_EVERY = 1.0
 STAT_ROUNDS = 4
 CACHE_LIMIT = 200_000
+MAX_WINDOW = 10_000          # OpenSearch's default index.max_result_window
 SHOWN = ["pid", "article_id", "lang", "text", "meta"]
 
 
-class _Missing(dict):
-    """Statistics known so far; a lookup of an unknown term records it and answers 0."""
+class _Missing:
+    """Statistics known so far; a lookup of an unknown term records it and answers 0.
+    (Not a dict: the builder tests `if not doc_frequency`, and an empty dict is false.)"""
 
     def __init__(self, known: dict):
-        super().__init__()
         self.known = known
         self.wanted: set = set()
 
@@ -69,6 +72,7 @@ class _Live:
         self.df: dict = {}
         self.field_docs = {f: client.count(index=name, body={"query": {"exists": {
             "field": f}}})["count"] for f in TEXT_FIELDS}
+        self.articles = None        # ArticleTable, read on first use (OpenSearchEngine)
         # fields some document has real tokens in (mapping.FILLER stands in for none)
         self.fields = {f for f in TEXT_FIELDS if client.count(index=name, body={"query": {
             "bool": {"must": {"exists": {"field": f}},
@@ -93,9 +97,7 @@ class OpenSearchEngine:
                                             "--backend opensearch` first")
         health = self.client.cluster.health(index=name)
         if health.get("status") == "red":
-            raise ClusterError(f"OpenSearch at {self.config.where} cannot answer: some "
-                               f"shards of {self.alias} have no copy (cluster red): bring "
-                               "its nodes back, then search again")
+            raise red(self.config, "")
         return _Live(self.client, self.alias, name)
 
     # -- generations ----------------------------------------------------------------------
@@ -143,10 +145,9 @@ class OpenSearchEngine:
             answers = self.client.msearch(body=body)["responses"]
             for key, answer in zip(chunk, answers):
                 if "error" in answer:
-                    live.df[key] = 0 if answer.get("status") == 400 else None
-                    if live.df[key] is None:
-                        raise ClusterError(f"OpenSearch at {self.config.where} could not "
-                                           f"count {key[1]!r}: {answer['error']}")
+                    if answer.get("status") != 400:
+                        raise item_error(answer, self.config, "reading term statistics")
+                    live.df[key] = 0
                 else:
                     live.df[key] = answer["hits"]["total"]["value"]
 
@@ -193,76 +194,155 @@ class OpenSearchEngine:
             return Compiler(df, live.doc_count, live.field_docs).compile(plan)
         return self._with_stats(live, compile_)
 
+    def articles(self, live: _Live):
+        """The live index's ArticleTable, read on first use."""
+        if live.articles is None:
+            with self._lock:
+                if live.articles is None:
+                    live.articles = self._read_articles(live)
+        return live.articles
+
+    @guarded("reading the article records")
+    def _read_articles(self, live: _Live):
+        from search.backends.opensearch.articles import ArticleTable
+
+        return ArticleTable(self.client, live.name)
+
     @guarded("searching")
-    def _execute(self, live: _Live, q: dict, size: int):
+    def execute(self, live: _Live, q: dict, size: int, sort=None, collapse: bool = False):
+        """(hits, total): hits (stored source, score, whether the passage contains every
+        word: results.EVERY matched) in `sort` order (relevance by default), one per
+        article with `collapse`."""
+        from search.backends.opensearch.results import EVERY
+
         body = {"query": q, "size": size, "track_total_hits": True, "_source": SHOWN,
-                "sort": [{"_score": "desc"}, {"pid": "asc"}], "track_scores": True}
+                "sort": sort or [{"_score": "desc"}, {"pid": "asc"}], "track_scores": True}
+        if collapse:
+            body["collapse"] = {"field": "article_id"}
         answer = self.client.search(index=live.name, body=body,
                                     search_type="dfs_query_then_fetch",
                                     allow_partial_search_results=False)
+        self._complete(answer)
+        hits = [(h["_source"], float(h["_score"] or 0.0), EVERY in h.get("matched_queries", ()))
+                for h in answer["hits"]["hits"]]
+        return hits, answer["hits"]["total"]["value"]
+
+    def _complete(self, answer) -> None:
         shards = answer.get("_shards", {})
         if shards.get("failed"):
             raise ClusterError(f"OpenSearch at {self.config.where} answered from "
                                f"{shards.get('successful')} of {shards.get('total')} shards: "
                                "search again once the cluster is yellow or green")
-        hits = [(h["_source"], float(h["_score"] or 0.0)) for h in answer["hits"]["hits"]]
-        return hits, answer["hits"]["total"]["value"]
 
-    def _top(self, live: _Live, plan, q, k: int):
+    @guarded("counting matches")
+    def count(self, live: _Live, counts) -> None:
+        counts.resolve(self.client, live.name,
+                       lambda answer: item_error(answer, self.config, "counting matches"))
+
+    @guarded("counting matches per article")
+    def composite(self, live: _Live, q: dict) -> dict:
+        """{(article id, language): passages matching `q`}, every article (paged)."""
+        from search.backends.opensearch.results import COMPOSITE_PAGE
+
+        out: dict = {}
+        after = None
+        while True:
+            agg = {"size": COMPOSITE_PAGE, "sources": [
+                {"a": {"terms": {"field": "article_id"}}},
+                {"l": {"terms": {"field": "lang", "missing_bucket": True}}}]}
+            if after:
+                agg["after"] = after
+            answer = self.client.search(index=live.name, body={
+                "query": q, "size": 0, "track_total_hits": False,
+                "aggs": {"per": {"composite": agg}}}, allow_partial_search_results=False)
+            self._complete(answer)
+            per = answer["aggregations"]["per"]
+            for b in per["buckets"]:
+                out[(b["key"]["a"], b["key"]["l"] or "")] = b["doc_count"]
+            after = per.get("after_key")
+            if not per["buckets"] or not after:
+                return out
+
+    def rerank(self, live: _Live, plan, hits: list) -> list:
+        """`hits` after the proximity and coverage reranks (Whoosh's `_top`)."""
+        from search.engine import coverage_rerank, proximity
+
+        prox = self._prox(live, plan)
+        by_pid = {src["pid"]: (src, flag) for src, _score, flag in hits}
+        ranked = proximity.rerank([(src["pid"], score) for src, score, _f in hits], prox,
+                                  lambda pid: by_pid[pid][0]["text"])
+        ranked = coverage_rerank.rerank(ranked, coverage_rerank.word_terms(plan),
+                                        lambda pid: by_pid[pid][0])
+        return [(by_pid[pid][0], score, by_pid[pid][1]) for pid, score in ranked]
+
+    def _prox(self, live: _Live, plan):
         from search.engine import proximity
 
-        hits, total = self._execute(live, q, max(k, ranking.PROXIMITY_DEPTH))
-        prox = self._with_stats(live, lambda df: proximity.features(plan.proximity, df,
+        return self._with_stats(live, lambda df: proximity.features(plan.proximity, df,
                                                                     live.doc_count))
-        by_pid = {src["pid"]: src for src, _ in hits}
-        ranked = proximity.rerank([(src["pid"], score) for src, score in hits], prox,
-                                  lambda pid: by_pid[pid]["text"])
-        return [(by_pid[pid], score) for pid, score in ranked[:k]], total, prox
 
     def search(self, query: str, page: int = 1, limit: int = 10, lang=None, article=None,
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False, translate: bool = True, author=None,
                match: str = "any", sort: str = "relevance", group: bool = False,
                facets: bool = False, every_first: bool = True) -> SearchResults:
-        """`Engine.search` on the cluster. Not yet here (issue 13's options, built on the
-        Whoosh side after this backend): an author choice, match all, sorting by date and
-        grouping are refused with one line; facets and the every-word count are left out
-        (the count line then says how many passages match, which is true)."""
+        """`Engine.search` on the cluster: the same options, counts, notices and order
+        (`results.Order`); not here: "did you mean" (it reads the Whoosh lexicon)."""
+        from search.backends.opensearch import results as cluster
+        from search.backends.opensearch.coverage import Counts, coverage
+        from search.engine import results
         from search.engine.hits import hit_from_stored
         from search.engine.snippets import Highlighter
 
-        missing = [name for name, on in (("author", author), ("match all", match == "all"),
-                                         (f"sort {sort}", sort != "relevance"),
-                                         ("grouping", group)) if on]
-        if missing:
-            raise QueryError(f"{', '.join(missing)}: not available on the OpenSearch backend "
-                             "yet: search without it, or on the Whoosh index")
         started = time.perf_counter()
         page, limit = _page_args(page, limit)
+        if page * limit > MAX_WINDOW:
+            raise QueryError(f"page {page} of {limit} results reaches past result "
+                             f"{MAX_WINDOW:,}, the deepest the OpenSearch backend pages: "
+                             "narrow the search (a filter, match all) instead")
+        match, sort = results.check_choices(match, sort)
         live = self._current()
+        table = self.articles(live)
+        extra = results.article_filters(table, author=author, venue=venue)
         plan = self._plan(live, query, expand, lang=lang, article=article,
-                          year_from=year_from, year_to=year_to, venue=venue,
-                          translate=translate)
+                          year_from=year_from, year_to=year_to,
+                          venue=None if extra.exact_venue else venue, translate=translate)
+        results.check_article_ids(plan, table)
+        plan.filters.extend(extra.filters)
         q = self._query(live, plan)
         out = SearchResults(query=query, total=0, page=page, limit=limit,
-                            expansions=plan.expansions, translations=plan.translation_labels)
+                            expansions=plan.expansions, translations=plan.translation_labels,
+                            match=match, sort=sort, group=bool(group))
         if explain:
-            out.explain = plan.explain + ([f"opensearch query: {json.dumps(q, ensure_ascii=False)}"]
-                                          if q is not None else [])
-        translated = [fold(t) for t in plan.translated]
-
-        def unmatched(df):
-            return [w.text for w in plan.words if (not w.tokens or not any(
-                df(f, t) for t in w.tokens for f in ("body", "title", "grams")))
-                and not any(fold(w.text) in t for t in translated)]
-        out.unmatched = self._with_stats(live, unmatched)
+            out.explain = plan.explain + extra.explain + (
+                [f"opensearch query: {json.dumps(q, ensure_ascii=False)}"]
+                if q is not None else [])
         if q is None:
+            counts = Counts()
+            cov = coverage(plan, None, counts, lambda _cov: self.count(live, counts))
+            out.words = cov.reports
+            out.unmatched = [r.word for r in cov.reports if r.found == "nowhere"]
+            out.counted, out.counted_words = len(cov.presents), list(cov.words)
             out.took_ms = (time.perf_counter() - started) * 1000
             return out
-        ranked, out.total, prox = self._top(live, plan, q, page * limit)
+        order = cluster.Order(self, live, plan, q, out, every_first)
+        ranked = order.run(page * limit)
+        if group or facets:
+            counts = order.article_counts()
+            if group:
+                order.group_counts(counts)
+            if facets:
+                out.facets = cluster.facets(counts, table)
+        prox = self._prox(live, plan) if explain else None
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
-        for n, (src, score) in enumerate(ranked[(page - 1) * limit:], (page - 1) * limit + 1):
-            out.hits.append(hit_from_stored(src, score, highlighter))
+        for n, (src, score, _every) in enumerate(ranked[(page - 1) * limit:page * limit],
+                                                 (page - 1) * limit + 1):
+            hit = hit_from_stored(src, score, highlighter)
+            info = table.info.get(hit.article_id)
+            hit.authors = list(info.authors) if info else []
+            if group:
+                hit.more = max(0, order.per_article.get(hit.article_id, 1) - 1)
+            out.hits.append(hit)
             if explain:
                 bonus = prox.bonus(fold(src["text"])) if prox else 0.0
                 out.explain.append(f"#{n} {src['pid']} score {score:.3f}"
@@ -280,8 +360,8 @@ class OpenSearchEngine:
         q = self._query(live, plan)
         if q is None:
             return []
-        ranked, _total, _prox = self._top(live, plan, q, limit)
-        return [(src["pid"], score) for src, score in ranked]
+        hits, _total = self.execute(live, q, max(limit, ranking.PROXIMITY_DEPTH))
+        return [(src["pid"], score) for src, score, _e in self.rerank(live, plan, hits)[:limit]]
 
     @guarded("reading an article")
     def article(self, article_id: str) -> Article:

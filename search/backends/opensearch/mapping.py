@@ -25,7 +25,8 @@ GAP = "\u2063"          # invisible separator: never a token of our analysers
 # filler in the average).
 FILLER = "\u2064"
 LATIN = "l"             # the sub-field scored with the Latin similarity
-TEXT_FIELDS = ("body", "grams", "title", "section", "notes", "authors", "venue")
+TEXT_FIELDS = ("body", "grams", "title", "section", "notes", "authors", "venue", "title_en",
+               "affiliation", "units")
 POSITIONS = ("grams",)  # the only field phrases are run on (search.query.plan.PHRASE_FIELD)
 KEYWORDS = ("kind", "pid", "article_id", "aid", "source", "lang")
 SOURCE_EXCLUDES = list(TEXT_FIELDS)     # token streams: searched, never shown
