@@ -305,11 +305,10 @@ def _coverage_words(plan):
 def _coverage_explain(words, stored: dict, reranked: bool) -> str:
     """The coverage factor of one hit for its explain line ("" when it took no part)."""
     from search.engine import coverage_rerank as coverage
-    from search.engine.snippets import Highlighter
 
     if not coverage.applies(words) or not ranking.COVERAGE_WEIGHT or not reranked:
         return ""
-    got = coverage.held(stored, [Highlighter(t) for t in words])
+    got = coverage.held(stored, coverage.lights(words))
     return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"
 
 

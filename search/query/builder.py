@@ -111,20 +111,22 @@ class QueryBuilder:
         budget = TokenBudget(ranking.MAX_QUERY_TOKENS)
         glossary = self.glossary if expand else None
         expander = Expander(glossary, self.grams) if glossary is not None else None
+        plain_words = []           # the QueryWord of each plain word, in query order
         for clause in clauses:
             if clause.kind == "field" and not clause.negated:
                 plan.filters.append(self._field(clause, plan))
                 continue
             match = self._clause(clause, plan, budget,
                                  None if clause.negated else expander)
+            if clause.kind == "word" and not clause.negated:
+                plain_words.append(plan.words[-1])
             if match is None:
                 continue
             role = plan.excluded if clause.negated else \
                 plan.required if clause.required else plan.optional
             role.append(match)
         if self.understanding:
-            self._units(" ".join(c.text for c in clauses if c.kind == "word"
-                                 and not c.negated), plan, budget)
+            self._units(plain_words, plan, budget)
             self._metadata(plan)
         if expander is not None and plan.optional:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
@@ -198,6 +200,7 @@ class QueryBuilder:
                 token.alternatives = expander.alternatives(main, plan)
             if self.understanding:
                 self._designator(token, plan)
+                word.units.extend(lk.text for lk in token.lookups if lk.field == "units")
             tokens.append(token)
         # the whole word too: "missile defense"
         whole = expander.alternatives(text, plan) if expander and len(groups) > 1 else []
@@ -231,13 +234,20 @@ class QueryBuilder:
             match.alternatives = expander.alternatives(folded, plan)
         return match
 
-    def _units(self, plain: str, plan: QueryPlan, budget: TokenBudget) -> None:
+    def _units(self, words: list[QueryWord], plan: QueryPlan, budget: TokenBudget) -> None:
         """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
         su27) of the plain words, said in the explain lines, each one more optional match
         in the `units` field (search.analysis.units), where every spelling of the passages
-        has the same token."""
+        has the same token. The unit is the word's (`QueryWord.units`), and words that
+        are the parts of one unit (第 / 9 / 條) become one word: they are counted,
+        reported and reranked as the one thing the reader typed."""
+        plain = " ".join(w.text for w in words)
         if not plain or "units" not in self.fields:
             return
+        spans, at = [], 0
+        for w in words:
+            spans.append((at, at + len(w.text)))
+            at += len(w.text) + 1
         folded = fold(plain)
         found = [(s, e, u, "number") for s, e, u in number_units(folded)]
         found += [(s, e, d, "designator") for s, e, d in transliterated(folded)]
@@ -252,8 +262,13 @@ class QueryBuilder:
                 plan.highlight.append(unit)
             else:
                 token = Token(unit, [], [Lookup("units", unit, ranking.UNIT_WEIGHT)])
-            plan.optional.append(WordMatch(span, [token]))
+            match = WordMatch(span, [token])
+            plan.optional.append(match)
             plan.highlight.append(folded[start:end])
+            terms = [lk.text for lk in token.lookups if lk.field == "units"]
+            _attach_unit(plan, [w for w, (a, b) in zip(words, spans) if a < end and b > start],
+                         [(a, b) for a, b in spans if a < end and b > start], start, end,
+                         QueryWord(span, [unit], match=match, units=terms))
 
     def _designator(self, token: Token, plan: QueryPlan) -> None:
         """A designator token also looks up its family in `units` (Su-27 -> su27*: Su-27SM,
@@ -454,6 +469,20 @@ def _stop_words_only(text: str) -> bool:
     words = re.findall(r"[^\W_]+", fold(text))
     return bool(words) and all(w in ENGLISH_STOP_WORDS or (len(w) == 1 and w.isascii())
                                for w in words)
+
+
+def _attach_unit(plan: QueryPlan, covered: list[QueryWord], spans, start: int, end: int,
+                 unit: QueryWord) -> None:
+    """Give a unit found at start..end of the plain words to its word: the one word holding
+    it gets its terms; several words wholly inside it (第 / 9 / 條) give way, in
+    `plan.words`, to `unit`, the one word they spell. A unit a word only partly overlaps
+    (條約第 / 9 / 條) is ranked but credited to none."""
+    if len(covered) == 1 and spans[0][0] <= start and end <= spans[0][1]:
+        covered[0].units.extend(t for t in unit.units if t not in covered[0].units)
+    elif len(covered) > 1 and start <= spans[0][0] and spans[-1][1] <= end:
+        at = next(i for i, w in enumerate(plan.words) if w is covered[0])
+        plan.words[at:at] = [unit]
+        plan.words[:] = [w for w in plan.words if not any(w is c for c in covered)]
 
 
 def _overlaps(start: int, end: int, spans) -> bool:
