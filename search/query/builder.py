@@ -98,8 +98,8 @@ class QueryBuilder:
         self.doc_count = doc_count
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
         # issue 12's query side (numbers across words, designator families below exact
-        # matches, whole words in metadata fields, spaced Chinese phrases); off only to
-        # compare with the builder before it (tests/test_query_plan.py)
+        # matches, whole words in metadata fields, spaced Chinese phrases, English titles);
+        # off only to compare with the builder before it (tests/test_query_plan.py)
         self.understanding = understanding
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
@@ -195,6 +195,8 @@ class QueryBuilder:
         tokens = []
         for main, subs in kept:
             token = self._token(main, subs)
+            if self.understanding:
+                self._title(token)
             self._highlight(plan, [main] + subs, whole=len(groups) == 1)
             if expander is not None:
                 token.alternatives = expander.alternatives(main, plan)
@@ -381,6 +383,16 @@ class QueryBuilder:
         lookups = [Lookup(f, tok, w[f]) for tok in [main] + subs
                    for f in ranking.WORD_FIELDS if w.get(f) and f in self.fields]
         return Token(main, list(subs), lookups or [Lookup("body", main)])
+
+    def _title(self, token: Token) -> None:
+        """The article title of the user's word, weighted by its script
+        (`ranking.TITLE_WEIGHTS`: English titles only; a Chinese one is the body's context)."""
+        if "title" not in self.fields:
+            return
+        for tok in [token.text] + token.subwords:
+            weight = ranking.TITLE_WEIGHTS[ranking.script(tok)]
+            if weight:
+                token.lookups.append(Lookup("title", tok, weight))
 
     def _bigrams(self, text: str, skip=()) -> list[Lookup]:
         """One lookup per character bigram of the CJK runs of `text` (also bigrams spanning
