@@ -293,7 +293,8 @@ def _builder(gen, s, expand: bool):
 
     return QueryBuilder(gen.schema, gen.glossary if expand else None,
                         doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                        fields=gen.live_fields(s))
+                        fields=gen.live_fields(s), prefixed=lambda f, prefix: (
+                            t.decode("utf-8") for t in s.reader().expand_prefix(f, prefix)))
 
 
 def _coverage_words(plan):

@@ -15,12 +15,12 @@ import re
 from search import ranking
 from search.analysis import CJK_CHARS, fold
 from search.analysis.english import ENGLISH_STOP_WORDS
-from search.analysis.designators import family, transliterated
+from search.analysis.designators import TRANSLITERATIONS, base, family, transliterated
 from search.analysis.numbers import number_units
 from search.errors import QueryError
 from search.query import filters
-from search.query.plan import (AnyMatch, Alternative, FieldMatch, Lookup, PhraseMatch,
-                               QueryPlan, QueryWord, Token, WordMatch)
+from search.query.plan import (PHRASE_FIELD, AnyMatch, Alternative, FieldMatch, Lookup,
+                               PhraseMatch, QueryPlan, QueryWord, Token, WordMatch)
 from search.query.syntax import EMPTY_QUERY, Clause, clean, parse
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
@@ -28,6 +28,7 @@ _CJK_RE = re.compile(f"[{CJK_CHARS}]")
 _CJK_SPACE_RE = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
 _QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
 MAX_ALTERNATIVES = 8           # glossary partners searched per term
+MAX_DESIGNATOR_PHRASES = 12    # other spellings and variants of a phrase's designators
 
 
 class TokenBudget:
@@ -88,7 +89,7 @@ class QueryBuilder:
     """Builds the QueryPlan of a query text for one index (its analyzers and statistics)."""
 
     def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
-                 fields=None, understanding: bool = True):
+                 fields=None, understanding: bool = True, prefixed=None):
         # fields that hold any text in this index: a term in an empty field costs a lookup
         # per segment and can never match
         self.fields = set(fields) if fields is not None else set(schema.names())
@@ -97,6 +98,9 @@ class QueryBuilder:
         self.glossary = glossary
         self.doc_count = doc_count
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
+        # callable(field, prefix) -> the index's terms of `field` starting with `prefix`
+        # (a designator's variants in a phrase: su27 -> su27sm), or None
+        self.prefixed = prefixed
         # issue 12's query side (numbers across words, designator families below exact
         # matches, whole words in metadata fields, spaced Chinese phrases, English titles);
         # off only to compare with the builder before it (tests/test_query_plan.py)
@@ -234,7 +238,81 @@ class QueryBuilder:
         plan.explain.append(f"phrase: \"{text}\" -> grams {' '.join(tokens)}")
         if expander is not None:
             match.alternatives = expander.alternatives(folded, plan)
+        if self.understanding:
+            self._phrase_designators(match, plan)
         return match
+
+    def _phrase_designators(self, match: PhraseMatch, plan: QueryPlan) -> None:
+        """A designator inside a phrase is still its family (`"Su-27 戰機"`): the phrase is
+        also searched with it in each other spelling, as the passages' grams hold it (su27,
+        蘇愷 27 -> 苏恺 27, Su 27 -> su 27), at `ranking.DESIGNATOR_SPELLING_WEIGHT` of the
+        phrase, and as each variant of it the index holds (Su-27SM, Su-27UBK; for Su-27SM
+        also Su-27), in each spelling, at `ranking.DESIGNATOR_FAMILY_WEIGHT`, so the phrase
+        as typed and its other spellings rank alike, the variants below them (each weight
+        also scaled by `_rarity`). Only spellings
+        whose every token the index holds; one designator at a time, the others as typed;
+        said in one explain line. A one-character transliteration (苏-27) meets the text
+        only where the character stands alone (`，苏-27`): after another character the
+        grams field holds it inside a bigram (的苏)."""
+        tokens, found = match.tokens, []
+        for i, tok in enumerate(tokens):
+            designator, width = tok, 1
+            if base(tok) is None:
+                if i + 1 == len(tokens):
+                    continue
+                pair = tok + tokens[i + 1]
+                spelt = list(transliterated(pair))                  # 苏恺 + 27
+                if spelt and (spelt[0][0], spelt[0][1]) == (0, len(pair)):
+                    designator, width = spelt[0][2], 2
+                elif tok.isascii() and tok.isalpha() and base(pair) is not None:
+                    designator, width = pair, 2                      # su + 27
+                else:
+                    continue
+            for spelling, weight in self._spellings(designator):
+                alt = tokens[:i] + spelling + tokens[i + width:]
+                if alt == tokens or any(a.tokens == alt for a in found) or (
+                        self.doc_frequency and not all(self.doc_frequency(PHRASE_FIELD, t)
+                                                       for t in spelling)):
+                    continue
+                found.append(Alternative(" ".join(alt), alt,
+                                         match.weight * weight * self._rarity(tokens, alt),
+                                         "spelling" if weight == ranking.DESIGNATOR_SPELLING_WEIGHT
+                                         else "designator family"))
+        if found:
+            found = found[:MAX_DESIGNATOR_PHRASES]
+            match.alternatives.extend(found)
+            plan.explain.append(f"phrase designators: \"{match.text}\" also as "
+                                + ", ".join(f"\"{a.term}\" (weight {a.weight:.2f})"
+                                            for a in found))
+
+    def _rarity(self, typed: list[str], other: list[str]) -> float:
+        """The IDF sum of the typed phrase's tokens over the other spelling's: a phrase
+        scores about the sum of its tokens', so a rarer spelling (苏恺 for su30) would
+        outrank the exact phrase by its rarity alone; scaled, it scores what the typed one
+        would, times its weight."""
+        if not self.doc_frequency or not self.doc_count:
+            return 1.0
+        def total(tokens):
+            return sum(ranking.idf(self.doc_frequency(PHRASE_FIELD, t), self.doc_count)
+                       for t in tokens)
+        theirs = total(other)
+        return total(typed) / theirs if theirs else 1.0
+
+    def _spellings(self, designator: str) -> list[tuple[list[str], float]]:
+        """(grams tokens, weight) of every spelling of a designator a passage may use: the
+        Latin one and the Chinese transliterations of its prefix (DESIGNATOR_SPELLING_WEIGHT),
+        then those of each other member of its family: its base and the variants the index
+        holds (DESIGNATOR_FAMILY_WEIGHT)."""
+        b = base(designator)
+        members = {b} if b != designator else set()
+        if self.prefixed is not None:
+            members.update(t for t in self.prefixed(PHRASE_FIELD, b) if base(t) == b)
+        members.discard(designator)
+        out = [(s, ranking.DESIGNATOR_SPELLING_WEIGHT) for s in _spelt(designator)[1:]]
+        out.insert(0, ([designator], ranking.DESIGNATOR_SPELLING_WEIGHT))
+        for member in sorted(members):
+            out += [(s, ranking.DESIGNATOR_FAMILY_WEIGHT) for s in _spelt(member)]
+        return out
 
     def _units(self, words: list[QueryWord], plan: QueryPlan, budget: TokenBudget) -> None:
         """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
@@ -481,6 +559,16 @@ def _stop_words_only(text: str) -> bool:
     words = re.findall(r"[^\W_]+", fold(text))
     return bool(words) and all(w in ENGLISH_STOP_WORDS or (len(w) == 1 and w.isascii())
                                for w in words)
+
+
+def _spelt(designator: str) -> list[list[str]]:
+    """The grams tokens of a designator in Latin letters and in each Chinese
+    transliteration of its prefix (su27sm -> [su27sm], [苏恺, 27sm], [苏霍伊, 27sm], ...)."""
+    b = base(designator)
+    prefix = b.rstrip("0123456789")
+    rest = designator[len(prefix):]
+    return [[designator]] + [[chars, rest] for chars, latin in TRANSLITERATIONS.items()
+                             if latin == prefix]
 
 
 def _attach_unit(plan: QueryPlan, covered: list[QueryWord], spans, start: int, end: int,
