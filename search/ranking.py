@@ -82,8 +82,11 @@ DESIGNATOR_FAMILY_WEIGHT = 0.5
 # In a quoted phrase (search.query.builder: "Su-27 戰機"), the designator's other
 # spellings (蘇愷 27, Su 27: the same aircraft) weigh DESIGNATOR_SPELLING_WEIGHT of the
 # phrase as typed, its family's variants DESIGNATOR_FAMILY_WEIGHT, both scaled to the
-# typed phrase's IDF (a rare spelling does not outrank the typed one by rarity alone).
-DESIGNATOR_SPELLING_WEIGHT = 1.0
+# typed phrase's IDF (a rare spelling does not outrank the typed one by rarity alone):
+# the spelling typed first (the domain set's "Su-30 戰機" wants Su-30 戰機 above the
+# passage saying 蘇愷 30 戰機 twice: 1.0 cost d60 half its reciprocal rank), then the
+# other spellings, then the variants.
+DESIGNATOR_SPELLING_WEIGHT = 0.6
 
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7

@@ -44,6 +44,11 @@ def test_a_phrase_with_a_designator_finds_every_spelling_and_its_variant_last(en
     assert ranked[-1] == "variant"
 
 
+def test_the_spelling_typed_ranks_first(engine):
+    assert ids(engine.search('"Su-27 戰機"'))[0] == "exact"
+    assert ids(engine.search('"蘇愷27 戰機"'))[0] == "trad"
+
+
 def test_a_phrase_with_a_variant_finds_it_first_and_its_base_below(engine):
     ranked = ids(engine.search('"Su-27SM 戰機"'))
     assert ranked[0] == "variant"
@@ -57,8 +62,8 @@ def test_explain_and_notices_name_the_spellings_a_phrase_was_searched_as(engine)
             '"苏恺 27 战机" (weight 0.48), "苏 27 战机" (weight 0.48)') in results.explain
     assert results.notices() == []
     spaced = engine.search('"Su 27 戰機"', explain=True)
-    assert ('phrase designators: "Su 27 戰機" also as "su27 战机" (weight 3.76), '
-            '"苏恺 27 战机" (weight 1.92), "苏 27 战机" (weight 1.92), '
+    assert ('phrase designators: "Su 27 戰機" also as "su27 战机" (weight 2.26), '
+            '"苏恺 27 战机" (weight 1.15), "苏 27 战机" (weight 1.15), '
             '"su27sm 战机" (weight 1.50)') in spaced.explain
     only_family = engine.search('"Su-27UBK 戰機"')
     assert set(ids(only_family)) == {"exact", "trad", "simp", "variant"}

@@ -248,7 +248,7 @@ class QueryBuilder:
         蘇愷 27 -> 苏恺 27, Su 27 -> su 27), at `ranking.DESIGNATOR_SPELLING_WEIGHT` of the
         phrase, and as each variant of it the index holds (Su-27SM, Su-27UBK; for Su-27SM
         also Su-27), in each spelling, at `ranking.DESIGNATOR_FAMILY_WEIGHT`, so the phrase
-        as typed and its other spellings rank alike, the variants below them (each weight
+        as typed ranks first, then its other spellings, then the variants (each weight
         also scaled by `_rarity`). Only spellings
         whose every token the index holds; one designator at a time, the others as typed;
         said in one explain line. A one-character transliteration (苏-27) meets the text
@@ -268,7 +268,7 @@ class QueryBuilder:
                     designator, width = pair, 2                      # su + 27
                 else:
                     continue
-            for spelling, weight in self._spellings(designator):
+            for spelling, weight, source in self._spellings(designator):
                 alt = tokens[:i] + spelling + tokens[i + width:]
                 if alt == tokens or any(a.tokens == alt for a in found) or (
                         self.doc_frequency and not all(self.doc_frequency(PHRASE_FIELD, t)
@@ -276,8 +276,7 @@ class QueryBuilder:
                     continue
                 found.append(Alternative(" ".join(alt), alt,
                                          match.weight * weight * self._rarity(tokens, alt),
-                                         "spelling" if weight == ranking.DESIGNATOR_SPELLING_WEIGHT
-                                         else "designator family"))
+                                         source))
         if found:
             found = found[:MAX_DESIGNATOR_PHRASES]
             match.alternatives.extend(found)
@@ -298,8 +297,8 @@ class QueryBuilder:
         theirs = total(other)
         return total(typed) / theirs if theirs else 1.0
 
-    def _spellings(self, designator: str) -> list[tuple[list[str], float]]:
-        """(grams tokens, weight) of every spelling of a designator a passage may use: the
+    def _spellings(self, designator: str) -> list[tuple[list[str], float, str]]:
+        """(grams tokens, weight, label) of every spelling of a designator a passage may use: the
         Latin one and the Chinese transliterations of its prefix (DESIGNATOR_SPELLING_WEIGHT),
         then those of each other member of its family: its base and the variants the index
         holds (DESIGNATOR_FAMILY_WEIGHT)."""
@@ -308,10 +307,10 @@ class QueryBuilder:
         if self.prefixed is not None:
             members.update(t for t in self.prefixed(PHRASE_FIELD, b) if base(t) == b)
         members.discard(designator)
-        out = [(s, ranking.DESIGNATOR_SPELLING_WEIGHT) for s in _spelt(designator)[1:]]
-        out.insert(0, ([designator], ranking.DESIGNATOR_SPELLING_WEIGHT))
+        out = [(s, ranking.DESIGNATOR_SPELLING_WEIGHT, "spelling") for s in _spelt(designator)]
         for member in sorted(members):
-            out += [(s, ranking.DESIGNATOR_FAMILY_WEIGHT) for s in _spelt(member)]
+            out += [(s, ranking.DESIGNATOR_FAMILY_WEIGHT, "designator family")
+                    for s in _spelt(member)]
         return out
 
     def _units(self, words: list[QueryWord], plan: QueryPlan, budget: TokenBudget) -> None:
