@@ -23,7 +23,8 @@ SCRIPT_PARAMS = {
     "latin": {"k1": 1.2, "b": 0.75, "idf_power": 1.0},
 }
 
-# Weight of a match in each field for plain query words. The passage's `body` already
+# Weight of a match in each field for plain query words (TITLE_WEIGHTS: the title's, by
+# the word's script). The passage's `body` already
 # holds its article's main title before the text (a passage is read in its context), so
 # `title` adds nothing more: a separate title boost ranks every passage of an article alike
 # and cost 0.016 MRR on drcd. The rest of the context and the article's metadata are fields
@@ -48,6 +49,13 @@ FIELD_WEIGHTS = {
 # A query word found whole in one of these fields of an article (every token of it) gives
 # each of its passages a constant METADATA_SHARE of what the word could score in the text
 # (search.query.plan.FieldMatch): the journal, institute or author named in a query.
+# The article title of an English word. A Chinese title is shared by every passage of a
+# long article and only repeats the body's context (drcd -0.016 with a title weight); the
+# English dev abstracts (cran) each have a title of their own naming their topic, and a
+# long English query is a description of that topic (cran +0.030, both halves, with squad's
+# multi-passage Wikipedia articles unchanged; docs/benchmarks.md, "Issue 12, item 8").
+TITLE_WEIGHTS = {"cjk": 0.0, "latin": 0.2}
+
 METADATA_FIELDS = ("venue", "affiliation", "authors", "title_en")
 METADATA_SHARE = 0.5
 
@@ -71,6 +79,14 @@ COORD_SCALE = None
 # exact matches.
 UNIT_WEIGHT = 1.0
 DESIGNATOR_FAMILY_WEIGHT = 0.5
+# In a quoted phrase (search.query.builder: "Su-27 戰機"), the designator's other
+# spellings (蘇愷 27, Su 27: the same aircraft) weigh DESIGNATOR_SPELLING_WEIGHT of the
+# phrase as typed, its family's variants DESIGNATOR_FAMILY_WEIGHT, both scaled to the
+# typed phrase's IDF (a rare spelling does not outrank the typed one by rarity alone):
+# the spelling typed first (the domain set's "Su-30 戰機" wants Su-30 戰機 above the
+# passage saying 蘇愷 30 戰機 twice: 1.0 cost d60 half its reciprocal rank), then the
+# other spellings, then the variants.
+DESIGNATOR_SPELLING_WEIGHT = 0.6
 
 # Glossary alternatives rank a little below the user's own words.
 EXPANSION_BOOST = 0.7
@@ -110,6 +126,10 @@ MAX_QUERY_TOKENS = 64
 # lower IDF of its two parts.
 PROXIMITY_DEPTH = 30
 PROXIMITY_WEIGHTS = {"cjk": 1.0, "latin": 0.5}
+# English pairs are of words up to this many content words apart in the query (2: also
+# "shock ... boundary" of "shock wave boundary"), so a verbose query's description still
+# pairs its key words across an adjective between them.
+PROXIMITY_LATIN_SPAN = 2
 
 # Coverage rerank (search/engine/coverage.py): of the same best passages, one lacking a
 # share x of the words of a query of 2..COVERAGE_MAX_WORDS words keeps

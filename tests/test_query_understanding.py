@@ -27,6 +27,33 @@ def test_the_article_number_is_one_unit_said_in_explain(seed_engine):
                                                                          explain=True).explain
 
 
+@pytest.mark.parametrize("query", ["中俄睦鄰友好合作條約 第 9 條", "中俄睦鄰友好合作條約 第九條"])
+def test_a_number_typed_over_several_words_is_one_word_of_the_query(seed_engine, cli,
+                                                                     seed_index, query):
+    results = seed_engine.search(query, explain=True)
+    unit = query.split(" ", 1)[1]
+    assert [(w.word, w.found, w.passages) for w in results.words] == [
+        ("中俄睦鄰友好合作條約", "text", 4), (unit, "text", 1)]
+    assert results.count_line() == "1 passage matches every word · 56 more match some"
+    assert ids(results)[0] == f"{A}#p2"
+    first = next(line for line in results.explain if line.startswith("#1 "))
+    assert first.endswith("x 1.00 (holds 2 of 2 words)")
+    out = cli("search", query, "--index", seed_index).output
+    assert f"'{query}': 1 passage matches every word · 56 more match some" in out
+
+
+def test_a_spaced_number_no_passage_holds_is_the_word_reported_missing(seed_engine):
+    results = seed_engine.search("條約 第 99 條")
+    assert [(w.word, w.found) for w in results.words] == [("條約", "text"),
+                                                          ("第 99 條", "nowhere")]
+    assert results.notices() == ["no passage contains 「第 99 條」"]
+
+
+def test_a_spaced_transliteration_is_one_word_with_its_variants(seed_engine):
+    results = seed_engine.search("蘇愷 27")
+    assert [(w.word, w.found, w.passages) for w in results.words] == [("蘇愷 27", "text", 5)]
+
+
 @pytest.mark.parametrize("query, passage", [
     ("800名", f"{B}#p22"), ("十五年 軍事合作協定", f"{B}#p22"), ("1990年代 經濟 惡化", f"{B}#p12"),
     ("2+2", f"{A}#p0")])
@@ -44,7 +71,8 @@ def test_a_chinese_phrase_typed_with_a_space_is_the_same_phrase(seed_engine):
 
 def test_a_phrase_across_latin_and_chinese(seed_engine):
     results = seed_engine.search('"Su-30 戰機"')
-    assert ids(results)[0] == f"{B}#p27"
+    # Su-30 戰機 as typed, then 蘇愷 30 戰機 (the same aircraft in Chinese), then Su-30MKK 戰機
+    assert ids(results)[:3] == [f"{B}#p27", f"{B}#p41", f"{B}#p42"]
     assert seed_engine.search('"Su-30 潛艦"').total == 0
 
 

@@ -159,14 +159,11 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
 
 
 def _units(word, plan, docs: _Docs) -> set:
-    """Passages holding the word in another spelling: the `units` matches the builder made
-    of a counted number or a transliterated designator inside it (第 9 條 -> 第9条)."""
-    folded = fold(word.text)
+    """Passages holding the word in another spelling: the `units` terms the builder gave
+    it (`QueryWord.units`: 第9條 -> 第9条, also held as 第九條; 蘇愷 27 -> su27)."""
     out: set = set()
-    for m in plan.optional:
-        if isinstance(m, WordMatch) and m.text and fold(m.text) in folded:
-            for lk in (lk for t in m.tokens for lk in t.lookups if lk.field == "units"):
-                out.update(docs.term("units", lk.text))
+    for term in word.units:
+        out.update(docs.term("units", term))
     return out
 
 

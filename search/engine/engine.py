@@ -320,6 +320,11 @@ def _ids(s, field: str, text: str, cache: dict) -> frozenset:
         cache[key] = found
     return found
 
+    return QueryBuilder(gen.schema, gen.glossary if expand else None,
+                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
+                        fields=gen.live_fields(s), prefixed=lambda f, prefix: (
+                            t.decode("utf-8") for t in s.reader().expand_prefix(f, prefix)))
+
 
 def _coverage_words(plan):
     from search.engine.coverage_rerank import word_terms
@@ -330,11 +335,10 @@ def _coverage_words(plan):
 def _coverage_explain(words, stored: dict, reranked: bool) -> str:
     """The coverage factor of one hit for its explain line ("" when it took no part)."""
     from search.engine import coverage_rerank as coverage
-    from search.engine.snippets import Highlighter
 
     if not coverage.applies(words) or not ranking.COVERAGE_WEIGHT or not reranked:
         return ""
-    got = coverage.held(stored, [Highlighter(t) for t in words])
+    got = coverage.held(stored, coverage.lights(words))
     return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"
 
 

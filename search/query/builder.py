@@ -15,12 +15,12 @@ import re
 from search import ranking
 from search.analysis import CJK_CHARS, fold
 from search.analysis.english import ENGLISH_STOP_WORDS
-from search.analysis.designators import family, transliterated
+from search.analysis.designators import TRANSLITERATIONS, base, family, transliterated
 from search.analysis.numbers import number_units
 from search.errors import QueryError
 from search.query import filters
-from search.query.plan import (AnyMatch, Alternative, FieldMatch, Lookup, PhraseMatch,
-                               QueryPlan, QueryWord, Token, WordMatch)
+from search.query.plan import (PHRASE_FIELD, AnyMatch, Alternative, FieldMatch, Lookup,
+                               PhraseMatch, QueryPlan, QueryWord, Token, WordMatch)
 from search.query.syntax import EMPTY_QUERY, Clause, clean, parse
 
 _CJK_RE = re.compile(f"[{CJK_CHARS}]")
@@ -28,6 +28,7 @@ _CJK_RE = re.compile(f"[{CJK_CHARS}]")
 _CJK_SPACE_RE = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
 _QUESTION_RE = re.compile("|".join(ranking.QUESTION_WORDS))
 MAX_ALTERNATIVES = 8           # glossary partners searched per term
+MAX_DESIGNATOR_PHRASES = 12    # other spellings and variants of a phrase's designators
 
 
 class TokenBudget:
@@ -88,7 +89,7 @@ class QueryBuilder:
     """Builds the QueryPlan of a query text for one index (its analyzers and statistics)."""
 
     def __init__(self, schema, glossary=None, doc_count: int = 0, doc_frequency=None,
-                 fields=None, understanding: bool = True):
+                 fields=None, understanding: bool = True, prefixed=None):
         # fields that hold any text in this index: a term in an empty field costs a lookup
         # per segment and can never match
         self.fields = set(fields) if fields is not None else set(schema.names())
@@ -97,9 +98,12 @@ class QueryBuilder:
         self.glossary = glossary
         self.doc_count = doc_count
         self.doc_frequency = doc_frequency     # callable(field, text) -> int, or None
+        # callable(field, prefix) -> the index's terms of `field` starting with `prefix`
+        # (a designator's variants in a phrase: su27 -> su27sm), or None
+        self.prefixed = prefixed
         # issue 12's query side (numbers across words, designator families below exact
-        # matches, whole words in metadata fields, spaced Chinese phrases); off only to
-        # compare with the builder before it (tests/test_query_plan.py)
+        # matches, whole words in metadata fields, spaced Chinese phrases, English titles);
+        # off only to compare with the builder before it (tests/test_query_plan.py)
         self.understanding = understanding
 
     def build(self, text: str, lang=None, article=None, year_from=None, year_to=None,
@@ -111,20 +115,22 @@ class QueryBuilder:
         budget = TokenBudget(ranking.MAX_QUERY_TOKENS)
         glossary = self.glossary if expand else None
         expander = Expander(glossary, self.grams) if glossary is not None else None
+        plain_words = []           # the QueryWord of each plain word, in query order
         for clause in clauses:
             if clause.kind == "field" and not clause.negated:
                 plan.filters.append(self._field(clause, plan))
                 continue
             match = self._clause(clause, plan, budget,
                                  None if clause.negated else expander)
+            if clause.kind == "word" and not clause.negated:
+                plain_words.append(plan.words[-1])
             if match is None:
                 continue
             role = plan.excluded if clause.negated else \
                 plan.required if clause.required else plan.optional
             role.append(match)
         if self.understanding:
-            self._units(" ".join(c.text for c in clauses if c.kind == "word"
-                                 and not c.negated), plan, budget)
+            self._units(plain_words, plan, budget)
             self._metadata(plan)
         if expander is not None and plan.optional:
             plain = " ".join(c.text for c in clauses if c.kind == "word" and not c.negated)
@@ -193,11 +199,14 @@ class QueryBuilder:
         tokens = []
         for main, subs in kept:
             token = self._token(main, subs)
+            if self.understanding:
+                self._title(token)
             self._highlight(plan, [main] + subs, whole=len(groups) == 1)
             if expander is not None:
                 token.alternatives = expander.alternatives(main, plan)
             if self.understanding:
                 self._designator(token, plan)
+                word.units.extend(lk.text for lk in token.lookups if lk.field == "units")
             tokens.append(token)
         # the whole word too: "missile defense"
         whole = expander.alternatives(text, plan) if expander and len(groups) > 1 else []
@@ -229,15 +238,95 @@ class QueryBuilder:
         plan.explain.append(f"phrase: \"{text}\" -> grams {' '.join(tokens)}")
         if expander is not None:
             match.alternatives = expander.alternatives(folded, plan)
+        if self.understanding:
+            self._phrase_designators(match, plan)
         return match
 
-    def _units(self, plain: str, plan: QueryPlan, budget: TokenBudget) -> None:
+    def _phrase_designators(self, match: PhraseMatch, plan: QueryPlan) -> None:
+        """A designator inside a phrase is still its family (`"Su-27 戰機"`): the phrase is
+        also searched with it in each other spelling, as the passages' grams hold it (su27,
+        蘇愷 27 -> 苏恺 27, Su 27 -> su 27), at `ranking.DESIGNATOR_SPELLING_WEIGHT` of the
+        phrase, and as each variant of it the index holds (Su-27SM, Su-27UBK; for Su-27SM
+        also Su-27), in each spelling, at `ranking.DESIGNATOR_FAMILY_WEIGHT`, so the phrase
+        as typed ranks first, then its other spellings, then the variants (each weight
+        also scaled by `_rarity`). Only spellings
+        whose every token the index holds; one designator at a time, the others as typed;
+        said in one explain line. A one-character transliteration (苏-27) meets the text
+        only where the character stands alone (`，苏-27`): after another character the
+        grams field holds it inside a bigram (的苏)."""
+        tokens, found = match.tokens, []
+        for i, tok in enumerate(tokens):
+            designator, width = tok, 1
+            if base(tok) is None:
+                if i + 1 == len(tokens):
+                    continue
+                pair = tok + tokens[i + 1]
+                spelt = list(transliterated(pair))                  # 苏恺 + 27
+                if spelt and (spelt[0][0], spelt[0][1]) == (0, len(pair)):
+                    designator, width = spelt[0][2], 2
+                elif tok.isascii() and tok.isalpha() and base(pair) is not None:
+                    designator, width = pair, 2                      # su + 27
+                else:
+                    continue
+            for spelling, weight, source in self._spellings(designator):
+                alt = tokens[:i] + spelling + tokens[i + width:]
+                if alt == tokens or any(a.tokens == alt for a in found) or (
+                        self.doc_frequency and not all(self.doc_frequency(PHRASE_FIELD, t)
+                                                       for t in spelling)):
+                    continue
+                found.append(Alternative(" ".join(alt), alt,
+                                         match.weight * weight * self._rarity(tokens, alt),
+                                         source))
+        if found:
+            found = found[:MAX_DESIGNATOR_PHRASES]
+            match.alternatives.extend(found)
+            plan.explain.append(f"phrase designators: \"{match.text}\" also as "
+                                + ", ".join(f"\"{a.term}\" (weight {a.weight:.2f})"
+                                            for a in found))
+
+    def _rarity(self, typed: list[str], other: list[str]) -> float:
+        """The IDF sum of the typed phrase's tokens over the other spelling's: a phrase
+        scores about the sum of its tokens', so a rarer spelling (苏恺 for su30) would
+        outrank the exact phrase by its rarity alone; scaled, it scores what the typed one
+        would, times its weight."""
+        if not self.doc_frequency or not self.doc_count:
+            return 1.0
+        def total(tokens):
+            return sum(ranking.idf(self.doc_frequency(PHRASE_FIELD, t), self.doc_count)
+                       for t in tokens)
+        theirs = total(other)
+        return total(typed) / theirs if theirs else 1.0
+
+    def _spellings(self, designator: str) -> list[tuple[list[str], float, str]]:
+        """(grams tokens, weight, label) of every spelling of a designator a passage may use: the
+        Latin one and the Chinese transliterations of its prefix (DESIGNATOR_SPELLING_WEIGHT),
+        then those of each other member of its family: its base and the variants the index
+        holds (DESIGNATOR_FAMILY_WEIGHT)."""
+        b = base(designator)
+        members = {b} if b != designator else set()
+        if self.prefixed is not None:
+            members.update(t for t in self.prefixed(PHRASE_FIELD, b) if base(t) == b)
+        members.discard(designator)
+        out = [(s, ranking.DESIGNATOR_SPELLING_WEIGHT, "spelling") for s in _spelt(designator)]
+        for member in sorted(members):
+            out += [(s, ranking.DESIGNATOR_FAMILY_WEIGHT, "designator family")
+                    for s in _spelt(member)]
+        return out
+
+    def _units(self, words: list[QueryWord], plan: QueryPlan, budget: TokenBudget) -> None:
         """Counted numbers (第 9 條 -> 第9条) and transliterated designators (蘇愷 27 ->
         su27) of the plain words, said in the explain lines, each one more optional match
         in the `units` field (search.analysis.units), where every spelling of the passages
-        has the same token."""
+        has the same token. The unit is the word's (`QueryWord.units`), and words that
+        are the parts of one unit (第 / 9 / 條) become one word: they are counted,
+        reported and reranked as the one thing the reader typed."""
+        plain = " ".join(w.text for w in words)
         if not plain or "units" not in self.fields:
             return
+        spans, at = [], 0
+        for w in words:
+            spans.append((at, at + len(w.text)))
+            at += len(w.text) + 1
         folded = fold(plain)
         found = [(s, e, u, "number") for s, e, u in number_units(folded)]
         found += [(s, e, d, "designator") for s, e, d in transliterated(folded)]
@@ -252,8 +341,13 @@ class QueryBuilder:
                 plan.highlight.append(unit)
             else:
                 token = Token(unit, [], [Lookup("units", unit, ranking.UNIT_WEIGHT)])
-            plan.optional.append(WordMatch(span, [token]))
+            match = WordMatch(span, [token])
+            plan.optional.append(match)
             plan.highlight.append(folded[start:end])
+            terms = [lk.text for lk in token.lookups if lk.field == "units"]
+            _attach_unit(plan, [w for w, (a, b) in zip(words, spans) if a < end and b > start],
+                         [(a, b) for a, b in spans if a < end and b > start], start, end,
+                         QueryWord(span, [unit], match=match, units=terms))
 
     def _designator(self, token: Token, plan: QueryPlan) -> None:
         """A designator token also looks up its family in `units` (Su-27 -> su27*: Su-27SM,
@@ -367,6 +461,16 @@ class QueryBuilder:
                    for f in ranking.WORD_FIELDS if w.get(f) and f in self.fields]
         return Token(main, list(subs), lookups or [Lookup("body", main)])
 
+    def _title(self, token: Token) -> None:
+        """The article title of the user's word, weighted by its script
+        (`ranking.TITLE_WEIGHTS`: English titles only; a Chinese one is the body's context)."""
+        if "title" not in self.fields:
+            return
+        for tok in [token.text] + token.subwords:
+            weight = ranking.TITLE_WEIGHTS[ranking.script(tok)]
+            if weight:
+                token.lookups.append(Lookup("title", tok, weight))
+
     def _bigrams(self, text: str, skip=()) -> list[Lookup]:
         """One lookup per character bigram of the CJK runs of `text` (also bigrams spanning
         two of jieba's words): segmentation-independent matching, weighted per bigram."""
@@ -454,6 +558,30 @@ def _stop_words_only(text: str) -> bool:
     words = re.findall(r"[^\W_]+", fold(text))
     return bool(words) and all(w in ENGLISH_STOP_WORDS or (len(w) == 1 and w.isascii())
                                for w in words)
+
+
+def _spelt(designator: str) -> list[list[str]]:
+    """The grams tokens of a designator in Latin letters and in each Chinese
+    transliteration of its prefix (su27sm -> [su27sm], [苏恺, 27sm], [苏霍伊, 27sm], ...)."""
+    b = base(designator)
+    prefix = b.rstrip("0123456789")
+    rest = designator[len(prefix):]
+    return [[designator]] + [[chars, rest] for chars, latin in TRANSLITERATIONS.items()
+                             if latin == prefix]
+
+
+def _attach_unit(plan: QueryPlan, covered: list[QueryWord], spans, start: int, end: int,
+                 unit: QueryWord) -> None:
+    """Give a unit found at start..end of the plain words to its word: the one word holding
+    it gets its terms; several words wholly inside it (第 / 9 / 條) give way, in
+    `plan.words`, to `unit`, the one word they spell. A unit a word only partly overlaps
+    (條約第 / 9 / 條) is ranked but credited to none."""
+    if len(covered) == 1 and spans[0][0] <= start and end <= spans[0][1]:
+        covered[0].units.extend(t for t in unit.units if t not in covered[0].units)
+    elif len(covered) > 1 and start <= spans[0][0] and spans[-1][1] <= end:
+        at = next(i for i, w in enumerate(plan.words) if w is covered[0])
+        plan.words[at:at] = [unit]
+        plan.words[:] = [w for w in plan.words if not any(w is c for c in covered)]
 
 
 def _overlaps(start: int, end: int, spans) -> bool:

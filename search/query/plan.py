@@ -186,7 +186,9 @@ class QueryWord:
     positions (each run a phrase; question words left out split a run); `match`: the
     plan's match for it (a WordMatch or PhraseMatch), None when nothing was left; `stop`:
     nothing was left because every part is an English stop word or a lone letter;
-    `over_budget`: not searched, the query's token budget ran out before it."""
+    `over_budget`: not searched, the query's token budget ran out before it; `units`: the
+    `units` terms that spell it otherwise (第九條 for 第9條, 蘇愷 27 for su27, a designator's
+    family): a counted number typed over several words (`第 9 條`) is ONE QueryWord."""
 
     text: str
     tokens: list[str]
@@ -195,6 +197,7 @@ class QueryWord:
     stop: bool = False
     over_budget: bool = False
     spanning: list = field(default_factory=list)   # glossary Alternatives of a span of words
+    units: list[str] = field(default_factory=list)
 
 
 @dataclass
