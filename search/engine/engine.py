@@ -294,7 +294,8 @@ def _builder(gen, s, expand: bool):
 
     builder = QueryBuilder(gen.schema, gen.glossary if expand else None,
                            doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                           fields=gen.live_fields(s))
+                           fields=gen.live_fields(s), prefixed=lambda f, prefix: (
+                               t.decode("utf-8") for t in s.reader().expand_prefix(f, prefix)))
     ids = gen.cache.setdefault("posting-ids", {})      # a generation's postings never change
     builder.postings = lambda field, text: _ids(s, field, text, ids)   # translation's senses
     return builder
@@ -319,11 +320,6 @@ def _ids(s, field: str, text: str, cache: dict) -> frozenset:
             cache.clear()
         cache[key] = found
     return found
-
-    return QueryBuilder(gen.schema, gen.glossary if expand else None,
-                        doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
-                        fields=gen.live_fields(s), prefixed=lambda f, prefix: (
-                            t.decode("utf-8") for t in s.reader().expand_prefix(f, prefix)))
 
 
 def _coverage_words(plan):
