@@ -5,7 +5,7 @@ Two indexes, each built once per test run:
   serves; `seed_engine` is an Engine on it, `app`/`client` the web app on it.
 - `engine_index`: `engine_corpus`, the seed articles plus the small files under
   tests/data/engine/ and corpus/glossary.tsv; `engine` is an Engine on it.
-Tests that change a corpus or an index copy it first (`corpus_copy`; `seed_articles` for
+Tests that change a corpus or an index copy it first (`corpus_copy`; `seed_corpus_copy` for
 the seed articles alone); tests that change the app (a route, a config) make their own with
 `create_app`.
 """
@@ -82,7 +82,7 @@ def paper():
 
 
 @pytest.fixture
-def seed_articles(tmp_path) -> Path:
+def seed_corpus_copy(tmp_path) -> Path:
     """A writable corpus folder holding only the seed articles (no glossary, no news)."""
     return copy_seed_articles(tmp_path / "corpus")
 

@@ -9,10 +9,10 @@ from search.index.manifest import current_generation
 from search.ingest.decode import decode_bytes
 
 
-def test_index_option_naming_a_file_is_one_line(cli, seed_articles, tmp_path):
+def test_index_option_naming_a_file_is_one_line(cli, seed_corpus_copy, tmp_path):
     afile = tmp_path / "afile"
     afile.write_text("")
-    result = cli("index", "--corpus", seed_articles, "--index", afile)
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", afile)
     assert (result.exit_code, result.output) == (
         1, f"defsearch: {afile} is a file, not an index directory: pass --index DIR\n")
     assert afile.read_text() == ""                # never costs data
@@ -26,10 +26,11 @@ def test_binary_starting_with_a_utf16_bom_is_not_text(tmp_path):
         decode_bytes(data, tmp_path / "blob.txt")
 
 
-def test_binary_with_a_utf16_bom_is_skipped_by_the_indexer(cli, seed_articles, tmp_path):
-    (seed_articles / "blob.txt").write_bytes(b"\xff\xfe\x00garbage\x80\x81" + b"PK\x03\x04" * 40)
-    result = cli("index", "--corpus", seed_articles, "--index", tmp_path / "index")
-    assert f"defsearch: skipped {seed_articles / 'blob.txt'}: binary file, not text" in result.output
+def test_binary_with_a_utf16_bom_is_skipped_by_the_indexer(cli, seed_corpus_copy, tmp_path):
+    blob = seed_corpus_copy / "blob.txt"
+    blob.write_bytes(b"\xff\xfe\x00garbage\x80\x81" + b"PK\x03\x04" * 40)
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", tmp_path / "index")
+    assert f"defsearch: skipped {blob}: binary file, not text" in result.output
     assert "index holds 2 articles" in result.output
 
 
@@ -66,11 +67,11 @@ def test_corpus_of_bad_files_only_warns(cli, tmp_path):
             "(see the skipped files above)\n") in result.output
 
 
-def test_report_counts_skipped_files_apart(cli, seed_articles, tmp_path):
-    (seed_articles / "empty.txt").write_text("")
-    (seed_articles / "nul.txt").write_bytes(b"\x00\x01\x02\x03")
+def test_report_counts_skipped_files_apart(cli, seed_corpus_copy, tmp_path):
+    (seed_corpus_copy / "empty.txt").write_text("")
+    (seed_corpus_copy / "nul.txt").write_bytes(b"\x00\x01\x02\x03")
     index_dir = tmp_path / "index"
-    result = cli("index", "--corpus", seed_articles, "--index", index_dir)
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", index_dir)
     gen = current_generation(index_dir).name
     assert (f"built index at {index_dir} ({gen}): 2 added, 0 changed, 0 deleted, "
             "0 unchanged, 2 skipped\n") in result.output
@@ -78,13 +79,13 @@ def test_report_counts_skipped_files_apart(cli, seed_articles, tmp_path):
     assert "warning" not in result.output
 
 
-def test_plain_update_does_not_claim_a_rebuild(cli, seed_articles, tmp_path):
+def test_plain_update_does_not_claim_a_rebuild(cli, seed_corpus_copy, tmp_path):
     index_dir = tmp_path / "index"
-    assert cli("index", "--corpus", seed_articles, "--index", index_dir).exit_code == 0
+    assert cli("index", "--corpus", seed_corpus_copy, "--index", index_dir).exit_code == 0
     # a new article naming a new 「name」 changes the mined lexicon: every file is analysed
     # again, and the report says exactly that, once
-    (seed_articles / "new.txt").write_text("新文章標題\n\n這是「新名字」的文章，很短。\n")
-    result = cli("index", "--corpus", seed_articles, "--index", index_dir)
+    (seed_corpus_copy / "new.txt").write_text("新文章標題\n\n這是「新名字」的文章，很短。\n")
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", index_dir)
     gen = current_generation(index_dir).name
     assert (f"updated index at {index_dir} ({gen}): 1 added, 0 changed, 0 deleted, "
             "2 unchanged\n") in result.output
@@ -93,17 +94,17 @@ def test_plain_update_does_not_claim_a_rebuild(cli, seed_articles, tmp_path):
     assert "rebuilt" not in result.output
     assert result.output.count("re-analysed") == 1
 
-    (seed_articles / "new2.txt").write_text("又一篇\n\n這是普通的文章，很短。\n")
-    result = cli("index", "--corpus", seed_articles, "--index", index_dir)
+    (seed_corpus_copy / "new2.txt").write_text("又一篇\n\n這是普通的文章，很短。\n")
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", index_dir)
     assert "1 added, 0 changed, 0 deleted, 3 unchanged\n" in result.output
     assert "re-analysed" not in result.output
 
 
-def test_changed_file_that_turned_bad_is_counted_as_skipped(cli, seed_articles, tmp_path):
+def test_changed_file_that_turned_bad_is_counted_as_skipped(cli, seed_corpus_copy, tmp_path):
     index_dir = tmp_path / "index"
-    assert cli("index", "--corpus", seed_articles, "--index", index_dir).exit_code == 0
-    bad = sorted(seed_articles.glob("*.txt"))[0]
+    assert cli("index", "--corpus", seed_corpus_copy, "--index", index_dir).exit_code == 0
+    bad = sorted(seed_corpus_copy.glob("*.txt"))[0]
     bad.write_bytes(b"\x00\x01\x02\x03")
-    result = cli("index", "--corpus", seed_articles, "--index", index_dir)
+    result = cli("index", "--corpus", seed_corpus_copy, "--index", index_dir)
     assert "0 added, 0 changed, 0 deleted, 1 unchanged, 1 skipped\n" in result.output
     assert f"defsearch: skipped {bad}: " in result.output

@@ -22,8 +22,8 @@ def article(title: str, body: str) -> str:
 
 
 @pytest.fixture
-def corpus(seed_articles) -> Path:
-    return seed_articles
+def corpus(seed_corpus_copy) -> Path:
+    return seed_corpus_copy
 
 
 class Log:
