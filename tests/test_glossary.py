@@ -2,7 +2,6 @@
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -119,18 +118,6 @@ def test_save_is_json_beside_the_index(glossary, tmp_path):
     assert data["format"] == 1 and len(data["entries"]) == 21
 
 
-def test_expansions_are_fast(glossary):
-    glossary.expansions("导弹")                       # build the cross-Strait table once
-    words = ["Lavrov", "信心建立措施", "CBMs", "导弹", "nothing", "中國", "Putin"]
-    n = 2000
-    t = time.perf_counter()
-    for _ in range(n):
-        for w in words:
-            glossary.expansions(w)
-    per_call = (time.perf_counter() - t) / (n * len(words))
-    assert per_call < 50e-6, f"{per_call * 1e6:.1f} µs per expansions() call"
-
-
 def test_query_time_never_loads_jieba(tmp_path, seed_articles):
     Glossary.build(seed_articles).save(tmp_path)
     code = ("import sys; from search.glossary import Glossary; "
@@ -240,7 +227,3 @@ def test_find_terms_in_a_whole_query(glossary):
     assert glossary.find_terms("俄國巡航导弹與雷射武器") == [(2, 6, "巡航导弹"), (7, 11, "雷射武器")]
     assert glossary.find_terms("俄國巡航导弹", cross_strait_vocab=False) == []
     assert glossary.find_terms("lavrov") == [] and glossary.find_terms("") == []
-    t = time.perf_counter()
-    for _ in range(200):
-        glossary.find_terms("What did Sergey Lavrov say about confidence-building measures 信心建立措施")
-    assert (time.perf_counter() - t) / 200 < 500e-6

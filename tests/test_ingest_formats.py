@@ -1,6 +1,5 @@
 """Input formats: .jsonl passages, encodings (UTF-8 +/- BOM, UTF-16 BOM, Big5), PDF."""
 import json
-import time
 import unicodedata
 from pathlib import Path
 
@@ -84,16 +83,15 @@ def test_jsonl_malformed_lines_reported_and_skipped(tmp_path):
     assert len(report.articles) == 1 and len(report.failures) == 4
 
 
-def test_jsonl_is_fast(tmp_path):
+def test_a_jsonl_of_20k_lines_keeps_every_passage(tmp_path):
+    """Every line a passage, lines sharing a title one article (bench/lookup_costs.py times
+    the read)."""
     text = "解放軍在臺海周邊舉行聯合演習，美國國防部表示密切關注。" * 20
     lines = [json.dumps({"id": f"d{i}", "title": f"doc {i // 10}", "text": text},
                         ensure_ascii=False) for i in range(20000)]
     path = write(tmp_path / "big.jsonl", "\n".join(lines))
-    start = time.perf_counter()
     articles = list(iter_articles(path))
-    elapsed = time.perf_counter() - start
-    assert sum(len(a.passages) for a in articles) == 20000
-    assert elapsed < 6, f"{elapsed:.1f}s for 20k passages"
+    assert (len(articles), sum(len(a.passages) for a in articles)) == (2000, 20000)
 
 
 # --- encodings -----------------------------------------------------------------------------
