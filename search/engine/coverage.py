@@ -189,18 +189,20 @@ def _text(word, docs: _Docs) -> tuple[set, bool]:
     return text.union(docs.term("body", match.tokens[0].text)), in_text
 
 
-def _expansions(word, plan, docs: _Docs):
-    """(label, passages whose text or notes hold it) of each glossary alternative and
-    translation of the word."""
+def expansion_lookups(word, plan):
+    """(label, lookups) of each glossary alternative and translation of the word, the
+    passages matching any of its lookups holding it: a lookup is ("phrase", field, tokens)
+    or ("all", field, tokens) (every token in the field). One list for both backends, each
+    of which finds the passages its own way."""
     match = word.match
     alts = list(match.alternatives) + list(word.spanning)
     if isinstance(match, WordMatch):
         alts += [a for t in match.tokens for a in t.alternatives]
     for alt in alts:
-        found = docs.phrase("grams", alt.tokens)
+        lookups = [("phrase", "grams", tuple(alt.tokens))]
         if len(alt.tokens) == 1:
-            found = found.union(docs.term("notes", alt.tokens[0]))
-        yield alt.label, found
+            lookups.append(("all", "notes", (alt.tokens[0],)))
+        yield alt.label, lookups
     folded = fold(word.text).strip()
     for tset in plan.translations:
         unit = fold(tset.text).strip()
@@ -212,9 +214,20 @@ def _expansions(word, plan, docs: _Docs):
             # one's words in `body` (the text with its title and section)
             grams = [lk.text for lk in cand.lookups if lk.field == "grams"]
             words = [lk.text for lk in cand.lookups if lk.field == "body"]
-            found = _all([docs.term("grams", t) for t in dict.fromkeys(grams)]) if grams \
-                else _all([docs.term("body", t) for t in dict.fromkeys(words)])
+            lookups = [("all", "grams", tuple(dict.fromkeys(grams))) if grams
+                       else ("all", "body", tuple(dict.fromkeys(words)))]
             notes = [lk.text for lk in cand.lookups if lk.field == "notes"]
             if notes:
-                found = found.union(_all([docs.term("notes", t) for t in dict.fromkeys(notes)]))
-            yield tset.label(cand), found
+                lookups.append(("all", "notes", tuple(dict.fromkeys(notes))))
+            yield tset.label(cand), lookups
+
+
+def _expansions(word, plan, docs: _Docs):
+    """(label, passages whose text or notes hold it) of each glossary alternative and
+    translation of the word."""
+    for label, lookups in expansion_lookups(word, plan):
+        found = set()
+        for kind, name, tokens in lookups:
+            found |= (docs.phrase(name, list(tokens)) if kind == "phrase"
+                      else _all([docs.term(name, t) for t in tokens]))
+        yield label, found

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from search.analysis import fold
 from search.backends.opensearch.mapping import lookup_field
-from search.engine.coverage import TITLE_FIELDS, _members
+from search.engine.coverage import TITLE_FIELDS, _members, expansion_lookups
 from search.model import WordReport
 from search.query.plan import AnyMatch, WordMatch
 
@@ -256,29 +256,8 @@ def _units(word, plan) -> dict:
 
 def _expansions(word, plan):
     """(label, query) of each glossary alternative and translation of the word
-    (`coverage._expansions`)."""
-    match = word.match
-    alts = list(match.alternatives) + list(word.spanning)
-    if isinstance(match, WordMatch):
-        alts += [a for t in match.tokens for a in t.alternatives]
-    for alt in alts:
-        found = phrase("grams", alt.tokens)
-        if len(alt.tokens) == 1:
-            found = any_of([found, term("notes", alt.tokens[0])])
-        yield alt.label, found
-    folded = fold(word.text).strip()
-    for tset in plan.translations:
-        unit = fold(tset.text).strip()
-        if not (folded == unit or folded in unit.split() or (not folded.isascii()
-                                                            and folded in unit)):
-            continue
-        for cand in tset.candidates:
-            grams = [lk.text for lk in cand.lookups if lk.field == "grams"]
-            words = [lk.text for lk in cand.lookups if lk.field == "body"]
-            found = all_of([term("grams", t) for t in dict.fromkeys(grams)]) if grams \
-                else all_of([term("body", t) for t in dict.fromkeys(words)])
-            notes = [lk.text for lk in cand.lookups if lk.field == "notes"]
-            if notes:
-                found = any_of([found, all_of([term("notes", t)
-                                               for t in dict.fromkeys(notes)])])
-            yield tset.label(cand), found
+    (`coverage.expansion_lookups`)."""
+    for label, lookups in expansion_lookups(word, plan):
+        yield label, any_of([phrase(name, list(tokens)) if kind == "phrase"
+                             else all_of([term(name, t) for t in tokens])
+                             for kind, name, tokens in lookups])
