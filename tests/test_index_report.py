@@ -9,10 +9,11 @@ from search.index.manifest import current_generation
 from search.ingest.decode import decode_bytes
 
 
-def test_index_option_naming_a_file_is_one_line(cli, seed_corpus_copy, tmp_path):
+@pytest.mark.parametrize("command", ["index", "watch"])
+def test_index_option_naming_a_file_is_one_line(cli, seed_corpus_copy, tmp_path, command):
     afile = tmp_path / "afile"
     afile.write_text("")
-    result = cli("index", "--corpus", seed_corpus_copy, "--index", afile)
+    result = cli(command, "--corpus", seed_corpus_copy, "--index", afile)
     assert (result.exit_code, result.output) == (
         1, f"defsearch: {afile} is a file, not an index directory: pass --index DIR\n")
     assert afile.read_text() == ""                # never costs data

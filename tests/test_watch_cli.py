@@ -21,14 +21,6 @@ def test_watch_needs_a_corpus_folder(cli, tmp_path):
         1, f"defsearch: corpus not found at {tmp_path / 'nope'}: pass --corpus PATH\n")
 
 
-def test_watch_index_option_naming_a_file(cli, tmp_path, seed_corpus_copy):
-    afile = tmp_path / "afile"
-    afile.write_text("")
-    result = cli("watch", "--corpus", seed_corpus_copy, "--index", afile)
-    assert (result.exit_code, result.output) == (
-        1, f"defsearch: {afile} is a file, not an index directory: pass --index DIR\n")
-
-
 def test_defsearch_watch_logs_a_line_per_change(tmp_path, seed_corpus_copy):
     corpus, index_dir = seed_corpus_copy, tmp_path / "index"
     proc = subprocess.Popen([str(EXE), "watch", "--corpus", str(corpus), "--index",
