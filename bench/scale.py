@@ -57,39 +57,40 @@ def rss_mib(pids) -> float:
     return round(total / 1024, 1)
 
 
-def run_whoosh(corpus: Path, qs: dict) -> dict:
-    from search.engine.engine import Engine
-    from search.index.update import update_index
-
-    index_dir = OUT / "scale-whoosh-index"
+def measured(build, open_engine, qs: dict, **memory) -> dict:
+    """Time `build()` (an index report), then each query kind on `open_engine()` after one
+    warm-up search; `memory` holds the backend's memory figures, taken after the build."""
     t = time.perf_counter()
-    report = update_index(corpus, index_dir, rebuild=True)
+    report = build()
     seconds = time.perf_counter() - t
-    engine = Engine(index_dir)
+    engine = open_engine()
     out = {"passages": report.passages, "index_s": round(seconds, 1),
-           "passages_per_s": round(report.passages / seconds),
-           "peak_rss_mib": round(max(peak_rss_mib(), peak_rss_mib(children=True)), 1)}
+           "passages_per_s": round(report.passages / seconds)}
+    out.update({name: figure() for name, figure in memory.items()})
     for kind, texts in qs.items():
         engine.search(texts[0])         # warm
         out[kind] = timed_searches(engine, texts)
     return out
 
 
+def run_whoosh(corpus: Path, qs: dict) -> dict:
+    from search.engine.engine import Engine
+    from search.index.update import update_index
+
+    index_dir = OUT / "scale-whoosh-index"
+    return measured(lambda: update_index(corpus, index_dir, rebuild=True),
+                    lambda: Engine(index_dir), qs, peak_rss_mib=lambda: round(
+                        max(peak_rss_mib(), peak_rss_mib(children=True)), 1))
+
+
 def run_opensearch(corpus: Path, qs: dict, config, pids) -> dict:
     from search.backends.opensearch.engine import OpenSearchEngine
     from search.backends.opensearch.indexer import update_cluster
 
-    t = time.perf_counter()
-    report = update_cluster(corpus, config, rebuild=True)
-    seconds = time.perf_counter() - t
-    engine = OpenSearchEngine(config)
-    out = {"passages": report.passages, "index_s": round(seconds, 1),
-           "passages_per_s": round(report.passages / seconds),
-           "peak_rss_mib": round(peak_rss_mib(), 1), "nodes_rss_mib": rss_mib(pids)}
-    for kind, texts in qs.items():
-        engine.search(texts[0])
-        out[kind] = timed_searches(engine, texts)
-    return out
+    return measured(lambda: update_cluster(corpus, config, rebuild=True),
+                    lambda: OpenSearchEngine(config), qs,
+                    peak_rss_mib=lambda: round(peak_rss_mib(), 1),
+                    nodes_rss_mib=lambda: rss_mib(pids))
 
 
 def main(argv=None) -> int:
