@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import threading
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, \
     url_for
@@ -23,6 +22,7 @@ from search.query.filters import ARTICLE_ID_RE
 
 from .engine import get_engine, holder
 from .errors import BadRequest
+from .links import links, quote_arg
 from .params import search_params
 from .render import note_anchor
 
@@ -50,8 +50,9 @@ def result_list_url(endpoint: str, params: dict, **path) -> str:
             ("from", params.get("year_from")), ("to", params.get("year_to"))]
     if params.get("translate") is False:
         args.append(("translate", "0"))
-    query = urlencode([(k, v) for k, v in args if v not in (None, "")])
-    return url_for(endpoint, **path) + ("?" + query if query else "")
+    query = "&".join(f"{k}={quote_arg(str(v))}" for k, v in args if v not in (None, ""))
+    base = links().path(endpoint, *path.values()) if path else links().plain(endpoint)
+    return base + ("?" + query if query else "")
 
 
 @bp.app_template_global("note_works")

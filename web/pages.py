@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, g, redirect, render_template, request,
                    url_for)
+from jinja2 import pass_context
 
 from search.errors import DefsearchError, QueryError
 from search.query.filters import ARTICLE_ID_RE
@@ -20,6 +21,7 @@ from search.query.filters import ARTICLE_ID_RE
 from . import render
 from .engine import get_engine, holder
 from .errors import BadRequest
+from .links import links
 from .params import LANGS, run_search, search_params, search_url
 
 bp = Blueprint("pages", __name__)
@@ -52,14 +54,26 @@ def current_script() -> str:
     return g.script
 
 
+# The page's script is read from the template context (`inject_globals` puts it there):
+# a page applies these some seventy times, and `g` is a context-local lookup each time.
+
 @bp.app_template_filter("script")
-def script_filter(text):
-    return render.convert(text, current_script())
+@pass_context
+def script_filter(context, text):
+    return render.convert(text, context.get("current_script") or current_script())
 
 
 @bp.app_template_global("display_lang")
-def display_lang(lang: str) -> str:
-    return render.display_lang(lang, current_script())
+@pass_context
+def display_lang(context, lang: str) -> str:
+    return render.display_lang(lang, context.get("current_script") or current_script())
+
+
+@bp.app_template_global("link")
+def link(endpoint: str, value: str | None = None) -> str:
+    """`url_for(endpoint)`, or `url_for(endpoint, <its one variable>=value)`, built as
+    `web.links` does."""
+    return links().plain(endpoint) if value is None else links().path(endpoint, value)
 
 
 @bp.app_context_processor
@@ -188,7 +202,7 @@ def _present_hit(hit, params: dict, n: int) -> dict:
     """What the template needs for one result card (`_result.html`): snippet and full text
     with markers, links."""
     query = params["q"]
-    article_url = url_for("pages.article", article_id=hit.article_id, q=query)
+    article_url = links().path("pages.article", hit.article_id, q=query)
     marker = render.MarkerFactory(
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")

@@ -9,15 +9,15 @@ into a short /search link.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 
 from search.errors import QueryError
 from search.query import filters
 
 from .engine import holder
 from .errors import BadRequest
+from .links import links, quote_arg
 
 # The languages the search form offers (lang= also takes every value `lang:` does: zh, ...)
 LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
@@ -122,5 +122,6 @@ def search_url(params: dict, **changes) -> str:
         args.append(("translate", "0"))
     if merged.get("page") and merged["page"] != 1:
         args.append(("page", merged["page"]))
-    query = urlencode([(k, v) for k, v in args if v not in (None, "")])
-    return url_for("pages.search") + ("?" + query if query else "")
+    # urlencode's output, with each value's quoting remembered (q recurs in every link)
+    query = "&".join(f"{k}={quote_arg(str(v))}" for k, v in args if v not in (None, ""))
+    return links().plain("pages.search") + ("?" + query if query else "")
