@@ -69,6 +69,12 @@ def display_lang(context, lang: str) -> str:
     return render.display_lang(lang, context.get("current_script") or current_script())
 
 
+@bp.app_template_filter("number")
+def number(n) -> str:
+    """12345 -> "12,345" (a filter: cheaper in a template than calling str.format)."""
+    return f"{n:,}"
+
+
 @bp.app_template_global("link")
 def link(endpoint: str, value: str | None = None) -> str:
     """`url_for(endpoint)`, or `url_for(endpoint, <its one variable>=value)`, built as

@@ -158,24 +158,25 @@ def render_text(text: str, highlights: Iterable[tuple[int, int]] = (),
             if start <= ref.offset <= end:
                 events.append((ref.offset, 1, ref.label))
     events.sort(key=lambda e: (e[0], e[1]))
+    # plain strings joined once: every piece is escaped text, a tag or a marker's Markup
     out, pos, in_mark = [], start, False
     for offset, order, payload in events:
         out.append(escape(text[pos:offset]))
         pos = offset
         if payload == "open":
-            out.append(Markup("<mark>"))
+            out.append("<mark>")
             in_mark = True
         elif payload == "close":
-            out.append(Markup("</mark>"))
+            out.append("</mark>")
             in_mark = False
         else:
             if in_mark:
-                out.append(Markup("</mark>"))
+                out.append("</mark>")
             out.append(marker(payload))
             if in_mark:
-                out.append(Markup("<mark>"))
+                out.append("<mark>")
     out.append(escape(text[pos:end]))
-    return Markup("").join(out)
+    return Markup("".join(out))
 
 
 def _merge(spans):
