@@ -7,8 +7,10 @@ seconds. Each client keeps one HTTP/1.1 connection and sends requests from a fix
 back, or with `--think` seconds of pause. `--unique F` makes a fraction F of the requests
 fresh searches never sent before in the run (1-3 words drawn from the served corpus's own
 vocabulary, by frequency), so the server's result cache cannot answer them: the long tail of
-real traffic. Prints throughput, errors and latency percentiles overall and per kind;
-`--json FILE` writes the figures.
+real traffic. Each client connects from its own loopback address, as one user would.
+Prints throughput, errors and latency percentiles overall and per kind, the server's CPU
+per request (its processes' CPU time over the run: on a shared machine latency also
+measures the neighbours) and the load average; `--json FILE` writes the figures.
 
     .venv/bin/python bench/load.py                        # bundled corpus, 50 clients, 30 s
     .venv/bin/python bench/load.py --synthetic 100000      # the 100k index of bench/speed.py
@@ -131,10 +133,22 @@ class FreshQueries:
                     return f"/search?q={quote(q)}"
 
 
+def client_address(n: int) -> tuple[str, int]:
+    """Client n's own loopback address (127.0.1.n...): each client stands for one user, and
+    `defsearch serve` closes the connections one address holds beyond 32 per process
+    (web.slow_clients), which 50 clients sharing 127.0.0.1 could pass."""
+    return (f"127.0.{1 + n // 250}.{1 + n % 250}", 0)
+
+
 def client(port: int, mix, stop_at: float, think: float, seed: int, out: list,
-           unique: float = 0.0, fresh: FreshQueries | None = None) -> None:
+           unique: float = 0.0, fresh: FreshQueries | None = None, n: int = 0) -> None:
     rnd = random.Random(seed)
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    source = client_address(n)
+
+    def connect():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                          source_address=source)
+    conn = connect()
     while time.monotonic() < stop_at:
         if fresh is not None and rnd.random() < unique:
             kind, path = "unique", fresh.next()
@@ -157,11 +171,33 @@ def client(port: int, mix, stop_at: float, think: float, seed: int, out: list,
         except (OSError, http.client.HTTPException) as err:
             error = f"{type(err).__name__}: {err}"
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = connect()
         out.append((kind, (time.perf_counter() - t0) * 1000.0, error, path))
         if think:
             time.sleep(rnd.uniform(0.5 * think, 1.5 * think))
     conn.close()
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server process and its forked workers so far (Linux /proc):
+    with the machine shared, CPU per request says more than latency about the server."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [pid]
+    while pending:
+        p = pending.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks     # utime, stime
+            for task in Path(f"/proc/{p}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def pct(values: list[float], p: float) -> float:
@@ -238,10 +274,13 @@ def main(argv=None) -> int:
         run_clients(port, mix, min(args.clients, 8), args.warmup, args.think, warm, seed=999,
                     unique=args.unique, fresh=fresh)
         samples: list = []
+        load_before, cpu_before = load_average(), server_cpu_seconds(proc.pid)
         started = time.monotonic()
         run_clients(port, mix, args.clients, args.duration, args.think, samples, seed=0,
                     unique=args.unique, fresh=fresh)
         seconds = time.monotonic() - started
+        cpu = server_cpu_seconds(proc.pid) - cpu_before
+        load_after = load_average()
     finally:
         proc.terminate()
         try:
@@ -252,14 +291,20 @@ def main(argv=None) -> int:
     summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think,
                     "unique": args.unique, "threads": args.threads,
                     "cache": args.cache, "workers": args.workers or "serve default (one per core)",
-                    "index": args.index, "cpus": os.cpu_count()})
+                    "index": args.index, "cpus": os.cpu_count(),
+                    "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(samples)), 2),
+                    "server_cpu_cores_busy": round(cpu / seconds, 2),
+                    "load_average_before": load_before, "load_average_after": load_after})
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     ok = summary["errors"] == 0 and summary["p95_ms"] <= args.p95_limit
     print(f"{'PASS' if ok else 'FAIL'}: {summary['errors']} errors, p95 {summary['p95_ms']} ms "
-          f"(limit {args.p95_limit} ms), {summary['rps']} req/s", file=sys.stderr)
+          f"(limit {args.p95_limit} ms), {summary['rps']} req/s, server CPU "
+          f"{summary['server_cpu_ms_per_request']} ms a request "
+          f"({summary['server_cpu_cores_busy']} cores busy), load average "
+          f"{load_before} -> {load_after}", file=sys.stderr)
     return 0 if ok else 1
 
 
@@ -275,7 +320,8 @@ def client_once(port: int, path: str) -> None:
 def run_clients(port, mix, n, duration, think, out, seed, unique=0.0, fresh=None) -> None:
     stop_at = time.monotonic() + duration
     threads = [threading.Thread(target=client, daemon=True,
-                                args=(port, mix, stop_at, think, seed + i, out, unique, fresh))
+                                args=(port, mix, stop_at, think, seed + i, out, unique, fresh,
+                                      i))
                for i in range(n)]
     for t in threads:
         t.start()
