@@ -3,16 +3,18 @@
 A results page holds about sixty links (each card's article, cite, related, author and
 venue links; pager; facets), and werkzeug's `url_for` costs tens of microseconds each: a
 millisecond or two of CPU a page. The link of a route whose last part is its one variable
-is the same prefix for every value, so `path()` asks `url_for` once per request for
-that prefix (and for the query string after it) and quotes each value as werkzeug's path
-converter does. `tests/test_web_links.py` checks the result equals `url_for`'s.
+is the same prefix for every value, so `path()` asks `url_for` once for that prefix (and
+for the query string after it) and quotes each value as werkzeug's path converter does.
+Prefixes without a query string are kept per app and script root (they never change);
+those with one (`?q=` of the article links) per request. `tests/test_web_links.py` checks
+the result equals `url_for`'s.
 """
 from __future__ import annotations
 
 from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
-from flask import g, url_for
+from flask import current_app, g, has_request_context, request, url_for
 
 _PROBE = "_"        # a value every converter writes unchanged
 
@@ -34,21 +36,25 @@ class Links:
 
     def __init__(self):
         self._parts: dict = {}
+        shared = current_app.extensions.setdefault("defsearch_links", {})
+        root = request.script_root if has_request_context() else None
+        self._shared = shared.setdefault(root, {}) if root is not None else {}
 
     def path(self, endpoint: str, value: str, **query) -> str:
         """`url_for(endpoint, <its one variable>=value, **query)`."""
         key = (endpoint, tuple(query.items()))
-        parts = self._parts.get(key)
+        kept = self._parts if query else self._shared
+        parts = kept.get(key)
         if parts is None:
-            parts = self._parts[key] = _split(endpoint, query)
+            parts = kept[key] = _split(endpoint, query)
         prefix, suffix = parts
         return prefix + quote_path(str(value)) + suffix
 
     def plain(self, endpoint: str) -> str:
         """`url_for(endpoint)` of a route without variables."""
-        found = self._parts.get(endpoint)
+        found = self._shared.get(endpoint)
         if found is None:
-            found = self._parts[endpoint] = url_for(endpoint)
+            found = self._shared[endpoint] = url_for(endpoint)
         return found
 
 

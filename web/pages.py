@@ -22,7 +22,7 @@ from . import render
 from .engine import get_engine, holder
 from .errors import BadRequest
 from .links import links
-from .params import LANGS, run_search, search_params, search_url
+from .params import LANGS, Fields, run_search, search_params, search_url
 
 bp = Blueprint("pages", __name__)
 
@@ -140,10 +140,9 @@ def search():
     try:
         params = search_params()
     except BadRequest as err:
-        raw = {"q": request.args.get("q", "")[:1000], "page": 1, "lang": None,
-               "article": None, "venue": None, "year_from": None, "year_to": None,
-               "translate": True, "author": None, "match": "any", "sort": "relevance",
-               "group": False}
+        raw = Fields(q=request.args.get("q", "")[:1000], page=1, lang=None, article=None,
+                     venue=None, year_from=None, year_to=None, translate=True, author=None,
+                     match="any", sort="relevance", group=False)
         return render_template("search.html", params=raw, results=None, error=err.message,
                                search_url=search_url), err.status
     results = None
@@ -213,7 +212,7 @@ def _present_hit(hit, params: dict, n: int) -> dict:
         hit.footnotes, href=lambda label: f"{article_url}#{render.note_anchor(label)}",
         prefix=f"r{n}-")
     truncated = hit.window.cut_before or hit.window.cut_after
-    return {
+    return Fields({
         "hit": hit,
         "more_url": search_url(params, article=hit.article_id, group=False, page=1)
         if hit.more else None,
@@ -225,7 +224,7 @@ def _present_hit(hit, params: dict, n: int) -> dict:
         "footnotes": [(n, render.marked_note(n, hit.note_marks.get(n.label)),
                        f"{article_url}#{render.note_anchor(n.label)}") for n in hit.footnotes],
         "notes_marked": bool(hit.note_marks),
-    }
+    })
 
 
 NO_MATCH = ("nowhere", "stop", "unsearched")
@@ -240,22 +239,21 @@ def facet_lists(results, params) -> dict | None:
 
     def picks(values, name):
         chosen = params.get(name)
-        return [{"label": v.label, "value": v.value, "count": v.count,
-                 "chosen": chosen == v.value,
-                 "url": search_url(params, page=1, **{name: v.value})} for v in values]
+        return [Fields(label=v.label, value=v.value, count=v.count, chosen=chosen == v.value,
+                       url=search_url(params, page=1, **{name: v.value})) for v in values]
     top = max((v.count for v in f.year), default=1)
-    years = [{"label": v.label, "count": v.count, "level": max(1, round(8 * v.count / top)),
-              "chosen": params.get("year_from") == params.get("year_to") == int(v.value),
-              "url": search_url(params, page=1, year_from=int(v.value),
-                                year_to=int(v.value))} for v in f.year]
-    return {"year": years, "undated": f.undated, "venue": picks(f.venue, "venue"),
-            "author": picks(f.author, "author"), "lang": picks(f.lang, "lang"),
-            "article": picks(f.article, "article")}
+    years = [Fields(label=v.label, count=v.count, level=max(1, round(8 * v.count / top)),
+                    chosen=params.get("year_from") == params.get("year_to") == int(v.value),
+                    url=search_url(params, page=1, year_from=int(v.value),
+                                   year_to=int(v.value))) for v in f.year]
+    return Fields(year=years, undated=f.undated, venue=picks(f.venue, "venue"),
+                  author=picks(f.author, "author"), lang=picks(f.lang, "lang"),
+                  article=picks(f.article, "article"))
 
 
 def _views(results, params) -> dict:
     """Links switching match, sort and grouping (each keeps everything else)."""
-    return {
+    return Fields({
         "sorts": [(name, label, search_url(params, sort=name, page=1),
                    params.get("sort", "relevance") == name)
                   for name, label in (("relevance", "Relevance"), ("newest", "Newest"),
@@ -263,20 +261,20 @@ def _views(results, params) -> dict:
         "group": search_url(params, group=not params.get("group"), page=1),
         "only_all": search_url(params, match="all", page=1),
         "show_any": search_url(params, match="any", page=1),
-    }
+    })
 
 
 def _pagination(results, params) -> dict:
     last = min(results.last_page, current_app.config["MAX_PAGE"])
     page = results.page
     window = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
-    return {
+    return Fields({
         "page": page, "last": last, "past_end": page > last and results.total > 0,
         "last_url": search_url(params, page=last),
         "prev": search_url(params, page=page - 1) if page > 1 else None,
         "next": search_url(params, page=page + 1) if page < last else None,
         "numbers": [(n, search_url(params, page=n)) for n in window],
-    }
+    })
 
 
 @bp.route("/articles/<path:article_id>")

@@ -23,6 +23,19 @@ from .links import links, quote_arg
 LANGS = {"zh-Hant": "Traditional Chinese", "zh-Hans": "Simplified Chinese", "en": "English"}
 
 
+class Fields(dict):
+    """A dict the templates read as `params.q`: Jinja tries an attribute before a key, and
+    a plain dict raises (and Jinja catches) an AttributeError for each such read, some
+    two hundred on a results page."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def int_param(name: str, default, lo: int, hi: int, what: str):
     raw = request.args.get(name, "").strip()
     if raw == "":
@@ -55,8 +68,7 @@ def search_params() -> dict:
     if translate not in ("", "0", "1"):
         raise BadRequest(f"translate must be 0 (do not search translations) or 1, "
                          f"not {translate[:20]!r}.")
-    return {"q": q, "page": page, **options, "translate": translate != "0",
-            **view_params()}
+    return Fields(q=q, page=page, **options, translate=translate != "0", **view_params())
 
 
 def _choice(name: str, allowed: dict) -> str:
