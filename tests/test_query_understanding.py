@@ -164,3 +164,23 @@ def test_did_you_mean_on_the_cli_in_json_and_as_one_click_on_the_page(cli, seed_
     assert data["did_you_mean"] == "Lavrov"
     html = client.get("/search?q=Lavrof").get_data(as_text=True)
     assert 'Did you mean <a href="/search?q=Lavrov" class="sugg">Lavrov</a>?' in html
+
+
+def test_a_remembered_suggestion_does_not_outlive_the_index(seed_corpus_copy, tmp_path):
+    """Suggestions are remembered per index generation: the same engine, after an update
+    that brings the typed word into the index, stops offering the correction."""
+    from search.engine.engine import Engine
+    from search.index.update import update_index
+
+    index_dir = tmp_path / "index"
+    update_index(seed_corpus_copy, index_dir)
+    engine = Engine(index_dir)
+    assert engine.search("Lavrof").did_you_mean == "Lavrov"
+    assert engine.search("Sergey Lavrof").did_you_mean == "Sergey Lavrov"   # remembered
+    (seed_corpus_copy / "lavrof.txt").write_text(
+        "A note on transliteration\n\nSome wire services spell the minister's name Lavrof.\n",
+        encoding="utf-8")
+    update_index(seed_corpus_copy, index_dir)
+    engine.refresh()                 # (a server does it at most a second after the swap)
+    assert engine.search("Lavrof").did_you_mean == ""
+    assert engine.search("Lavrof").total == 1

@@ -23,6 +23,7 @@ _CJK = re.compile(f"[{CJK_CHARS}]")
 _LATIN_WORD = re.compile(r"[a-z]{3,}")
 _NUMBER = re.compile("[0-9零〇一二两三四五六七八九十百千万亿]")
 MAX_SCANNED = 20000            # terms looked at per word: bounded work on a large index
+CACHE_LIMIT = 10000            # folded words whose replacement a generation remembers
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -49,29 +50,46 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
-def did_you_mean(words: list[str], searcher, glossary=None) -> dict[str, str]:
+def did_you_mean(words: list[str], searcher, glossary=None,
+                 cache: dict | None = None) -> dict[str, str]:
     """{typed word: replacement} for the query words the index does not hold and can
-    correct; empty when every word is found or none has a close neighbour."""
+    correct; empty when every word is found or none has a close neighbour. `cache`: a dict
+    kept with the searcher's index generation (its terms never change), remembering each
+    folded word's replacement or None: a name the index lacks costs a term walk once."""
     found = {}
     for word in dict.fromkeys(words):
         folded = fold(word).strip()
-        if _CJK.search(folded):
-            # a number is not a typo: 第九條 meets 第9條 through its unit (analysis.numbers)
-            if len(folded) >= 3 and not _NUMBER.search(folded) \
-                    and _missing_bigram(folded, searcher):
-                best = _cjk_candidate(folded, searcher, glossary)
-            else:
-                continue
-        elif _LATIN_WORD.fullmatch(folded) and not searcher.doc_frequency(
-                "body", english_term(folded)):
-            best = _latin_candidate(folded, searcher)
+        if cache is not None and folded in cache:
+            surface = cache[folded]
         else:
-            continue
-        if best:
-            surface = _surface(best, searcher, latin=not _CJK.search(folded))
-            if surface and fold(surface) != folded:
-                found[word] = surface
+            surface = _correction(folded, searcher, glossary)
+            if cache is not None:
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                cache[folded] = surface
+        if surface:
+            found[word] = surface
     return found
+
+
+def _correction(folded: str, searcher, glossary) -> str | None:
+    """The replacement of one folded query word as a passage spells it, or None."""
+    if _CJK.search(folded):
+        # a number is not a typo: 第九條 meets 第9條 through its unit (analysis.numbers)
+        if len(folded) >= 3 and not _NUMBER.search(folded) \
+                and _missing_bigram(folded, searcher):
+            best = _cjk_candidate(folded, searcher, glossary)
+        else:
+            return None
+    elif _LATIN_WORD.fullmatch(folded) and not searcher.doc_frequency(
+            "body", english_term(folded)):
+        best = _latin_candidate(folded, searcher)
+    else:
+        return None
+    if not best:
+        return None
+    surface = _surface(best, searcher, latin=not _CJK.search(folded))
+    return surface if surface and fold(surface) != folded else None
 
 
 def _missing_bigram(folded: str, searcher) -> bool:
@@ -91,11 +109,17 @@ def _prefix_terms(searcher, prefix: str):
 def _latin_candidate(folded: str, searcher) -> str | None:
     stem = english_term(folded)
     limit = 1 if len(folded) <= 5 else 2
+    # a term whose length is more than `limit` from both the word's and its stem's is
+    # beyond reach: skipped before the distance is computed (most of a prefix walk)
+    shortest = min(len(folded), len(stem)) - limit
+    longest = max(len(folded), len(stem)) + limit
     best = None
     for term in _prefix_terms(searcher, folded[0]):
-        if not term.isascii() or not term.isalpha():
+        if not shortest <= len(term) <= longest or not term.isascii() or not term.isalpha():
             continue
-        d = min(edit_distance(folded, term, limit), edit_distance(stem, term, limit))
+        d = edit_distance(folded, term, limit)
+        if d and stem != folded:
+            d = min(d, edit_distance(stem, term, limit))
         if d > limit:
             continue
         key = (d, -searcher.doc_frequency("body", term))
