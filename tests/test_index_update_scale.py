@@ -129,3 +129,31 @@ def test_an_update_mines_only_what_changed(tmp_path):
     after = _glossary_file(index_dir)
     assert after["entries"] == before["entries"] and after["common_zh"] == before["common_zh"]
     assert after["lowercase"]["doors"] == 1 and "doors" not in before["lowercase"]
+
+
+def test_a_glossary_saved_without_the_counts_is_exact_after_one_update(tmp_path):
+    """An index whose glossary.json an older defsearch wrote (no word counts): the next
+    update counts them once from the live index, and from then on equals a rebuild."""
+    from search.index.checksums import write_checksums
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "g.txt").write_text(GLOSSING, encoding="utf-8")
+    (corpus / "w.txt").write_text(LOWERCASE, encoding="utf-8")
+    update_index(corpus, index_dir)
+    gen = current_generation(index_dir)
+    old = _glossary_file(index_dir)
+    del old["lowercase"], old["common_zh"]
+    (gen / FILENAME).unlink()              # a new inode, as an older defsearch wrote it
+    (gen / FILENAME).write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    write_checksums(gen)
+    for n, change in enumerate(("delete", "add")):
+        if change == "delete":
+            (corpus / "w.txt").unlink()
+        else:
+            (corpus / "w.txt").write_text(LOWERCASE, encoding="utf-8")
+        report = update_index(corpus, index_dir)
+        assert not report.rebuilt and not report.failures
+        fresh = tmp_path / f"fresh-{n}"
+        update_index(corpus, fresh, rebuild=True)
+        assert _glossary_file(index_dir) == _glossary_file(fresh), change

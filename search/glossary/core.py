@@ -272,6 +272,15 @@ class Glossary:
         return self._assemble(mined, user_tsv, lowercase, self._common_surnames,
                               keep_counts=False, common_zh_known=known)
 
+    def count_lowercase_words(self, articles) -> None:
+        """Count the lower-case words of `articles()` (every article this glossary was
+        built from, one at a time) when it was saved without the counts; else a no-op."""
+        if self._lowercase is None:
+            lowercase: dict[str, int] = {}
+            for article in articles():
+                _count_lowercase_words(lowercase, article, 1)
+            self._lowercase = lowercase
+
     def _known_common_zh(self) -> dict[str, bool]:
         """{folded Chinese side: common?} of this glossary's mined entries (all were looked
         up when it was assembled), {} for a glossary saved before they were kept."""

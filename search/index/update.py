@@ -534,15 +534,17 @@ def _update_glossary(gen: Path, root: Path, articles, removed: list, old_gen,
     from search.glossary import update_glossary
 
     try:
-        update_glossary(gen, root, articles, removed, old_gen, removed_articles)
+        update_glossary(gen, root, articles, removed, old_gen, removed_articles,
+                        old_articles=lambda: _stored_articles(old_gen, None))
     except Exception as err:    # noqa: BLE001 - the index is still good without expansions
         report.failures.append(f"glossary: {err}")
 
 
-def _stored_articles(gen: Path, sources: list[str]):
-    """The live articles of the files `sources` as generation `gen` stores them, one at a
-    time (`article_from_stored`): what an update removes, read at the cost of what it
-    removes (the file's documents, found by its `source` term; the index read unmapped)."""
+def _stored_articles(gen: Path, sources: list[str] | None):
+    """The live articles of the files `sources` (None: of every file) as generation `gen`
+    stores them, one at a time (`article_from_stored`): what an update removes, read at the
+    cost of what it removes (the file's documents, found by its `source` term; the index
+    read unmapped)."""
     import json
 
     from whoosh.reading import TermNotFound
@@ -553,9 +555,10 @@ def _stored_articles(gen: Path, sources: list[str]):
     ix = open_unmapped(gen)
     try:
         with ix.reader() as reader:
-            for rel in sources:
+            for rel in sources if sources is not None else [None]:
                 try:
-                    docnums = list(reader.postings("source", rel).all_ids())
+                    docnums = reader.all_doc_ids() if rel is None else \
+                        list(reader.postings("source", rel).all_ids())
                 except TermNotFound:
                     continue
                 passages: dict[str, dict] = {}    # an article's come before its record
