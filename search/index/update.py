@@ -451,10 +451,11 @@ def _ingest_each(rels, files: dict[str, Path], root: Path, report: IndexReport,
 class _HeldIds:
     """Which file of the live index holds an id, for `IdRegistry.held_by`: article ids from
     the manifest; `.jsonl` passage ids (the only ones not derived from an article id) by
-    looking the id up in the index: its live passage document names its article. A lookup
-    costs what the claimed ids cost (~0.2-0.6 ms each), never a pass over every stored
-    passage, and the index is read unmapped (`search.index.storage`), so neither time nor
-    memory depends on the size of the index. Only the files `kept` (in the corpus, not
+    looking the id up in the index: its live passage document names its article (a
+    changed file's own ids, the usual hit, are told apart by their document numbers without
+    reading a stored field). What it costs follows the claimed ids, never a pass over every
+    stored passage, and the index is read unmapped (`search.index.storage`), so neither time
+    nor memory depends on the size of the index. Only the files `kept` (in the corpus, not
     being read again) hold ids."""
 
     def __init__(self, gen: Path, manifest: Manifest, kept: set[str]):
@@ -462,7 +463,9 @@ class _HeldIds:
         self.article_file = {aid: rel for rel, entry in manifest.files.items()
                              if rel in kept for aid in entry.articles}
         self.jsonl = any(":" in aid for aid in self.article_file)   # txt/pdf ids have none
+        self.others = [rel for rel in manifest.files if rel not in kept]
         self.ix = self.reader = None
+        self.not_kept: set[int] = set()
 
     def __call__(self, key: tuple[str, str]) -> str | None:
         kind, value = key
@@ -471,18 +474,32 @@ class _HeldIds:
         if not self.jsonl:
             return None
         if self.reader is None:
-            from search.index.storage import open_unmapped
-            self.ix = open_unmapped(self.gen)
-            self.reader = self.ix.reader()
+            self._open()
         if ("pid", value) not in self.reader:
             return None
         for docnum in self.reader.postings("pid", value).all_ids():     # live documents
+            if docnum in self.not_kept:         # a changed file's own id: the usual case
+                continue
             fields = self.reader.stored_fields(docnum)
             owner = self.article_file.get(fields.get("article_id", "")) \
                 if fields.get("kind") == "p" else None
             if owner is not None:
                 return owner
         return None
+
+    def _open(self) -> None:
+        """The live index, and the documents of its files not kept (changed, deleted: the
+        ids they hold are free), so their ids are answered without reading stored fields."""
+        from whoosh.reading import TermNotFound
+
+        from search.index.storage import open_unmapped
+        self.ix = open_unmapped(self.gen)
+        self.reader = self.ix.reader()
+        for rel in self.others:
+            try:
+                self.not_kept.update(self.reader.postings("source", rel).all_ids())
+            except TermNotFound:
+                pass
 
     def close(self) -> None:
         if self.reader is not None:
