@@ -29,7 +29,8 @@ from bench.common import load_average, log  # noqa: E402
 from bench.speed import _timed_run, timed_update  # noqa: E402
 
 _READ_ONLY = """
-import sys, time
+import os, sys, time
+sys.path[:0] = [p for p in os.environ.get("PYTHONPATH", "").split(":") if p]  # before cwd
 from search.index.update import update_index
 started, cpu = time.perf_counter(), time.process_time()
 def stop(done, total):
