@@ -70,9 +70,10 @@ def _jsonl_files(corpus: Path) -> list[Path]:
     return sorted(corpus.glob("*.jsonl")) if corpus.is_dir() else [corpus]
 
 
-def _timed_run(cmd: list[str]) -> tuple[float, int, str, float]:
+def _timed_run(cmd: list[str], env: dict | None = None) -> tuple[float, int, str, float]:
     """(wall seconds, peak PSS KiB of the process tree, output, CPU seconds of the tree)
-    of `cmd`. CPU seconds too: on a shared machine the wall time also counts waiting."""
+    of `cmd` (in environment `env`, default this one's). CPU seconds too: on a shared
+    machine the wall time also counts waiting."""
     import resource
 
     log("$", " ".join(cmd))
@@ -81,7 +82,7 @@ def _timed_run(cmd: list[str]) -> tuple[float, int, str, float]:
     cpu = usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+                            text=True, env=env)
 
     def sample():
         while proc.poll() is None:
@@ -139,21 +140,22 @@ def timed_index(corpus: Path, index_dir: Path) -> dict:
 PROBE = "zz-update-probe.jsonl"
 
 
-def timed_update(corpus: Path, index_dir: Path) -> dict:
+def timed_update(corpus: Path, index_dir: Path, env: dict | None = None) -> dict:
     """`defsearch index` after adding one new article (a one-passage English .jsonl file:
     it mines no name, so the lexicon stays and only the new file is analysed), then after
-    deleting it again; seconds are wall time of the whole command, start-up included."""
+    deleting it again; seconds are wall time of the whole command, start-up included, and
+    the peak PSS and CPU seconds of both (`env`: the environment they run in)."""
     line = next(item for item in read_jsonl(POOL) if item["text"].isascii())
     probe = corpus / PROBE
     probe.write_text(json.dumps(dict(line, id="update-probe:1", title="Update probe"),
                                 ensure_ascii=False) + "\n", encoding="utf-8")
     cmd = [DEFSEARCH, "index", "--corpus", str(corpus), "--index", str(index_dir)]
     try:
-        add_s, add_peak, add_out, add_cpu = _timed_run(cmd)
+        add_s, add_peak, add_out, add_cpu = _timed_run(cmd, env)
         add_segments = segments(index_dir)
     finally:
         probe.unlink()
-    del_s, _, del_out, _ = _timed_run(cmd)
+    del_s, del_peak, del_out, del_cpu = _timed_run(cmd, env)
     for out in (add_out, del_out):
         if "re-analysed" in out or "rebuilt" in out:
             raise SystemExit(f"the one-article update re-analysed everything:\n{out}")
@@ -161,6 +163,7 @@ def timed_update(corpus: Path, index_dir: Path) -> dict:
             "add_cpu_s": round(add_cpu, 2),
             "add_peak_pss_mib": round(add_peak / 1024), "segments_after_add": add_segments,
             "add_phases": _phases(add_out), "delete_it_s": round(del_s, 2),
+            "delete_cpu_s": round(del_cpu, 2), "delete_peak_pss_mib": round(del_peak / 1024),
             "segments_after_delete": segments(index_dir), "load": load_average(),
             "output": add_out.strip().splitlines()[-3:]}
 

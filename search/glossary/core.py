@@ -147,14 +147,26 @@ def _add_lowercase_words(words: set[str], a) -> None:
         words.update(_LOWER_WORD.findall(text))
 
 
-def _mine_all(articles, mined: dict) -> set[str]:
-    """Mine each of `articles` into `mined` (by id) and return their lower-case words, in
-    one pass: the indexer streams the articles from disk, never holding them all."""
-    words: set[str] = set()
+def _mine_all(articles, mined: dict, lowercase: dict[str, int]) -> None:
+    """Mine each of `articles` into `mined` (by id) and count, in `lowercase`, the articles
+    writing each lower-case word, in one pass: the indexer streams the articles from disk,
+    never holding them all."""
     for a in articles:
         mined[a.id] = mine_article(a)
-        _add_lowercase_words(words, a)
-    return words
+        _count_lowercase_words(lowercase, a, 1)
+
+
+def _count_lowercase_words(lowercase: dict[str, int], article, step: int) -> None:
+    """Add `step` (1 or -1) to the count of each lower-case word `article` writes; a word
+    no article writes any more leaves the table."""
+    words: set[str] = set()
+    _add_lowercase_words(words, article)
+    for w in words:
+        n = lowercase.get(w, 0) + step
+        if n > 0:
+            lowercase[w] = n
+        else:
+            lowercase.pop(w, None)
 
 
 def _jieba_freq():
@@ -163,15 +175,21 @@ def _jieba_freq():
     return shared_dictionary().FREQ
 
 
-def _expand_flags(entries: list[GlossaryEntry]) -> None:
+def _expand_flags(entries: list[GlossaryEntry], common_zh_known: dict[str, bool]) -> None:
     """Decide per entry whether each side may expand (index time only: uses jieba's
-    dictionary frequencies)."""
-    freq = _jieba_freq()
+    dictionary frequencies). `common_zh_known`: folded Chinese sides already looked up
+    (jieba's dictionary does not change), filled with the new ones: an update that glosses
+    nothing new never loads the dictionary (~1 s, ~100 MiB)."""
+    freq = None
     for e in entries:
         if e.source == "user":
             e.expand_zh = e.expand_en = True
             continue
-        common_zh = (freq.get(fold_key(e.zh), 0) or 0) >= COMMON_ZH_FREQ
+        k = fold_key(e.zh)
+        common_zh = common_zh_known.get(k)
+        if common_zh is None:
+            freq = freq if freq is not None else _jieba_freq()
+            common_zh = common_zh_known[k] = (freq.get(k, 0) or 0) >= COMMON_ZH_FREQ
         single = " " not in e.en
         loose = e.rule in ("nouns", "keywords", "en-first") and not e.person
         e.expand_zh = not common_zh
@@ -194,7 +212,8 @@ class Glossary:
     time; see the module docstring for the policy."""
 
     def __init__(self, entries=(), variants=(), suppress=(), mined=None,
-                 user_tsv_sha256: str = "", problems=(), common_surnames=()):
+                 user_tsv_sha256: str = "", problems=(), common_surnames=(),
+                 lowercase: dict[str, int] | None = None, common_zh=None):
         self._entries: list[GlossaryEntry] = list(entries)
         self._variants: list[tuple[str, str]] = list(variants)      # user zh<->zh pairs
         self._suppress: list[tuple[str, str]] = list(suppress)      # user "-a<TAB>b" lines
@@ -202,9 +221,21 @@ class Glossary:
         self.user_tsv_sha256 = user_tsv_sha256
         self.problems: list[str] = list(problems)
         self._common_surnames = frozenset(common_surnames)
-        self._map: dict[str, list[Expansion]] = {}
-        self._blocked: set[tuple[str, str]] = set()
-        self._index()
+        # what an update needs to assemble exactly what a build would: the articles writing
+        # each lower-case word (None: a glossary saved before they were kept), and the
+        # folded Chinese sides jieba's dictionary calls common (of the mined entries)
+        self._lowercase = lowercase
+        self._common_zh = frozenset(common_zh) if common_zh is not None else None
+
+    _LOOKUPS = ("_map", "_blocked", "_max_words", "_max_chars", "_first_words")
+
+    def __getattr__(self, name):
+        """The lookup tables, built on first use: an update only reassembles the glossary
+        it loaded, a query only looks terms up."""
+        if name in Glossary._LOOKUPS:
+            self._index()
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     # ------------------------------------------------------------------ building
 
@@ -212,22 +243,56 @@ class Glossary:
     def build(cls, articles, user_tsv=None) -> "Glossary":
         """Mine `articles` and merge the user glossary at `user_tsv` (a path or None)."""
         mined: dict[str, list[MinedPair]] = {}
-        lowercase = _mine_all(articles, mined)
+        lowercase: dict[str, int] = {}
+        _mine_all(articles, mined, lowercase)
         return cls._assemble(mined, user_tsv, lowercase)
 
-    def update(self, articles=(), removed=(), user_tsv=None) -> "Glossary":
+    def update(self, articles=(), removed=(), user_tsv=None,
+               removed_articles=None) -> "Glossary":
         """A new glossary for an incremental index update: `articles` added or changed,
         `removed` article ids gone; only those are mined again. The user glossary is
-        always re-read (it is small)."""
+        always re-read (it is small).
+
+        `removed_articles` (the removed articles' content as indexed, an iterable read
+        once) takes their lower-case words out of the counts, and the result equals a
+        build from the remaining and new articles. Without it (or from a glossary saved
+        before the counts were kept) the update is approximate: a pair's English side or
+        surname is only checked against the new articles' words and the common surnames
+        known before, and the counts are not kept."""
         gone = set(removed)
         mined = {aid: pairs for aid, pairs in self._mined.items() if aid not in gone}
-        lowercase = _mine_all(articles, mined)
-        # approximate: a new surname is only checked against the changed articles' words
-        return self._assemble(mined, user_tsv, lowercase, self._common_surnames)
+        exact = self._lowercase is not None and (removed_articles is not None or not gone)
+        lowercase: dict[str, int] = dict(self._lowercase) if exact else {}
+        for article in (removed_articles or ()) if exact else ():
+            _count_lowercase_words(lowercase, article, -1)
+        _mine_all(articles, mined, lowercase)
+        known = self._known_common_zh()
+        if exact:
+            return self._assemble(mined, user_tsv, lowercase, common_zh_known=known)
+        return self._assemble(mined, user_tsv, lowercase, self._common_surnames,
+                              keep_counts=False, common_zh_known=known)
+
+    def count_lowercase_words(self, articles) -> None:
+        """Count the lower-case words of `articles()` (every article this glossary was
+        built from, one at a time) when it was saved without the counts; else a no-op."""
+        if self._lowercase is None:
+            lowercase: dict[str, int] = {}
+            for article in articles():
+                _count_lowercase_words(lowercase, article, 1)
+            self._lowercase = lowercase
+
+    def _known_common_zh(self) -> dict[str, bool]:
+        """{folded Chinese side: common?} of this glossary's mined entries (all were looked
+        up when it was assembled), {} for a glossary saved before they were kept."""
+        if self._common_zh is None:
+            return {}
+        return {k: k in self._common_zh for k in
+                (fold_key(e.zh) for e in self._entries if e.source != "user")}
 
     @classmethod
-    def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv, lowercase: set[str],
-                  common_before=frozenset()) -> "Glossary":
+    def _assemble(cls, mined: dict[str, list[MinedPair]], user_tsv, lowercase: dict[str, int],
+                  common_before=frozenset(), keep_counts: bool = True,
+                  common_zh_known: dict[str, bool] | None = None) -> "Glossary":
         user = read_user_tsv(user_tsv) if user_tsv else UserGlossary()
         by_key: dict[tuple[str, str], GlossaryEntry] = {}
         for aid in sorted(mined):
@@ -257,14 +322,18 @@ class Glossary:
                 # exactly what the user wrote: no surname key ("Wang Yi" is surname-first)
                 entries.append(GlossaryEntry(zh, en, 0, [], "user", False, "user"))
         entries.sort(key=lambda e: (-e.count, e.source != "user", fold_key(e.zh), e.en.lower()))
-        _expand_flags(entries)
+        known = dict(common_zh_known or {})
+        _expand_flags(entries, known)
         for e in entries:          # `Fundamental`, `CAST`: also an ordinary English word here?
             if e.source != "user" and " " not in e.en and fold_key(e.en) in lowercase:
                 e.expand_en = False
         surnames = {fold_key(surname(e.en)) for e in entries if e.person}
-        common = (surnames & lowercase) | (surnames & set(common_before))
+        common = (surnames & lowercase.keys()) | (surnames & set(common_before))
+        common_zh = {fold_key(e.zh) for e in entries if e.source != "user"
+                     and known.get(fold_key(e.zh))}
         return cls(entries, user.variants, user.suppress, mined,
-                   _sha256(user_tsv) if user_tsv else "", user.problems, common)
+                   _sha256(user_tsv) if user_tsv else "", user.problems, common,
+                   lowercase if keep_counts else None, common_zh)
 
     # ------------------------------------------------------------------ persistence
 
@@ -282,6 +351,10 @@ class Glossary:
             "mined": {aid: [[p.zh, p.en, p.rule, p.person] for p in pairs]
                       for aid, pairs in sorted(self._mined.items())},
         }
+        if self._lowercase is not None:
+            data["lowercase"] = dict(sorted(self._lowercase.items()))
+        if self._common_zh is not None:
+            data["common_zh"] = sorted(self._common_zh)
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
         os.replace(tmp, path)
@@ -300,10 +373,13 @@ class Glossary:
             entries = [GlossaryEntry(**e) for e in data.get("entries", [])]
             mined = {aid: [MinedPair(zh, en, rule, bool(person)) for zh, en, rule, person in pairs]
                      for aid, pairs in data.get("mined", {}).items()}
+            lowercase = data.get("lowercase")
+            if lowercase is not None and not all(isinstance(n, int) for n in lowercase.values()):
+                raise ValueError("lowercase")
             return cls(entries, [tuple(v) for v in data.get("variants", [])],
                        [tuple(s) for s in data.get("suppress", [])], mined,
                        data.get("user_tsv_sha256", ""), data.get("problems", []),
-                       data.get("common_surnames", []))
+                       data.get("common_surnames", []), lowercase, data.get("common_zh"))
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return cls()                 # unreadable: search still runs, cross-Strait only
 

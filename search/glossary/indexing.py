@@ -34,13 +34,19 @@ def glossary_digest(corpus_root) -> str:
     return sha256_file(p) if p else ""
 
 
-def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None) -> Glossary:
+def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None,
+                    removed_articles=None, old_articles=None) -> Glossary:
     """Build or update the glossary of a new index generation and save it there.
 
     `articles`: the articles (re)ingested for this generation; `removed`: ids of articles
     gone or replaced since `old_gen_dir` (the previous generation, None for a full build,
     in which case `articles` must be the whole corpus). Only `articles` are mined; the
-    previous generation's per-article pairs are reused for everything else."""
+    previous generation's per-article pairs are reused for everything else.
+    `removed_articles`: those removed articles as `old_gen_dir` holds them (an iterable),
+    so the update equals a build (see `Glossary.update`). `old_articles()`: every article
+    of `old_gen_dir`, read once to count their lower-case words when its glossary was saved
+    without the counts (by an older defsearch): that update reads the whole index, the
+    following ones only what they change."""
     tsv = user_tsv_path(corpus_root)
     old = None
     if old_gen_dir is not None and (Path(old_gen_dir) / FILENAME).exists():
@@ -48,7 +54,10 @@ def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None
     if old is None:
         glossary = Glossary.build(articles, user_tsv=tsv)
     else:
-        glossary = old.update(articles=articles, removed=removed, user_tsv=tsv)
+        if old_articles is not None:
+            old.count_lowercase_words(old_articles)
+        glossary = old.update(articles=articles, removed=removed, user_tsv=tsv,
+                              removed_articles=removed_articles)
     glossary.save(gen_dir)
     return glossary
 

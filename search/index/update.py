@@ -22,7 +22,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from search.errors import (DefsearchError, IndexDamaged, IndexLocked, IndexNotFound,
                            IndexWriteError)
@@ -131,9 +131,11 @@ def changes(files: dict[str, Path], old, root: Path, report: IndexReport):
     return hashes, old_files, todo, _glossary_digest(root)
 
 
-def _ingest(path: Path, root: Path, problems: list | None = None) -> list[Article]:
-    from search.ingest import ingest_file
-    return ingest_file(path, root=root, problems=problems)
+def _ingest(path: Path, root: Path, problems: list | None = None, scratch=None):
+    """The file's articles, one at a time (`search.ingest.stream_file`: a huge `.jsonl` is
+    never held whole, its passages wait in `scratch`)."""
+    from search.ingest import stream_file
+    return stream_file(path, root=root, problems=problems, scratch=scratch)
 
 
 # -- generations ------------------------------------------------------------------------
@@ -241,15 +243,18 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             new_entries: dict[str, FileEntry] = {}
             naming = [0.0]
 
-            def keep(rel: str, arts: list[Article]) -> None:
-                ingested[rel] = len(arts)
-                started_names = time.perf_counter()
-                new_entries[rel] = _entry(files[rel], hashes[rel], arts)
-                naming[0] += time.perf_counter() - started_names
+            def keep(rel: str, arts) -> None:      # arts: read one at a time, once
+                entry = new_entries[rel] = _entry(files[rel], hashes[rel], [])
+                names: set[str] = set()
                 for article in arts:
+                    started_names = time.perf_counter()
+                    _count_into(entry, names, article)
+                    naming[0] += time.perf_counter() - started_names
                     spill.add(rel, article, _cost(article))
+                entry.names = sorted(names)
+                ingested[rel] = len(entry.articles)
 
-            _ingest_each(todo + recheck, files, root, report, keep, ids, old_gen, old)
+            _ingest_each(todo + recheck, files, root, report, keep, ids, old_gen, old, gen)
             clock("ingest")
             entries = {rel: old_files[rel] for rel in files if rel not in ingested}
             entries.update(new_entries)
@@ -263,7 +268,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                 report.reason = f"the mined lexicon changed (+{gained}/-{lost} names)"
                 rest = [rel for rel in files if rel not in ingested]
                 new_entries = {}
-                _ingest_each(rest, files, root, report, keep, ids)
+                _ingest_each(rest, files, root, report, keep, ids, scratch=gen)
                 entries.update(new_entries)
                 clock("ingest")
                 old_gen = None
@@ -292,9 +297,10 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             _write(gen, old_gen, lexicon, spill, list(ingested), report.deleted, report,
                    progress, procs)
             clock("write")
-            removed = [aid for rel in report.changed + report.deleted
-                       for aid in old_files[rel].articles] if old_gen is not None else []
-            _update_glossary(gen, root, spill.articles(), removed, old_gen, report)
+            gone = report.changed + report.deleted if old_gen is not None else []
+            removed = [aid for rel in gone for aid in old_files[rel].articles]
+            _update_glossary(gen, root, spill.articles(), removed, old_gen, report,
+                             _stored_articles(old_gen, gone) if gone else ())
             spill.remove()
             clock("glossary")
             manifest = Manifest(
@@ -390,15 +396,18 @@ def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport
                    ) -> dict[str, list[Article]]:
     """{rel: articles} of the files `rels` (see `_ingest_each`), all held in memory."""
     out: dict[str, list[Article]] = {}
-    _ingest_each(rels, files, root, report, out.__setitem__, ids, old_gen, old)
+    _ingest_each(rels, files, root, report, lambda rel, arts: out.__setitem__(rel, list(arts)),
+                 ids, old_gen, old)
     return out
 
 
 def _ingest_each(rels, files: dict[str, Path], root: Path, report: IndexReport,
-                 take: Callable[[str, list[Article]], None], ids=None,
-                 old_gen: Path | None = None, old: Manifest | None = None) -> None:
+                 take: Callable[[str, Iterable[Article]], None], ids=None,
+                 old_gen: Path | None = None, old: Manifest | None = None,
+                 scratch: Path | None = None) -> None:
     """`take(rel, articles)` for each of the files `rels`, read in path order, one file at
-    a time; a bad file is reported and gives no articles. Ids go through `ids` (a
+    a time; `articles` is a stream to read once (a huge `.jsonl` waits in `scratch`, see
+    `_ingest`); a bad file is reported and gives no articles. Ids go through `ids` (a
     `search.ingest.ids.IdRegistry`): the file first in path order keeps an id, as
     `defsearch ingest` does. When updating the index of `old_gen`, a file of it that now
     loses an id to a new file sorting before it is read again here too, and the files that
@@ -422,13 +431,14 @@ def _ingest_each(rels, files: dict[str, Path], root: Path, report: IndexReport,
             done.add(rel)
             problems: list = []
             try:
-                articles = ids.claim(rel, files[rel], _ingest(files[rel], root, problems),
-                                     problems)
+                articles = ids.claim_each(rel, files[rel],
+                                          _ingest(files[rel], root, problems, scratch),
+                                          problems)
             except DefsearchError as err:
                 problems.append(err)
-                articles = []
-            report.failures.extend(str(p) for p in problems)
+                articles = iter(())
             take(rel, articles)
+            report.failures.extend(str(p) for p in problems)
             for other in ids.displaced:
                 heapq.heappush(queue, (path_order(other), other))
             ids.displaced.clear()
@@ -440,18 +450,22 @@ def _ingest_each(rels, files: dict[str, Path], root: Path, report: IndexReport,
 
 class _HeldIds:
     """Which file of the live index holds an id, for `IdRegistry.held_by`: article ids from
-    the manifest; `.jsonl` passage ids (the only ones not derived from an article id) from
-    one pass over the stored passages of the `.jsonl` articles, made the first time a
-    claimed id is found in the index (a lookup per id costs ~150 us, the pass ~12 us per
-    passage). Only the files `kept` (in the corpus, not being read again) hold ids."""
+    the manifest; `.jsonl` passage ids (the only ones not derived from an article id) by
+    looking the id up in the index: its live passage document names its article (a
+    changed file's own ids, the usual hit, are told apart by their document numbers without
+    reading a stored field). What it costs follows the claimed ids, never a pass over every
+    stored passage, and the index is read unmapped (`search.index.storage`), so neither time
+    nor memory depends on the size of the index. Only the files `kept` (in the corpus, not
+    being read again) hold ids."""
 
     def __init__(self, gen: Path, manifest: Manifest, kept: set[str]):
         self.gen = gen
         self.article_file = {aid: rel for rel, entry in manifest.files.items()
                              if rel in kept for aid in entry.articles}
-        self.jsonl = {aid for aid in self.article_file if ":" in aid}   # txt/pdf ids have none
+        self.jsonl = any(":" in aid for aid in self.article_file)   # txt/pdf ids have none
+        self.others = [rel for rel in manifest.files if rel not in kept]
         self.ix = self.reader = None
-        self.passage_file: dict[str, str] | None = None
+        self.not_kept: set[int] = set()
 
     def __call__(self, key: tuple[str, str]) -> str | None:
         kind, value = key
@@ -460,17 +474,32 @@ class _HeldIds:
         if not self.jsonl:
             return None
         if self.reader is None:
-            from whoosh import index
-            self.ix = index.open_dir(str(self.gen))
-            self.reader = self.ix.reader()
+            self._open()
         if ("pid", value) not in self.reader:
             return None
-        if self.passage_file is None:
-            self.passage_file = {
-                fields["pid"]: self.article_file[fields["article_id"]]
-                for fields in self.reader.all_stored_fields()
-                if fields.get("kind") == "p" and fields.get("article_id") in self.jsonl}
-        return self.passage_file.get(value)
+        for docnum in self.reader.postings("pid", value).all_ids():     # live documents
+            if docnum in self.not_kept:         # a changed file's own id: the usual case
+                continue
+            fields = self.reader.stored_fields(docnum)
+            owner = self.article_file.get(fields.get("article_id", "")) \
+                if fields.get("kind") == "p" else None
+            if owner is not None:
+                return owner
+        return None
+
+    def _open(self) -> None:
+        """The live index, and the documents of its files not kept (changed, deleted: the
+        ids they hold are free), so their ids are answered without reading stored fields."""
+        from whoosh.reading import TermNotFound
+
+        from search.index.storage import open_unmapped
+        self.ix = open_unmapped(self.gen)
+        self.reader = self.ix.reader()
+        for rel in self.others:
+            try:
+                self.not_kept.update(self.reader.postings("source", rel).all_ids())
+            except TermNotFound:
+                pass
 
     def close(self) -> None:
         if self.reader is not None:
@@ -483,9 +512,19 @@ def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
         size = path.stat().st_size
     except OSError:                 # deleted since it was hashed: reported by _ingest_safely
         size = 0
-    return FileEntry(sha256=sha, size=size, articles=[a.id for a in arts],
-                     passages=sum(len(a.passages) for a in arts),
-                     names=sorted(_file_names(arts)))
+    entry = FileEntry(sha256=sha, size=size)
+    names: set[str] = set()
+    for article in arts:
+        _count_into(entry, names, article)
+    entry.names = sorted(names)
+    return entry
+
+
+def _count_into(entry: FileEntry, names: set[str], article: Article) -> None:
+    """Add one article of a file to its manifest entry (`names`: the names mined so far)."""
+    entry.articles.append(article.id)
+    entry.passages += len(article.passages)
+    names |= _file_names([article])
 
 
 def _cost(article: Article) -> int:
@@ -504,15 +543,52 @@ def _glossary_digest(root: Path) -> str:
 
 
 def _update_glossary(gen: Path, root: Path, articles, removed: list, old_gen,
-                     report: IndexReport) -> None:
+                     report: IndexReport, removed_articles=()) -> None:
     """Mine the (re)ingested `articles` (an iterable, read once) into the new generation's
-    glossary.json; a glossary problem is reported, it never costs the index."""
+    glossary.json; `removed_articles`: the live index's articles of the ids `removed`
+    (their lower-case words leave the glossary's counts). A glossary problem is reported,
+    it never costs the index."""
     from search.glossary import update_glossary
 
     try:
-        update_glossary(gen, root, articles, removed, old_gen)
+        update_glossary(gen, root, articles, removed, old_gen, removed_articles,
+                        old_articles=lambda: _stored_articles(old_gen, None))
     except Exception as err:    # noqa: BLE001 - the index is still good without expansions
         report.failures.append(f"glossary: {err}")
+
+
+def _stored_articles(gen: Path, sources: list[str] | None):
+    """The live articles of the files `sources` (None: of every file) as generation `gen`
+    stores them, one at a time (`article_from_stored`): what an update removes, read at the
+    cost of what it removes (the file's documents, found by its `source` term; the index
+    read unmapped)."""
+    import json
+
+    from whoosh.reading import TermNotFound
+
+    from search.index.documents import article_from_stored
+    from search.index.storage import open_unmapped
+
+    ix = open_unmapped(gen)
+    try:
+        with ix.reader() as reader:
+            for rel in sources if sources is not None else [None]:
+                try:
+                    docnums = reader.all_doc_ids() if rel is None else \
+                        list(reader.postings("source", rel).all_ids())
+                except TermNotFound:
+                    continue
+                passages: dict[str, dict] = {}    # an article's come before its record
+                for docnum in docnums:
+                    fields = reader.stored_fields(docnum)
+                    if fields.get("kind") == "p":
+                        passages[fields["pid"]] = fields
+                    elif fields.get("kind") == "a":
+                        yield article_from_stored(json.loads(fields["record"]),
+                                                  lambda pid: passages.pop(pid, None))
+                        passages.clear()
+    finally:
+        ix.close()
 
 
 def _file_names(arts: list[Article]) -> set[str]:
@@ -539,6 +615,7 @@ def _write(gen: Path, old_gen: Path | None, lexicon, spill: ArticleSpill,
     from whoosh import index
 
     from search.index import livestats
+    from search.index.storage import open_unmapped
     from search.index.workers import write_segments
 
     total = spill.passages
@@ -546,7 +623,7 @@ def _write(gen: Path, old_gen: Path | None, lexicon, spill: ArticleSpill,
         ix = index.create_in(str(gen), build_schema(lexicon))
     else:
         _link_copy(old_gen, gen)
-        ix = index.open_dir(str(gen))
+        ix = open_unmapped(gen)         # the live segments are read, never copied whole
     # This writer holds the lock, applies deletions (and Whoosh's merge of small segments)
     # and writes the TOC; new documents go to segments of their own.
     writer = MergingWriter(ix, limitmb=WRITER_LIMITMB, codec=codec())

@@ -3,6 +3,7 @@
 One code path for `defsearch ingest` and the indexer:
 
 * `ingest_file(path, root=None)` -> list[Article], raises `IngestError` naming the problem;
+  `stream_file` gives the same articles one at a time (a huge `.jsonl` is never held whole);
 * `iter_articles(path, failures)` streams articles file by file (the indexer never holds the
   whole corpus twice) and records bad files in `failures` instead of stopping;
 * `ingest_path(path)` -> `IngestReport` (articles + failures).
@@ -28,7 +29,8 @@ from .corpus import SUFFIXES, CorpusNotFound, corpus_files
 from .decode import decode_bytes
 from .ids import IdRegistry, article_slug
 
-__all__ = ["SUFFIXES", "corpus_files", "ingest_file", "ingest_path", "iter_articles"]
+__all__ = ["SUFFIXES", "corpus_files", "ingest_file", "ingest_path", "iter_articles",
+           "stream_file"]
 
 
 def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) -> list[Article]:
@@ -36,6 +38,35 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
 
     Non-fatal problems (a malformed `.jsonl` line) are appended to `problems` when given.
     """
+    return list(stream_file(path, root, problems))
+
+
+def stream_file(path, root=None, problems: list[IngestFailure] | None = None,
+                scratch=None) -> Iterator[Article]:
+    """`ingest_file`'s articles one at a time, for the indexer: a `.jsonl` (which may be a
+    whole corpus) is read line by line, its passages parked in a temporary file in
+    `scratch` (a folder, None: the system's) until its articles are complete
+    (`jsonl.stream_jsonl`); other files are read whole. The file is read, and IngestError
+    raised, before this returns."""
+    path = Path(path)
+    if path.suffix.lower() == ".jsonl":
+        from .jsonl import stream_jsonl
+
+        root = Path(root) if root is not None else path.parent
+        return stream_jsonl(path, article_slug(path, root), _source(path, root), problems,
+                            scratch, whole=lambda: _read_file(path, root, problems))
+    return iter(_read_file(path, root, problems))
+
+
+def _source(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _read_file(path, root=None, problems: list[IngestFailure] | None = None) -> list[Article]:
+    """`ingest_file` of a file read whole."""
     path = Path(path)
     root = Path(root) if root is not None else path.parent
     suffix = path.suffix.lower()
@@ -51,10 +82,7 @@ def ingest_file(path, root=None, problems: list[IngestFailure] | None = None) ->
     except OSError as err:
         raise IngestError(path, f"cannot read: {err.strerror or err}") from None
     slug = article_slug(path, root)
-    try:
-        source = path.relative_to(root).as_posix()
-    except ValueError:
-        source = path.name
+    source = _source(path, root)
     if suffix in (".html", ".htm"):
         from .html import parse_html
         return [parse_html(data, path, slug, source)]
@@ -92,11 +120,11 @@ def iter_articles(path, failures: list[IngestFailure] | None = None) -> Iterator
     ids = IdRegistry()
     for rel, file in files.items():
         try:
-            articles = ingest_file(file, root, failures)
+            articles = stream_file(file, root, failures)
         except IngestError as err:
             failures.append(IngestFailure(err.path, err.problem))
             continue
-        yield from ids.claim(rel, file, articles, failures)
+        yield from ids.claim_each(rel, file, articles, failures)
 
 
 def ingest_path(path) -> IngestReport:

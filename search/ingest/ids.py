@@ -20,7 +20,7 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from ..model import Article, IngestFailure
 from .corpus import path_order
@@ -100,8 +100,12 @@ class IdRegistry:
               failures: list[IngestFailure]) -> list[Article]:
         """The articles of `source` (its relative path) minus the ids already held by a
         file before it; each loss is one failure naming both files."""
+        return list(self.claim_each(source, path, articles, failures))
+
+    def claim_each(self, source: str, path, articles: Iterable[Article],
+                   failures: list[IngestFailure]) -> Iterator[Article]:
+        """`claim`, one article at a time (`articles` may be a stream of a huge file)."""
         self.reading.add(source)
-        kept = []
         for article in articles:
             holder = self._holder(("a", article.id), source)
             if holder is not None:
@@ -125,8 +129,7 @@ class IdRegistry:
                 passages.append(passage)
             if passages:
                 article.passages = passages
-                kept.append(article)
-        return kept
+                yield article
 
     def _holder(self, key: tuple[str, str], source: str) -> str | None:
         """The other file holding `key`, or None when `source` may take it."""

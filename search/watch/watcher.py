@@ -176,12 +176,11 @@ class Watcher:
         # a problem gone from the corpus may come back later: report it again then
         self._reported = current | {f for f in self._reported if f in current}
         first, self._caught_up = not self._caught_up, True
-        if first:
-            _warm(self.index_dir)
         if report.nothing_changed:
             if first:
                 self.log.info(f"index {report.generation} is up to date: "
                               f"{report.articles} articles, {report.passages} passages")
+                _warm(self.index_dir)       # after saying so: an update may not load jieba
             return
         for label, rels in (("added", report.added), ("changed", report.changed),
                             ("deleted", report.deleted), ("skipped", report.skipped)):
@@ -192,6 +191,8 @@ class Watcher:
         self.updates += 1
         self.log.info(f"index {report.generation}: {report.articles} articles, "
                       f"{report.passages} passages ({seconds:.1f} s)")
+        if first:
+            _warm(self.index_dir)
 
 
 def _warm(index_dir: Path) -> None:
