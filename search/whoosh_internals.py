@@ -89,6 +89,58 @@ def posting_blocks(m):
         m._goto(m._nextoffset)
 
 
+def posting_arrays(reader, field, text):
+    """(doc ids, weights) of a term's live postings in one segment as numpy arrays (int64
+    local ids ascending, float64 weights), or None if the segment lacks the term.
+
+    A W3 block's data is a pickled tuple (delta-coded ids, weights: a tuple, one float for
+    all, or None for all 1.0); the blocks are gathered into one list and the deltas summed
+    per block in one numpy pass. The weights are the floats Whoosh's `weight()` gives, so a
+    score computed from them is the one the matcher's would be, bit for bit."""
+    import numpy as np
+
+    m, deleted = term_postings(reader, field, text)
+    if m is None:
+        return None
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        starts = []
+        while not m._atend:
+            if m._data is None:
+                m._read_data()
+            raw_ids, raw_weights = m._data[0], m._data[1]
+            starts.append(len(ids))
+            ids.extend(raw_ids)
+            if raw_weights is None:
+                weights.extend([1.0] * len(raw_ids))
+            elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
+                weights.extend(array("f", [raw_weights]) * len(raw_ids))
+            else:
+                weights.extend(raw_weights)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+        out = np.array(ids, dtype=np.int64)
+        if not m._byteids and len(out):
+            out = np.cumsum(out)
+            if len(starts) > 1:       # each block's deltas start from 0 again
+                bounds = np.array(starts + [len(out)])
+                before = np.concatenate(([0], out[bounds[1:-1] - 1]))
+                out -= np.repeat(before, np.diff(bounds))
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        out = np.array(ids, dtype=np.int64)
+    w = np.array(weights, dtype=np.float64)
+    if deleted:
+        keep = ~np.isin(out, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        out, w = out[keep], w[keep]
+    return out, w
+
+
 def block_weights(m):
     """The weights of the block `posting_blocks(m)` last yielded (decoded on demand: a
     pruned term's ids alone are often enough)."""
