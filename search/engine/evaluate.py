@@ -166,6 +166,35 @@ class Evaluator:
                 self.cache[key] = found
         return found
 
+    def docs_among(self, q, candidates, limit: int | None = None) -> set:
+        """The documents of `candidates` (global docnums) matching `q`, at most `limit`:
+        its matcher skipped to each candidate in turn. A phrase check of the few passages
+        not known otherwise costs a fraction of walking every passage holding its terms
+        (`docs`)."""
+        from bisect import bisect_left
+
+        out: set = set()
+        cands = sorted(candidates)
+        for sub, offset in self.leaves:
+            lo = bisect_left(cands, offset)
+            hi = bisect_left(cands, offset + sub.doc_count_all(), lo)
+            if lo == hi:
+                continue
+            m = q.matcher(sub)
+            for d in cands[lo:hi]:
+                local = d - offset
+                if not m.is_active():
+                    break
+                if m.id() < local:
+                    m.skip_to(local)
+                    if not m.is_active():
+                        break
+                if m.id() == local:
+                    out.add(d)
+                    if limit is not None and len(out) >= limit:
+                        return out
+        return out
+
     def length_norms(self, reader, offset, field, k1, b, avgfl) -> np.ndarray:
         """BM25's length normalisation of each document of one segment (float64, cached
         per generation): `ranking.bm25_length_norm`."""
