@@ -71,7 +71,17 @@ def dense_top(evaluator, leaves, k: int, matched: set | None = None):
     docs = np.flatnonzero(hit)
     if matched is not None:
         matched.update(docs.tolist())
+        if isinstance(matched, Matched):
+            matched.ids = docs
     return top_of_array(acc, docs, k, evaluator.pid), len(docs)
+
+
+class Matched(set):
+    """The docnums a search matched (a set, filled by `top_k`), also kept as the ascending
+    array the dense scoring found them in (`ids`; None when they came another way), which
+    the facet counts index with (`DocTable.counts`)."""
+
+    ids = None
 
 
 def top_of_array(acc: np.ndarray, docs: np.ndarray, k: int, pid_of):

@@ -19,7 +19,7 @@ from search import ranking
 from search.engine import proximity
 from search.engine.coverage import coverage
 from search.engine.facets import facets_of
-from search.engine.pruning import top
+from search.engine.pruning import Matched, top
 from search.errors import QueryError
 from search.query.plan import ValueFilter
 
@@ -124,7 +124,7 @@ class Ranker:
         simple = out.sort == "relevance" and not out.group
         ranked = acc = None
         if simple:
-            matched: set = set()
+            matched = Matched()
             first, _total = self.ev.top(self.q, max(n, ranking.PROXIMITY_DEPTH), matched)
         else:
             acc = self.ev.run(self.q)
