@@ -34,14 +34,18 @@ NumericRange raises on a bound outside the field's range.
 """
 from __future__ import annotations
 
+import zlib
 from array import array
+from io import BytesIO
 from itertools import accumulate, groupby
+from pickle import load as load_pickle, loads
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
+                                  W3LeafMatcher, W3TermInfo, W3TermsReader)
 from whoosh.compat import dumps
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_ushort
+from whoosh.system import pack_ushort, unpack_int as _unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -93,48 +97,84 @@ def posting_arrays(reader, field, text):
     """(doc ids, weights) of a term's live postings in one segment as numpy arrays (int64
     local ids ascending, float64 weights), or None if the segment lacks the term.
 
-    A W3 block's data is a pickled tuple (delta-coded ids, weights: a tuple, one float for
-    all, or None for all 1.0); the blocks are gathered into one list and the deltas summed
-    per block in one numpy pass. The weights are the floats Whoosh's `weight()` gives, so a
-    score computed from them is the one the matcher's would be, bit for bit."""
+    The term's postings are one extent of the W3 postings file (`W3TermInfo.extent`): it is
+    read as one slice and its blocks parsed here as `W3LeafMatcher._goto`/`_read_data` do
+    (a length, a pickled info tuple, then the pickled, maybe compressed, data tuple:
+    delta-coded ids, weights as a tuple, one float for all, or None for all 1.0), without
+    building a matcher; the deltas are summed per block in one numpy pass. Inlined postings
+    (short lists, in the term table) are read from the term info. The weights are the
+    floats Whoosh's `weight()` gives, so a score computed from them is the one the
+    matcher's would be, bit for bit. A reader that is not a W3 segment's is read through
+    its matcher."""
+    import numpy as np
+
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return _matcher_arrays(reader, field, text)
+    if field not in reader.schema:
+        return None
+    try:
+        info = terms.term_info(field, reader._text_to_bytes(field, text))
+    except TermNotFound:
+        return None
+    if info.is_inlined():
+        ids, raw_weights, _values = info.inlined_postings()
+        out = np.array(ids, dtype=np.int64)
+        weights = list(raw_weights)
+    else:
+        ids, weights, starts = [], [], []
+        offset, length = info.extent()
+        if isinstance(length, tuple):      # 2.7.4's `from_bytes` leaves it unpacked
+            length = length[0]
+        raw = terms._postfile.get(offset, length)
+        if raw[:4] != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"postings of {field}:{text!r}: block tag error")
+        buf = BytesIO(raw)
+        pos = 4
+        while True:
+            size = _unpack_int(raw[pos:pos + 4])[0]
+            buf.seek(pos + 4)
+            count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
+            end = pos + 4 + abs(size)
+            data = raw[buf.tell():end]
+            raw_ids, raw_weights = loads(zlib.decompress(data) if compression else data)[:2]
+            starts.append(len(ids))
+            ids.extend(raw_ids)
+            if raw_weights is None:
+                weights.extend([1.0] * count)
+            elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
+                weights.extend(array("f", [raw_weights]) * count)
+            else:
+                weights.extend(raw_weights)
+            if size < 0 or end >= len(raw):
+                break
+            pos = end
+        out = np.cumsum(np.array(ids, dtype=np.int64))
+        if len(starts) > 1:       # each block's deltas start from 0 again
+            bounds = np.array(starts + [len(out)])
+            before = np.concatenate(([0], out[bounds[1:-1] - 1]))
+            out -= np.repeat(before, np.diff(bounds))
+    w = np.array(weights, dtype=np.float64)
+    if reader.has_deletions():
+        deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
+        keep = ~np.isin(out, deleted)
+        out, w = out[keep], w[keep]
+    return out, w
+
+
+def _matcher_arrays(reader, field, text):
+    """`posting_arrays` through the public matcher API (one posting at a time)."""
     import numpy as np
 
     m, deleted = term_postings(reader, field, text)
     if m is None:
         return None
-    ids: list = []
-    weights: list = []
-    if isinstance(m, W3LeafMatcher):
-        starts = []
-        while not m._atend:
-            if m._data is None:
-                m._read_data()
-            raw_ids, raw_weights = m._data[0], m._data[1]
-            starts.append(len(ids))
-            ids.extend(raw_ids)
-            if raw_weights is None:
-                weights.extend([1.0] * len(raw_ids))
-            elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
-                weights.extend(array("f", [raw_weights]) * len(raw_ids))
-            else:
-                weights.extend(raw_weights)
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-        out = np.array(ids, dtype=np.int64)
-        if not m._byteids and len(out):
-            out = np.cumsum(out)
-            if len(starts) > 1:       # each block's deltas start from 0 again
-                bounds = np.array(starts + [len(out)])
-                before = np.concatenate(([0], out[bounds[1:-1] - 1]))
-                out -= np.repeat(before, np.diff(bounds))
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-        out = np.array(ids, dtype=np.int64)
-    w = np.array(weights, dtype=np.float64)
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    out, w = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
     if deleted:
         keep = ~np.isin(out, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
         out, w = out[keep], w[keep]
