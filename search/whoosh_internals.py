@@ -8,10 +8,12 @@ reading this file and running the tests that check each speed-up against Whoosh 
 - `tests/test_segwriter.py`: the lean writer's segments (`write_postings`, `inlining_codec`)
   equal `SegmentWriter`'s, and updates through `MergingWriter` / `commit_toc` rank as a
   fresh build does (also `tests/test_index.py`, `tests/test_index_updates.py`);
-- `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: block iteration
-  (`posting_blocks`, `block_weights`, `term_postings`) and MaxScore's skipping give the
-  scores and totals of exhaustive term-at-a-time scoring, and `test_prefix...`-style tests
-  cover `prefix_terms`;
+- `tests/test_whoosh_internals.py`: `posting_arrays` (a term's extent parsed block by
+  block, inlined postings, deleted documents) gives the postings Whoosh's matcher gives;
+- `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: the dense
+  scoring and MaxScore's skipping (`term_postings`) give the scores and totals of
+  exhaustive term-at-a-time scoring, and `test_prefix...`-style tests cover
+  `prefix_terms`;
 - `tests/test_search.py::test_each_terms_bound_holds_for_every_passage` and
   `tests/test_whoosh_internals.py`: MaxScore's bound from `term_extremes` is never below a
   term's real contribution, and `field_length_codes` gives each document's
@@ -37,7 +39,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from io import BytesIO
-from itertools import accumulate, groupby
+from itertools import groupby
 from pickle import load as load_pickle, loads
 
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
@@ -72,25 +74,6 @@ def is_block_matcher(m) -> bool:
     """True for a W3 on-disk posting list, which `posting_blocks` can walk (an inlined or
     in-memory list is a plain matcher: use its public `id()`/`weight()`/`next()`)."""
     return isinstance(m, W3LeafMatcher)
-
-
-def posting_blocks(m):
-    """Walk a W3 leaf matcher a posting block at a time, yielding each block's doc ids
-    (an array; `block_weights(m)` then gives its weights).
-
-    Whoosh's public matcher API goes one posting at a time through Python method calls;
-    the W3 matcher already decodes a block into arrays, which we read whole."""
-    while not m._atend:
-        if m._data is None:
-            m._read_data()
-        ids = m._data[0]
-        # Whoosh's own `_read_ids` delta-decodes with a Python generator; accumulate is the
-        # same running sum in C (the block walk's costliest step after decompression)
-        m._ids = ids = ids if m._byteids else tuple(accumulate(ids))
-        yield ids
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
 
 
 def posting_arrays(reader, field, text):
@@ -179,13 +162,6 @@ def _matcher_arrays(reader, field, text):
         keep = ~np.isin(out, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
         out, w = out[keep], w[keep]
     return out, w
-
-
-def block_weights(m):
-    """The weights of the block `posting_blocks(m)` last yielded (decoded on demand: a
-    pruned term's ids alone are often enough)."""
-    m._read_weights()
-    return m._weights
 
 
 def term_extremes(reader, field, text):
