@@ -8,10 +8,12 @@ reading this file and running the tests that check each speed-up against Whoosh 
 - `tests/test_segwriter.py`: the lean writer's segments (`write_postings`, `inlining_codec`)
   equal `SegmentWriter`'s, and updates through `MergingWriter` / `commit_toc` rank as a
   fresh build does (also `tests/test_index.py`, `tests/test_index_updates.py`);
-- `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: block iteration
-  (`posting_blocks`, `block_weights`, `term_postings`) and MaxScore's skipping give the
-  scores and totals of exhaustive term-at-a-time scoring, and `test_prefix...`-style tests
-  cover `prefix_terms`;
+- `tests/test_whoosh_internals.py`: `posting_arrays` (a term's extent parsed block by
+  block, inlined postings, deleted documents) gives the postings Whoosh's matcher gives;
+- `tests/test_search.py::test_maxscore_pruning_equals_exhaustive_scoring`: the dense
+  scoring and MaxScore's skipping (`term_postings`) give the scores and totals of
+  exhaustive term-at-a-time scoring, and `test_prefix...`-style tests cover
+  `prefix_terms`;
 - `tests/test_search.py::test_each_terms_bound_holds_for_every_passage` and
   `tests/test_whoosh_internals.py`: MaxScore's bound from `term_extremes` is never below a
   term's real contribution, and `field_length_codes` gives each document's
@@ -34,14 +36,18 @@ NumericRange raises on a bound outside the field's range.
 """
 from __future__ import annotations
 
+import zlib
 from array import array
-from itertools import accumulate, groupby
+from io import BytesIO
+from itertools import groupby
+from pickle import load as load_pickle, loads
 
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
+                                  W3LeafMatcher, W3TermInfo, W3TermsReader)
 from whoosh.compat import dumps
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import pack_ushort
+from whoosh.system import pack_ushort, unpack_int as _unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -70,30 +76,92 @@ def is_block_matcher(m) -> bool:
     return isinstance(m, W3LeafMatcher)
 
 
-def posting_blocks(m):
-    """Walk a W3 leaf matcher a posting block at a time, yielding each block's doc ids
-    (an array; `block_weights(m)` then gives its weights).
+def posting_arrays(reader, field, text):
+    """(doc ids, weights) of a term's live postings in one segment as numpy arrays (int64
+    local ids ascending, float64 weights), or None if the segment lacks the term.
 
-    Whoosh's public matcher API goes one posting at a time through Python method calls;
-    the W3 matcher already decodes a block into arrays, which we read whole."""
-    while not m._atend:
-        if m._data is None:
-            m._read_data()
-        ids = m._data[0]
-        # Whoosh's own `_read_ids` delta-decodes with a Python generator; accumulate is the
-        # same running sum in C (the block walk's costliest step after decompression)
-        m._ids = ids = ids if m._byteids else tuple(accumulate(ids))
-        yield ids
-        if m._lastblock:
-            break
-        m._goto(m._nextoffset)
+    The term's postings are one extent of the W3 postings file (`W3TermInfo.extent`): it is
+    read as one slice and its blocks parsed here as `W3LeafMatcher._goto`/`_read_data` do
+    (a length, a pickled info tuple, then the pickled, maybe compressed, data tuple:
+    delta-coded ids, weights as a tuple, one float for all, or None for all 1.0), without
+    building a matcher; the deltas are summed per block in one numpy pass. Inlined postings
+    (short lists, in the term table) are read from the term info. The weights are the
+    floats Whoosh's `weight()` gives, so a score computed from them is the one the
+    matcher's would be, bit for bit. A reader that is not a W3 segment's is read through
+    its matcher."""
+    import numpy as np
+
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return _matcher_arrays(reader, field, text)
+    if field not in reader.schema:
+        return None
+    try:
+        info = terms.term_info(field, reader._text_to_bytes(field, text))
+    except TermNotFound:
+        return None
+    if info.is_inlined():
+        ids, raw_weights, _values = info.inlined_postings()
+        out = np.array(ids, dtype=np.int64)
+        weights = list(raw_weights)
+    else:
+        ids, weights, starts = [], [], []
+        offset, length = info.extent()
+        if isinstance(length, tuple):      # 2.7.4's `from_bytes` leaves it unpacked
+            length = length[0]
+        raw = terms._postfile.get(offset, length)
+        if raw[:4] != WHOOSH3_HEADER_MAGIC:
+            raise ValueError(f"postings of {field}:{text!r}: block tag error")
+        buf = BytesIO(raw)
+        pos = 4
+        while True:
+            size = _unpack_int(raw[pos:pos + 4])[0]
+            buf.seek(pos + 4)
+            count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
+            end = pos + 4 + abs(size)
+            data = raw[buf.tell():end]
+            raw_ids, raw_weights = loads(zlib.decompress(data) if compression else data)[:2]
+            starts.append(len(ids))
+            ids.extend(raw_ids)
+            if raw_weights is None:
+                weights.extend([1.0] * count)
+            elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
+                weights.extend(array("f", [raw_weights]) * count)
+            else:
+                weights.extend(raw_weights)
+            if size < 0 or end >= len(raw):
+                break
+            pos = end
+        out = np.cumsum(np.array(ids, dtype=np.int64))
+        if len(starts) > 1:       # each block's deltas start from 0 again
+            bounds = np.array(starts + [len(out)])
+            before = np.concatenate(([0], out[bounds[1:-1] - 1]))
+            out -= np.repeat(before, np.diff(bounds))
+    w = np.array(weights, dtype=np.float64)
+    if reader.has_deletions():
+        deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
+        keep = ~np.isin(out, deleted)
+        out, w = out[keep], w[keep]
+    return out, w
 
 
-def block_weights(m):
-    """The weights of the block `posting_blocks(m)` last yielded (decoded on demand: a
-    pruned term's ids alone are often enough)."""
-    m._read_weights()
-    return m._weights
+def _matcher_arrays(reader, field, text):
+    """`posting_arrays` through the public matcher API (one posting at a time)."""
+    import numpy as np
+
+    m, deleted = term_postings(reader, field, text)
+    if m is None:
+        return None
+    ids, weights = [], []
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        m.next()
+    out, w = np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    if deleted:
+        keep = ~np.isin(out, np.fromiter(deleted, dtype=np.int64, count=len(deleted)))
+        out, w = out[keep], w[keep]
+    return out, w
 
 
 def term_extremes(reader, field, text):

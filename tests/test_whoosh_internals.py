@@ -1,8 +1,8 @@
 """`search.whoosh_internals` reads what Whoosh's public API reads.
 
-The engine scores from posting blocks read whole and from unfiltered postings minus the
-deleted ids; if a Whoosh change (or a wrong block walk) skipped a block or kept a deleted
-document, rankings would silently change. These compare each shortcut with Whoosh's own
+The engine scores from posting lists decoded whole (each block parsed from the term's
+extent) minus the deleted ids; if a Whoosh change (or a wrong block walk) skipped a block
+or kept a deleted document, rankings would silently change. These compare each shortcut with Whoosh's own
 one-posting-at-a-time matcher on a real index with several blocks and deletions. (The lean
 writer's, the pruning's and the update's equivalence tests are in test_segwriter.py,
 test_search.py and test_index.py.)
@@ -12,8 +12,8 @@ from __future__ import annotations
 from whoosh import fields, index
 from whoosh import query as wq
 
-from search.whoosh_internals import (block_weights, inlining_codec, is_block_matcher,
-                                     posting_blocks, prefix_terms, term_postings)
+from search.whoosh_internals import (inlining_codec, is_block_matcher, posting_arrays,
+                                     prefix_terms, term_postings)
 
 
 def _index(folder, codec=None):
@@ -45,20 +45,15 @@ def _public(reader, field, text):
 
 
 def _through_internals(reader, field, text):
-    m, deleted = term_postings(reader, field, text)
-    if m is None:
+    found = posting_arrays(reader, field, text)
+    if found is None:
         return None
-    if is_block_matcher(m):
-        postings = [(d, w) for ids in posting_blocks(m) for d, w in zip(ids, block_weights(m))]
-    else:
-        postings = []
-        while m.is_active():
-            postings.append((m.id(), m.weight()))
-            m.next()
-    return [(d, w) for d, w in postings if d not in set(deleted)]
+    ids, weights = found
+    assert str(ids.dtype) == "int64" and str(weights.dtype) == "float64"
+    return list(zip(ids.tolist(), weights.tolist()))
 
 
-def test_blocks_minus_deleted_ids_are_the_live_postings(tmp_path):
+def test_decoded_postings_minus_deleted_ids_are_the_live_postings(tmp_path):
     ix = _index(tmp_path / "ix")
     with ix.reader() as reader:
         for text in ("common", "rare", "w3"):
@@ -68,6 +63,22 @@ def test_blocks_minus_deleted_ids_are_the_live_postings(tmp_path):
         m, deleted = term_postings(reader, "body", "common")
         assert is_block_matcher(m) and sorted(deleted) == [0, 1, 127, 128, 129, 200, 299]
         assert term_postings(reader, "body", "absent") == (None, ())
+        assert posting_arrays(reader, "body", "absent") is None
+        assert posting_arrays(reader, "nofield", "common") is None
+
+
+def test_weights_of_a_block_of_equal_frequencies_read_back_the_same(tmp_path):
+    """A block whose postings share one frequency stores it once (a float; all 1.0: None)."""
+    folder = tmp_path / "ix"
+    folder.mkdir()
+    ix = index.create_in(str(folder), fields.Schema(body=fields.TEXT()))
+    with ix.writer() as writer:
+        for n in range(400):
+            writer.add_document(body="twice twice once" + (" many many many" if n < 130 else ""))
+    with ix.reader() as reader:
+        for text in ("twice", "once", "many"):
+            assert _through_internals(reader, "body", text) == _public(reader, "body", text)
+        assert {w for _d, w in _public(reader, "body", "twice")} == {2.0}
 
 
 def test_inlined_postings_read_back_the_same(tmp_path):

@@ -52,7 +52,9 @@ class _Docs:
         """The term's documents (a set or a score dict's keys: read-only)."""
         return self.ev.ids(fieldname, text)
 
-    def phrase(self, fieldname: str, tokens: list[str]) -> set:
+    def phrase(self, fieldname: str, tokens: list[str], given=()) -> set:
+        """The passages holding `tokens` as a phrase in `fieldname`; those of `given`
+        (passages the caller adds to the result anyway) may be left out unchecked."""
         if not tokens:
             return set()
         if len(tokens) == 1 and len(tokens[0]) == 1 and not tokens[0].isascii():
@@ -63,8 +65,27 @@ class _Docs:
         found = _all([self.term(fieldname, t) for t in dict.fromkeys(tokens)])
         if len(tokens) > 1 and found:
             from whoosh import query as wq
+            if given:
+                found.difference_update(given)
+                return self.ev.docs_among(wq.Phrase(fieldname, tokens), found)
             found.intersection_update(self.ev.docs(wq.Phrase(fieldname, tokens)))
         return found
+
+    def phrases_meet(self, fieldname: str, runs: list, among) -> bool:
+        """Whether some passage of `among` holds every run of `runs` as a phrase (checked
+        until the first one does)."""
+        from whoosh import query as wq
+
+        if any(len(run) == 1 and len(run[0]) == 1 and not run[0].isascii() for run in runs):
+            return bool(_all([self.phrase(fieldname, list(run)) for run in runs]))
+        found = _all([set(among)] + [self.term(fieldname, t) for run in runs for t in run])
+        for run in runs:
+            if not found:
+                return False
+            if len(run) > 1:
+                found = self.ev.docs_among(wq.Phrase(fieldname, list(run)), found,
+                                           limit=None if run is not runs[-1] else 1)
+        return bool(found)
 
     def token(self, fieldnames, token) -> set:
         """A word token in any of `fieldnames`: its main form, or all its sub-words when
@@ -183,10 +204,17 @@ def _text(word, docs: _Docs) -> tuple[set, bool]:
     if not single:
         text = _all([docs.phrase("grams", run) for run in runs]) if runs else set()
         return text, bool(text)
-    text = _all([docs.phrase("grams", run) for run in runs]) if runs and free else set()
-    in_text = bool(text) or (not free and bool(runs) and all(
-        docs.ev.s.doc_frequency("grams", t) > 0 for run in runs for t in run))
-    return text.union(docs.term("body", match.tokens[0].text)), in_text
+    # the passages holding the token in `body` are in the result anyway: the phrases are
+    # checked in the others only (and in those until one shows the word is in some text)
+    body = docs.term("body", match.tokens[0].text)
+    if runs and free:
+        text = _all([docs.phrase("grams", run, given=body) for run in runs])
+        in_text = bool(text) or docs.phrases_meet("grams", runs, body)
+    else:
+        text = set()
+        in_text = bool(runs) and not free and all(
+            docs.ev.s.doc_frequency("grams", t) > 0 for run in runs for t in run)
+    return text.union(body), in_text
 
 
 def expansion_lookups(word, plan):

@@ -64,6 +64,7 @@ class DocTable:
             for d in reader.postings("article_id", text).all_ids():
                 self.article_of[d] = n
         self._keys = None          # article * _WIDTH + language, built on first count
+        self._codes = None         # numpy codes of passages and articles (`tally`)
         self.langs: list[str] = []
         self.lang_of = array("b", [0]) * size
         for text in _terms(reader, "lang"):
@@ -80,17 +81,97 @@ class DocTable:
         return info.datenum if info else 0
 
     def counts(self, docs) -> dict[tuple[str, str], int]:
-        """{(article id, lang): passages} of `docs`: what `search.engine.facets` counts."""
-        from collections import Counter
+        """{(article id, lang): passages} of `docs` (docnums: a set, or a
+        `pruning.Matched` with its array): what `search.engine.facets` counts, one numpy
+        pass (a bincount of the passages' article-and-language keys)."""
+        import numpy as np
 
         if self._keys is None:
             width = _WIDTH
-            self._keys = array("i", (a * width + g if a >= 0 else -1
-                                     for a, g in zip(self.article_of, self.lang_of)))
-        keyed = Counter(map(self._keys.__getitem__, docs))     # one C-level pass
+            article = np.frombuffer(self.article_of, dtype=np.int32).astype(np.int64)
+            lang = np.frombuffer(self.lang_of, dtype=np.int8).astype(np.int64)
+            self._keys = np.where(article >= 0, article * width + lang, -1)
+        ids = getattr(docs, "ids", None)
+        if ids is None:
+            ids = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        keys = self._keys[ids]
+        keys = keys[keys >= 0]
+        if not len(keys):
+            return {}
+        per_key = np.bincount(keys)
+        found = np.flatnonzero(per_key)
         langs = self.langs or [""]
         return {(self.articles[k // _WIDTH].id, langs[k % _WIDTH]): n
-                for k, n in keyed.items() if k >= 0}
+                for k, n in zip(found.tolist(), per_key[found].tolist())}
+
+    def tally(self, docs):
+        """The `facets.Tally` of `docs` (as `counts` takes them): numpy counts per article
+        and language, then per year, venue and author through per-article codes (built on
+        first use), the sums `facets.tally` makes of `counts(docs)`."""
+        import numpy as np
+
+        from search.engine.facets import Tally
+
+        codes = self._article_codes()
+        ids = getattr(docs, "ids", None)
+        if ids is None:
+            ids = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        article = codes["article_of"][ids]
+        lang = codes["lang_of"][ids][article >= 0]
+        article = article[article >= 0]
+        size = len(self.articles)
+        per = np.bincount(article, minlength=size)
+        held = np.flatnonzero(per)
+        per_article = dict(zip([self.articles[n].id for n in held.tolist()],
+                               per[held].tolist()))
+        langs = {}
+        if self.langs:
+            per_lang = np.bincount(lang, minlength=len(self.langs))
+            langs = {self.langs[n]: c for n, c in enumerate(per_lang.tolist())
+                     if c and self.langs[n]}
+
+        def summed(keys, names, weights):
+            got = np.bincount(keys, weights=weights, minlength=len(names)).astype(np.int64)
+            return {names[n]: int(got[n]) for n in np.flatnonzero(got).tolist()}
+
+        years = summed(codes["year"], codes["years"], per)
+        undated = int(per[codes["undated"]].sum())
+        years.pop(0, None)
+        venues = summed(codes["venue"], codes["venues"], per)
+        venues.pop("", None)
+        authors = summed(codes["author"], codes["authors"], per[codes["author_article"]])
+        return Tally(per_article, langs, years, venues, authors, undated)
+
+    def _article_codes(self) -> dict:
+        """Per passage: its article's index and its language's; per article: its year's,
+        venue's and authors' codes (into `years`, `venues`, `authors`)."""
+        import numpy as np
+
+        if self._codes is None:
+            years, venues, authors = [0], [""], []
+            year_of, venue_of, author_of = {0: 0}, {"": 0}, {}
+            year, venue, author, author_article = [], [], [], []
+            for n, a in enumerate(self.articles):
+                year.append(year_of.setdefault(a.year or 0, len(years)))
+                if len(year_of) > len(years):
+                    years.append(a.year or 0)
+                venue.append(venue_of.setdefault(a.venue or "", len(venues)))
+                if len(venue_of) > len(venues):
+                    venues.append(a.venue or "")
+                for name in a.authors:
+                    author.append(author_of.setdefault(name, len(authors)))
+                    if len(author_of) > len(authors):
+                        authors.append(name)
+                    author_article.append(n)
+            self._codes = {
+                "article_of": np.frombuffer(self.article_of, dtype=np.int32).astype(np.int64),
+                "lang_of": np.frombuffer(self.lang_of, dtype=np.int8).astype(np.int64),
+                "year": np.array(year, dtype=np.int64), "years": years,
+                "undated": np.array([not a.year for a in self.articles], dtype=bool),
+                "venue": np.array(venue, dtype=np.int64), "venues": venues,
+                "author": np.array(author, dtype=np.int64), "authors": authors,
+                "author_article": np.array(author_article, dtype=np.int64)}
+        return self._codes
 
     def articles_where(self, test) -> list[str]:
         """Ids of the articles whose ArticleInfo passes `test`, in table order."""

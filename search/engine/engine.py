@@ -296,30 +296,11 @@ def _builder(gen, s, expand: bool):
                            doc_count=s.doc_count(), doc_frequency=s.doc_frequency,
                            fields=gen.live_fields(s), prefixed=lambda f, prefix: (
                                t.decode("utf-8") for t in s.reader().expand_prefix(f, prefix)))
-    ids = gen.cache.setdefault("posting-ids", {})      # a generation's postings never change
-    builder.postings = lambda field, text: _ids(s, field, text, ids)   # translation's senses
+    from search.engine.postings import DocIds, Postings
+
+    postings = Postings(s, gen.cache)        # a generation's postings never change
+    builder.postings = lambda field, text: DocIds(postings.ids(field, text))  # senses
     return builder
-
-
-POSTING_IDS_LIMIT = 20_000      # terms remembered per generation (emptied when full)
-
-
-def _ids(s, field: str, text: str, cache: dict) -> frozenset:
-    """Numbers of the passages holding `text` in `field` (empty when it is absent),
-    remembered in `cache`."""
-    from whoosh.reading import TermNotFound
-
-    key = (field, text)
-    found = cache.get(key)
-    if found is None:
-        try:   # the reader's postings: no scorer built (the searcher's would make one)
-            found = frozenset(s.ixreader.postings(field, text).all_ids())
-        except TermNotFound:
-            found = frozenset()
-        if len(cache) >= POSTING_IDS_LIMIT:
-            cache.clear()
-        cache[key] = found
-    return found
 
 
 def _coverage_words(plan):

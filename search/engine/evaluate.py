@@ -8,11 +8,12 @@ applied here: see that setting.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from search import ranking
+from search.engine.postings import Postings
 from search.ranking import bm25_factor, bm25_length_norm
-from search.whoosh_internals import (block_weights, decoded_length, field_length_codes,
-                                     is_block_matcher, posting_blocks, prefix_terms,
-                                     term_postings)
+from search.whoosh_internals import decoded_length, field_length_codes, prefix_terms
 
 
 PID_CACHE_LIMIT = 200_000      # passage ids a generation remembers (about 20 MB)
@@ -34,6 +35,7 @@ class Evaluator:
         self.s = searcher
         self.cache = cache               # per generation: length norms, filter doc sets
         self.leaves = searcher.leaf_searchers()
+        self.postings = Postings(searcher, cache)
         self.trace = [] if trace else None
         # (field, text) -> the documents of each term this search read (sets, read-only):
         # the word counts reuse them instead of reading postings again
@@ -148,25 +150,10 @@ class Evaluator:
         this search already read is not read again (the set is shared: do not change it)."""
         seen = self.seen.get((field, text))
         if seen is not None:
-            if hasattr(seen, "docnums"):       # pruning.SegmentIds: made global once
+            if hasattr(seen, "docnums"):       # pruning.TermIds: made a set once
                 seen = self.seen[(field, text)] = seen.docnums()
             return seen
-        out: set = set()
-        if field not in self.s.schema:
-            return out
-        for sub, offset in self.leaves:
-            m, deleted = term_postings(sub.reader(), field, text)
-            if m is None:
-                continue
-            if is_block_matcher(m):
-                local = set()
-                for block in posting_blocks(m):
-                    local.update(block)
-            else:
-                local = set(m.all_ids())
-            if deleted:
-                local.difference_update(deleted)
-            out.update(local if not offset else map(offset.__add__, local))
+        out = set(self.postings.ids(field, text).tolist())
         self.seen[(field, text)] = out
         return out
 
@@ -179,73 +166,86 @@ class Evaluator:
                 self.cache[key] = found
         return found
 
-    def length_norms(self, reader, offset, field, k1, b, avgfl):
-        """BM25's length normalisation of each document of one segment (cached per
-        generation): `ranking.bm25_length_norm`."""
+    def docs_among(self, q, candidates, limit: int | None = None) -> set:
+        """The documents of `candidates` (global docnums) matching `q`, at most `limit`:
+        its matcher skipped to each candidate in turn. A phrase check of the few passages
+        not known otherwise costs a fraction of walking every passage holding its terms
+        (`docs`)."""
+        from bisect import bisect_left
+
+        out: set = set()
+        cands = sorted(candidates)
+        for sub, offset in self.leaves:
+            lo = bisect_left(cands, offset)
+            hi = bisect_left(cands, offset + sub.doc_count_all(), lo)
+            if lo == hi:
+                continue
+            m = q.matcher(sub)
+            for d in cands[lo:hi]:
+                local = d - offset
+                if not m.is_active():
+                    break
+                if m.id() < local:
+                    m.skip_to(local)
+                    if not m.is_active():
+                        break
+                if m.id() == local:
+                    out.add(d)
+                    if limit is not None and len(out) >= limit:
+                        return out
+        return out
+
+    def length_norms(self, reader, offset, field, k1, b, avgfl) -> np.ndarray:
+        """BM25's length normalisation of each document of one segment (float64, cached
+        per generation): `ranking.bm25_length_norm`."""
         key = ("norm", offset, field, k1, b)
         norms = self.cache.get(key)
         if norms is None:
             codes = field_length_codes(reader, field)
             if codes is not None:       # 256 possible lengths: each norm computed once
-                table = [bm25_length_norm(k1, b, decoded_length(c), avgfl) for c in range(256)]
-                norms = list(map(table.__getitem__, codes))
+                table = np.array([bm25_length_norm(k1, b, decoded_length(c), avgfl)
+                                  for c in range(256)])
+                norms = table[np.frombuffer(codes, dtype=np.uint8)]
             else:
                 length = reader.doc_field_length
-                norms = [bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
-                         for d in range(reader.doc_count_all())]
+                norms = np.array([bm25_length_norm(k1, b, length(d, field) or 0, avgfl)
+                                  for d in range(reader.doc_count_all())], dtype=np.float64)
             self.cache[key] = norms
         return norms
+
+    def contributions(self, field, text, factor, k1, b, avgfl):
+        """(global docnums, BM25F contribution) of one term in each segment holding it:
+        `factor * tf / (tf + norm)` (`ranking.bm25`) in float64, the operations in the order
+        of the scalar formula, so each value is the one it gives, bit for bit."""
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            got = self.postings.segment(reader, offset, field, text)
+            if got is None or not len(got[0]):
+                continue
+            ids, w = got
+            norms = self.length_norms(reader, offset, field, k1, b, avgfl)
+            yield (ids + offset if offset else ids), factor * w / (w + norms[ids])
 
     def term(self, field, text, boost=1.0) -> dict:
         s = self.s
         acc: dict = {}
         if field not in s.schema:
             return acc
-        scorable = s.schema[field].scorable
-        if scorable:
+        if s.schema[field].scorable:
             k1, b, _power = ranking.term_params(text)
             idf = s.idf(field, text)        # ranking.ScriptBM25F.idf: per-script power
             avgfl = s.avg_field_length(field) or 1
             factor = bm25_factor(idf, k1, boost)
-        for sub, offset in self.leaves:
-            reader = sub.reader()
-            m, deleted = term_postings(reader, field, text)
-            if m is None:
-                continue
-            if not scorable:
-                while m.is_active():
-                    acc[m.id() + offset] = 0.0
-                    m.next()
-            else:
-                norms = self.length_norms(reader, offset, field, k1, b, avgfl)
-                # factor * w / (w + norm): ranking.bm25, inlined (the innermost loop)
-                if is_block_matcher(m):
-                    for ids in posting_blocks(m):
-                        for d, w in zip(ids, block_weights(m)):
-                            acc[d + offset] = factor * w / (w + norms[d])
-                else:
-                    while m.is_active():
-                        d, w = m.id(), m.weight()
-                        acc[d + offset] = ranking.bm25(factor, w, norms[d])
-                        m.next()
-            if deleted:
-                _drop_deleted(acc, deleted, offset, reader.doc_count_all())
+            for ids, values in self.contributions(field, text, factor, k1, b, avgfl):
+                acc.update(zip(ids.tolist(), values.tolist()))
+        else:
+            acc = dict.fromkeys(self.postings.ids(field, text).tolist(), 0.0)
         if self.trace is not None:
             self.trace.append((f"{field}:{text}" + (f"^{boost:g}" if boost != 1 else ""),
                                dict(acc)))
         self.seen[(field, text)] = acc.keys()
         self._shared.add(id(acc))               # `run` copies it before changing its keys
         return acc
-
-
-def _drop_deleted(acc: dict, deleted, offset: int, size: int) -> None:
-    """Remove one segment's deleted documents from `acc`, walking the smaller side."""
-    if len(deleted) <= len(acc):
-        for d in deleted:
-            acc.pop(d + offset, None)
-    else:
-        for key in [k for k in acc if offset <= k < offset + size and k - offset in deleted]:
-            del acc[key]
 
 
 def _scaled(acc: dict, boost: float) -> dict:

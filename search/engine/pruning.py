@@ -1,21 +1,28 @@
-"""MaxScore top-k: the k best passages of a sum of weighted terms without scoring them all.
+"""Top k of a sum of weighted terms: every match scored in a numpy array, or MaxScore.
 
-A query that is a sum of weighted terms (plain words: an Or tree of Terms) is scored
-MaxScore-style: terms in decreasing order of their highest possible contribution; once the
-k-th best score so far beats everything the remaining terms could add, no new document can
-enter the top k, so the remaining (common, long) terms are only looked up for the few
-candidates still in reach (skipping posting blocks), and read for their document ids alone to
-keep the total exact. Same scores as `Evaluator.run` (tests/test_search.py checks it).
+A query that is a sum of weighted terms (plain words: an Or tree of Terms) adds its terms in
+decreasing order of their factor, each term's contributions to a dense float64 array over the
+generation's documents at once (`dense_top`). That is how a search runs: its true count and
+facets need every matching document anyway, and once a term's postings are decoded
+(`search.engine.postings`) scoring them all costs less than picking candidates out.
+
+Without a count (`Engine.rank`: batch runs, the quality benchmark) the top k alone is
+MaxScore-pruned: terms in the same order; once the k-th best score so far beats everything
+the remaining terms could add, no new document can enter the top k, so the remaining
+(common, long) terms are only looked up for the few candidates still in reach (skipping
+posting blocks). Both give the scores of `Evaluator.run` and the same top k, summed in the
+same order, so bit for bit the same scores (tests/test_search.py checks it).
 """
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
 
+import numpy as np
+
 from search import ranking
 from search.ranking import bm25_factor, bm25_length_norm
-from search.whoosh_internals import (block_weights, is_block_matcher, posting_blocks,
-                                     term_extremes, term_postings)
+from search.whoosh_internals import is_block_matcher, term_extremes, term_postings
 
 PRUNE_MIN_DF = 512    # shorter posting lists are cheaper to read than to prune
 DENSE_LOOKUP = 8      # a pruned term is scanned, not skipped through, when it has fewer than
@@ -25,8 +32,9 @@ SATURATION_CACHE_LIMIT = 200_000   # terms whose bound a generation remembers
 
 def top_k(evaluator, q, k: int, matched: set | None = None, count: bool = True
           ) -> tuple[list[tuple[int, float]], int | None]:
-    """The k best (docnum, score) of query `q` and the number of matching documents:
-    MaxScore when `q` is a sum of weighted terms (and no explain trace is kept), else every
+    """The k best (docnum, score) of query `q` and the number of matching documents: when
+    `q` is a sum of weighted terms (and no explain trace is kept) `dense_top`, or MaxScore
+    if no count is asked (`count` False, no `matched`: the number is None); else every
     match scored by `evaluator.run`. With `matched` (a set), every matching docnum is added
     to it (facets and counts over the whole result set)."""
     leaves = _flatten(q) if evaluator.trace is None else None
@@ -36,7 +44,55 @@ def top_k(evaluator, q, k: int, matched: set | None = None, count: bool = True
             matched.update(acc)
         return top(acc, k, evaluator.pid), \
             len(acc) if count or matched is not None else None
-    return MaxScore(evaluator).top(leaves, k, matched, count)
+    if count or matched is not None:
+        return dense_top(evaluator, leaves, k, matched)
+    return MaxScore(evaluator).top(leaves, k)
+
+
+def dense_top(evaluator, leaves, k: int, matched: set | None = None):
+    """The k best (docnum, score) of the sum of `leaves` ((field, text, weight)) and the
+    number of matching documents (each added to `matched` when given), every term scored
+    into one float64 array in MaxScore's order (`MaxScore.infos`): each document's score is
+    the same sum of the same values in the same order. Each term's documents go to the
+    evaluator's `seen` for the word counts."""
+    s = evaluator.s
+    size = s.doc_count_all()
+    acc = np.zeros(size)
+    hit = np.zeros(size, dtype=bool)
+    for factor, _df, field, text, _weight in MaxScore(evaluator).infos(leaves):
+        k1, b, _power = ranking.term_params(text)
+        avgfl = s.avg_field_length(field) or 1
+        parts = []
+        for ids, values in evaluator.contributions(field, text, factor, k1, b, avgfl):
+            acc[ids] += values          # a term's ids are distinct: one addition each
+            hit[ids] = True
+            parts.append(ids)
+        evaluator.seen[(field, text)] = TermIds(parts)
+    docs = np.flatnonzero(hit)
+    if matched is not None:
+        matched.update(docs.tolist())
+        if isinstance(matched, Matched):
+            matched.ids = docs
+    return top_of_array(acc, docs, k, evaluator.pid), len(docs)
+
+
+class Matched(set):
+    """The docnums a search matched (a set, filled by `top_k`), also kept as the ascending
+    array the dense scoring found them in (`ids`; None when they came another way), which
+    the facet counts index with (`DocTable.counts`)."""
+
+    ids = None
+
+
+def top_of_array(acc: np.ndarray, docs: np.ndarray, k: int, pid_of):
+    """`top` of {d: acc[d] for d in docs}: the documents below the k-th best score left
+    out first (they cannot be in the top k, nor tie at its cut)."""
+    values = acc[docs]
+    if len(docs) > k > 0:
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        keep = values >= kth
+        docs, values = docs[keep], values[keep]
+    return top(dict(zip(docs.tolist(), values.tolist())), k, pid_of)
 
 
 class MaxScore:
@@ -58,10 +114,16 @@ class MaxScore:
         factor = bm25_factor(s.idf(field, text), k1, weight)
         return factor, df, field, text, weight
 
-    def top(self, leaves, k, matched: set | None = None, count: bool = True):
+    def infos(self, leaves) -> list[tuple]:
+        """(factor, df, field, text, weight) of each scorable term of `leaves` the index
+        holds, in the order their contributions are added: decreasing factor."""
+        infos = [i for i in (self._leaf_info(*leaf) for leaf in leaves) if i]
+        infos.sort(key=lambda i: -i[0])
+        return infos
+
+    def top(self, leaves, k):
         """The k best (docnum, score) of the sum of `leaves` ((field, text, weight)), and
-        the number of matching documents (each added to `matched` when given; with
-        `count` False and no `matched`, the total is not worked out: None).
+        None for the number of matching documents (not worked out).
 
         Terms are added in decreasing order of their factor (so every score is summed in
         the same order whatever is pruned), and each is bounded by what it can add at most
@@ -69,8 +131,7 @@ class MaxScore:
         bounds of every term still to add, no other document can enter the top k: the
         remaining terms are looked up for the candidates still in reach only.
         """
-        infos = [i for i in (self._leaf_info(*leaf) for leaf in leaves) if i]
-        infos.sort(key=lambda i: -i[0])
+        infos = self.infos(leaves)
         bounds = [self.bound(factor, field, text) for factor, _df, field, text, _w in infos]
         remaining = [0.0] * (len(infos) + 1)
         for n in range(len(infos) - 1, -1, -1):
@@ -78,7 +139,6 @@ class MaxScore:
         acc: dict = {}
         candidates = None
         theta = 0.0
-        pruned: list | None = [] if count or matched is not None else None
         for n, (factor, df, field, text, weight) in enumerate(infos):
             # (no score so far exceeds the bounds added so far: while those are below what
             # is still to add, the k-th best score cannot reach it either)
@@ -90,18 +150,12 @@ class MaxScore:
             if candidates is None:
                 self._score(field, text, factor, acc)
                 continue
-            self._lookup(field, text, weight, candidates, acc, pruned)
+            self._lookup(field, text, weight, candidates, acc)
             if n + 1 < len(infos):
                 candidates = _in_reach(candidates, acc, theta, remaining[n + 1])
-        total = None
-        if pruned is not None:
-            found = matched if matched is not None else set()
-            found.update(acc)
-            _add_pruned(found, pruned)
-            total = len(found)
         if candidates is not None:
             acc = {d: acc[d] for d in candidates}
-        return top(acc, k, self._pid), total
+        return top(acc, k, self._pid), None
 
     def _pid(self, docnum: int) -> str:
         return self.evaluator.pid(docnum)
@@ -133,128 +187,71 @@ class MaxScore:
         return min(1.0, sat * (1 + 1e-9))
 
     def _score(self, field, text, factor, acc) -> None:
-        """Add one term's contribution to every document it holds into `acc` (as
-        `Evaluator.term` scores it, without a dict of its own); its documents go to the
-        evaluator's `seen` for the word counts."""
+        """Add one term's contribution to every document it holds into `acc` (the values
+        of `Evaluator.contributions`)."""
         k1, b, _power = ranking.term_params(text)
         avgfl = self.s.avg_field_length(field) or 1
-        every = SegmentIds()
-        self.evaluator.seen[(field, text)] = every
         get = acc.get
-        for sub, offset in self.leaves:
-            reader = sub.reader()
-            m, deleted = term_postings(reader, field, text)
-            if m is None:
-                continue
-            norms = self.evaluator.length_norms(reader, offset, field, k1, b, avgfl)
-            if is_block_matcher(m):
-                blocks = []
-                for ids in posting_blocks(m):
-                    blocks.append(ids)
-                    weights = block_weights(m)
-                    if deleted:
-                        for d, w in zip(ids, weights):
-                            if d not in deleted:
-                                key = d + offset
-                                acc[key] = get(key, 0.0) + factor * w / (w + norms[d])
-                    else:
-                        # factor * w / (w + norm): ranking.bm25, inlined (the innermost loop)
-                        for d, w in zip(ids, weights):
-                            key = d + offset
-                            acc[key] = get(key, 0.0) + factor * w / (w + norms[d])
-                every.add_blocks(offset, blocks, deleted)
-            else:
-                ids = []
-                while m.is_active():
-                    d, w = m.id(), m.weight()
-                    if d not in deleted:
-                        ids.append(d)
-                        key = d + offset
-                        acc[key] = get(key, 0.0) + ranking.bm25(factor, w, norms[d])
-                    m.next()
-                every.add_blocks(offset, [ids], ())
+        for ids, values in self.evaluator.contributions(field, text, factor, k1, b, avgfl):
+            for key, v in zip(ids.tolist(), values.tolist()):
+                acc[key] = get(key, 0.0) + v
 
-    def _lookup(self, field, text, weight, candidates, acc, pruned):
-        """Add one term's contribution to `candidates` (sorted global docnums); its posting
-        blocks go to `pruned` for the total (None: no total asked, and the postings out of
-        the candidates' reach are not read).
+    def _lookup(self, field, text, weight, candidates, acc):
+        """Add one term's contribution to `candidates` (sorted global docnums).
 
         When the candidates are many next to the term's postings (two common words), its
-        weights are read in the same pass as its ids and the candidates picked out of each
-        block; when they are few, the matcher skips to each of them instead.
+        decoded postings are searched for them; when they are few, the matcher skips to
+        each of them instead (most posting blocks are then never read).
         """
         s = self.s
+        ev = self.evaluator
         k1, b, _power = ranking.term_params(text)
         factor = bm25_factor(s.idf(field, text), k1, weight)
         avgfl = s.avg_field_length(field) or 1
-        every = SegmentIds()     # this term's documents, for the word counts (coverage)
-        if pruned is not None:
-            self.evaluator.seen[(field, text)] = every
         for sub, offset in self.leaves:
             reader = sub.reader()
             size = reader.doc_count_all()
             lo = bisect_left(candidates, offset)
             hi = bisect_left(candidates, offset + size, lo)
             local = candidates[lo:hi] if not offset else [d - offset for d in candidates[lo:hi]]
-            if not local and pruned is None:
+            if not local:
                 continue
             m, deleted = term_postings(reader, field, text)
             if m is None:
                 continue
-            norms = self.evaluator.length_norms(reader, offset, field, k1, b, avgfl) if local else None
-            blocks = []
-            if is_block_matcher(m) and len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text):
-                wanted = set(local) - set(deleted) if deleted else set(local)
-                for block in posting_blocks(m):
-                    blocks.append(block)
-                    if not wanted.isdisjoint(block):
-                        for d, w in zip(block, block_weights(m)):
-                            if d in wanted:
-                                acc[d + offset] += ranking.bm25(factor, w, norms[d])
-            else:
-                if pruned is not None:
-                    if is_block_matcher(m):
-                        m2, _deleted = term_postings(reader, field, text)
-                        blocks.extend(posting_blocks(m2))
-                    else:
-                        blocks.append(list(m.all_ids()))
-                        m, _deleted = term_postings(reader, field, text)
-                for d in local:
-                    if not m.is_active():
-                        break
-                    m.skip_to(d)
-                    if m.is_active() and m.id() == d and d not in deleted:
-                        w = m.weight()
-                        acc[d + offset] += factor * w / (w + norms[d])
-            if pruned is not None:
-                every.add_blocks(offset, blocks, deleted)
-                pruned.append((offset, blocks, deleted))
+            norms = ev.length_norms(reader, offset, field, k1, b, avgfl)
+            if not is_block_matcher(m) or \
+                    len(local) * DENSE_LOOKUP > reader.doc_frequency(field, text):
+                ids, w = ev.postings.segment(reader, offset, field, text)
+                want = np.array(local, dtype=np.int64)
+                at = np.searchsorted(ids, want)
+                at[at == len(ids)] = 0
+                found = ids[at] == want
+                at, want = at[found], want[found]
+                values = factor * w[at] / (w[at] + norms[want])
+                for d, v in zip((want + offset).tolist(), values.tolist()):
+                    acc[d] += v
+                continue
+            for d in local:
+                if not m.is_active():
+                    break
+                m.skip_to(d)
+                if m.is_active() and m.id() == d and d not in deleted:
+                    w = m.weight()
+                    acc[d + offset] += factor * w / (w + float(norms[d]))
 
 
-class SegmentIds:
-    """A term's documents as (segment offset, local ids), made global docnums only if the
-    word counts ask (`Evaluator.ids`): most searches never do for most terms. The ids are
-    kept as read (a set, or the posting blocks with the deleted ids to leave out)."""
+class TermIds:
+    """A term's documents as the global docnum arrays of its segments, made a set only if
+    the word counts ask (`Evaluator.ids`): most searches never do for most terms."""
 
-    def __init__(self):
-        self.parts: list[tuple[int, object, object]] = []
-
-    def add(self, offset: int, ids: set) -> None:
-        self.parts.append((offset, (ids,), ()))
-
-    def add_blocks(self, offset: int, blocks: list, deleted) -> None:
-        self.parts.append((offset, blocks, deleted))
+    def __init__(self, parts: list):
+        self.parts = parts
 
     def docnums(self) -> set:
-        out: set = set()
-        for offset, blocks, deleted in self.parts:
-            local: set = set()
-            for ids in blocks:
-                local.update(ids)
-            if deleted:
-                local.difference_update(deleted)
-            out.update(local if not offset else map(offset.__add__, local))
-        return out
+        if not self.parts:
+            return set()
+        return set(np.concatenate(self.parts).tolist())
 
 
 def _in_reach(docs, acc: dict, theta: float, rest: float) -> list:
@@ -270,19 +267,6 @@ def _in_reach(docs, acc: dict, theta: float, rest: float) -> list:
         return [d for d, v in acc.items() if v >= cut]
     get = acc.__getitem__
     return [d for d in docs if get(d) >= cut]
-
-
-def _add_pruned(found: set, pruned: list) -> None:
-    """The documents of the pruned terms' posting blocks into `found` (global docnums), a
-    segment's deleted documents left out."""
-    deleted_of: dict = {}
-    for offset, blocks, deleted in pruned:
-        if deleted:
-            deleted_of[offset] = deleted
-        for ids in blocks:
-            found.update(ids if not offset else map(offset.__add__, ids))
-    for offset, deleted in deleted_of.items():
-        found.difference_update(d + offset for d in deleted)
 
 
 def _flatten(q, weight: float = 1.0):

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from search import ranking
 from search.engine import proximity
 from search.engine.coverage import coverage
-from search.engine.facets import facets_of
-from search.engine.pruning import top
+from search.engine.facets import facets_from
+from search.engine.pruning import Matched, top
 from search.errors import QueryError
 from search.query.plan import ValueFilter
 
@@ -92,7 +92,7 @@ def report_words(out, plan, evaluator, cov=None) -> None:
 
 
 def facets(table, docs):
-    return facets_of(table.counts(docs), table.info)
+    return facets_from(table.tally(docs), table.info)
 
 
 class Ranker:
@@ -124,7 +124,7 @@ class Ranker:
         simple = out.sort == "relevance" and not out.group
         ranked = acc = None
         if simple:
-            matched: set = set()
+            matched = Matched()
             first, _total = self.ev.top(self.q, max(n, ranking.PROXIMITY_DEPTH), matched)
         else:
             acc = self.ev.run(self.q)

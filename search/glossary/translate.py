@@ -387,7 +387,9 @@ def cohere(units: list[SynonymSet], postings) -> list[SynonymSet]:
     return out
 
 
-def _assoc(a: frozenset, b: frozenset) -> float:
+def _assoc(a, b) -> float:
+    """Association of two passage sets (frozensets, or the engine's `postings.DocIds`:
+    sorted arrays; only `len` and `&` are used)."""
     both = len(a & b) if len(a) < len(b) else len(b & a)
     if not both:
         return 0.0
