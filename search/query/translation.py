@@ -175,8 +175,9 @@ COHERENCE_MIN_DF = 50      # ... unless in fewer than this many (a small index: 
 
 
 def passages_of(builder):
-    """`text -> frozenset of passage numbers holding all its word tokens` on the builder's
-    searcher (`builder.postings(field, text)`, a posting list's ids), for sense selection
+    """`text -> the passage numbers holding all its word tokens` on the builder's searcher
+    (`builder.postings(field, text)`, a posting list's ids as a set-like
+    `engine.postings.DocIds`; an empty frozenset when none), for sense selection
     by co-occurrence (`translate.cohere`); None without a searcher. Words in more than
     COHERENCE_MAX_DF of the passages (and more than COHERENCE_MIN_DF) are left out of a
     candidate's set (they co-occur with everything; the floor keeps a small index's words);
@@ -187,7 +188,7 @@ def passages_of(builder):
     cap = max(COHERENCE_MAX_DF * builder.doc_count, COHERENCE_MIN_DF)
     memo: dict = {}
 
-    def of(text: str) -> frozenset:
+    def of(text: str):
         if text in memo:
             return memo[text]
         found = None
