@@ -65,14 +65,18 @@ def _worker(config, index, spill, jobs, schema, counters, slot, results) -> None
             _send(client, index, spill, jobs, schema, tick)
         finally:
             client.close()
-        results.put((slot, None))
+        results.put((slot, None, ""))
     except BaseException as err:     # noqa: BLE001 - reported to the parent, which raises
         from opensearchpy import exceptions as ox
 
         if isinstance(err, ox.OpenSearchException):
             err = explain(err, config, "indexing")
-        results.put((slot, str(err) if isinstance(err, DefsearchError)
-                     else f"indexing failed in a worker process: {type(err).__name__}: {err}"))
+        if isinstance(err, DefsearchError):
+            results.put((slot, type(err) if isinstance(err, ClusterError) else DefsearchError,
+                         str(err)))
+        else:
+            results.put((slot, DefsearchError, "indexing failed in a worker process: "
+                         f"{type(err).__name__}: {err}"))
 
 
 def send_spill(client, config, index: str, spill, schema, procs: int, progress=None) -> None:
@@ -116,7 +120,7 @@ def send_spill(client, config, index: str, spill, schema, procs: int, progress=N
                 progress(done, total)
                 last = done
             try:
-                slot, error = results.get(timeout=0.2)
+                slot, kind, error = results.get(timeout=0.2)
             except queue.Empty:
                 dead = [w for w in workers if not w.is_alive() and w.exitcode]
                 if dead and results.empty():
@@ -127,9 +131,8 @@ def send_spill(client, config, index: str, spill, schema, procs: int, progress=N
                             "the alias still names the previous index; see the system "
                             "log (out of memory?)")
                 continue
-            if error:
-                raise ClusterError(error) if "OpenSearch" in error else \
-                    DefsearchError(error)
+            if kind is not None:
+                raise kind(error)
             finished.add(slot)
         if progress:
             progress(sum(counters), total)

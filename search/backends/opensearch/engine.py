@@ -409,7 +409,8 @@ class OpenSearchEngine:
     def stored_hits(self, live: _Live, q: dict, limit: int) -> list[dict]:
         """The shown fields of the best `limit` documents of `q`."""
         answer = self.client.search(index=live.name, body={
-            "query": q, "size": limit, "_source": SHOWN, "track_total_hits": False},
+            "query": q, "size": limit, "_source": SHOWN, "track_total_hits": False,
+            "sort": [{"_score": "desc"}, {"pid": "asc"}]},
             search_type="dfs_query_then_fetch")
         return [h["_source"] for h in answer["hits"]["hits"]]
 

@@ -53,8 +53,10 @@ class ClusterTerms:
         """The stored fields of the first `limit` passages of a Whoosh Term or Phrase."""
         from whoosh import query as wq
 
+        from search.backends.opensearch.mapping import lookup_field
+
         if isinstance(q, wq.Phrase):
             dsl = {"match_phrase": {q.fieldname: " ".join(q.words)}}
-        else:
-            dsl = {"term": {q.fieldname: q.text}}
+        else:       # scored with its script's BM25, as the Whoosh searcher scores it
+            dsl = {"term": {lookup_field(q.fieldname, q.text): q.text}}
         return self.engine.stored_hits(self.live, dsl, limit)
