@@ -221,14 +221,26 @@ def _finish_index(client, new: str, fresh: bool, replicas: int | None) -> None:
             "number_of_replicas": want, "refresh_interval": None,
             "translog.durability": None}})
         nodes = client.cluster.health()["number_of_data_nodes"]
-        deadline = time.monotonic() + REPLICAS_WAIT
-        while client.cluster.health(index=new, wait_for_status="green" if nodes > want
-                                    else "yellow", request_timeout=60)["timed_out"] \
-                and time.monotonic() < deadline:
-            pass        # each wait is the server's 30 s
+        _wait_for(client, new, "green" if nodes > want else "yellow")
     else:
         client.indices.put_settings(index=new, body={"index": {"refresh_interval": None}})
     client.indices.refresh(index=new)
+
+
+def _wait_for(client, index: str, status: str) -> None:
+    """Until `index` is `status` or REPLICAS_WAIT passed (each wait is the server's 30 s;
+    a wait that times out answers 408)."""
+    from opensearchpy import TransportError
+
+    deadline = time.monotonic() + REPLICAS_WAIT
+    while time.monotonic() < deadline:
+        try:
+            if not client.cluster.health(index=index, wait_for_status=status,
+                                         request_timeout=60)["timed_out"]:
+                return
+        except TransportError as err:
+            if err.status_code != 408:
+                raise
 
 
 def _delete_sources(client, index: str, sources: list) -> None:
