@@ -155,3 +155,26 @@ def test_an_unknown_author_is_named_in_one_line(engine, os_engine):
     assert str(err.value) == ("no article lists the author '無此人': pick one from the author "
                               "facet, or search author:WORDS")
 
+
+
+# -- did you mean (issue 16: it was empty on the cluster) ---------------------------------
+
+@pytest.mark.parametrize("typed, meant", [
+    ("Lavrof", "Lavrov"), ("Gorbachov", "Gorbachev"), ("戰略模湖", "戰略模糊"),
+    ("Sergey Lavrof 王毅", "Sergey Lavrov 王毅"), ("Biden Blinkin", "Biden Blinken"),
+    ("missle", "missile")])
+def test_a_near_miss_gets_the_word_whoosh_suggests(engine, os_engine, typed, meant):
+    assert engine.search(typed).did_you_mean == meant
+    assert os_engine.search(typed).did_you_mean == meant
+
+
+@pytest.mark.parametrize("query", ["Lavrov", "第九條", "中俄", "Lavrov 北約"])
+def test_no_suggestion_where_whoosh_has_none(engine, os_engine, query):
+    assert engine.search(query).did_you_mean == ""
+    assert os_engine.search(query).did_you_mean == ""
+
+
+def test_the_suggestion_is_explained_and_reaches_the_json(os_engine):
+    out = os_engine.search("Lavrof", explain=True)
+    assert "did you mean: Lavrof -> Lavrov (a word of the index)" in out.explain
+    assert out.to_json()["did_you_mean"] == "Lavrov"

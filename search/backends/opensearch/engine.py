@@ -26,12 +26,14 @@ from search.backends.opensearch import store
 from search.backends.opensearch.client import ClusterError, connect, guarded, item_error, red
 from search.backends.opensearch.compile import Compiler
 from search.backends.opensearch.mapping import FILLER, TEXT_FIELDS, lookup_field
+from search.backends.opensearch.senses import BOTH, Passages, count_query
 from search.engine.engine import IndexStats, _page_args
 from search.errors import ArticleNotFound, IndexNotFound, QueryError
 from search.model import Article, SearchResults
 
 REFRESH_EVERY = 1.0
-STAT_ROUNDS = 4
+STAT_ROUNDS = 6             # translated queries: statistics, then their senses' counts
+PREFIX_REACH = 2            # characters past a designator's prefix its variants are found
 CACHE_LIMIT = 200_000
 MAX_WINDOW = 10_000          # OpenSearch's default index.max_result_window
 SHOWN = ["pid", "article_id", "lang", "text", "meta"]
@@ -73,6 +75,7 @@ class _Live:
         self.field_docs = {f: client.count(index=name, body={"query": {"exists": {
             "field": f}}})["count"] for f in TEXT_FIELDS}
         self.articles = None        # ArticleTable, read on first use (OpenSearchEngine)
+        self.prefixed: dict = {}    # (field, prefix) -> terms (OpenSearchEngine.prefixed_terms)
         # fields some document has real tokens in (mapping.FILLER stands in for none)
         self.fields = {f for f in TEXT_FIELDS if client.count(index=name, body={"query": {
             "bool": {"must": {"exists": {"field": f}},
@@ -139,7 +142,8 @@ class OpenSearchEngine:
             body = []
             for field, text in chunk:
                 body.append({"index": live.name})
-                body.append({"size": 0, "track_total_hits": True, "query": {
+                body.append({"size": 0, "track_total_hits": True, "query": count_query(
+                    text, lookup_field) if field == BOTH else {
                     "term": {lookup_field(field, text) if field in TEXT_FIELDS else field:
                              text}}})
             answers = self.client.msearch(body=body)["responses"]
@@ -181,13 +185,39 @@ class OpenSearchEngine:
     # -- searching ------------------------------------------------------------------------
 
     def _plan(self, live: _Live, query: str, expand: bool, **options):
+        """The query plan, as the Whoosh engine's `_builder` makes it: with the cluster's
+        statistics, passage sets for the translation's senses (`senses.Passages`) and the
+        designator variants the index holds (`prefixed_terms`)."""
         from search.query import QueryBuilder
 
         def build(df):
-            return QueryBuilder(live.schema, live.glossary if expand else None,
-                                doc_count=live.doc_count, doc_frequency=df,
-                                fields=live.fields).build(query, expand=expand, **options)
+            builder = QueryBuilder(live.schema, live.glossary if expand else None,
+                                   doc_count=live.doc_count, doc_frequency=df,
+                                   fields=live.fields, prefixed=lambda field, prefix:
+                                   self.prefixed_terms(live, field, prefix))
+            builder.postings = lambda field, text: Passages(df, ((field, text),))
+            return builder.build(query, expand=expand, **options)
         return self._with_stats(live, build)
+
+    def prefixed_terms(self, live: _Live, field: str, prefix: str) -> list[str]:
+        """The terms of `field` that start with `prefix` and are at most PREFIX_REACH
+        characters longer (a designator's variants: su27 -> su27sm, su27sk), by Lucene's
+        term suggester (a cluster has no sorted term walk); cached per physical index."""
+        key = (field, prefix)
+        if key not in live.prefixed:
+            live.prefixed[key] = self._prefixed(live, field, prefix)
+        return live.prefixed[key]
+
+    @guarded("looking up designator variants")
+    def _prefixed(self, live: _Live, field: str, prefix: str) -> list[str]:
+        answer = self.client.search(index=live.name, body={"size": 0, "suggest": {"p": {
+            "text": prefix, "term": {
+                "field": field, "suggest_mode": "always", "max_edits": PREFIX_REACH,
+                "prefix_length": len(prefix), "min_word_length": 1, "size": 100,
+                "accuracy": 0.0, "max_term_freq": 2 ** 31 - 1}}}})
+        found = {o["text"] for e in answer.get("suggest", {}).get("p", []) for o in e["options"]}
+        return sorted(t for t in found | {prefix} if t.startswith(prefix)
+                      and self._with_stats(live, lambda df: df(field, t)))
 
     def _query(self, live: _Live, plan):
         def compile_(df):
@@ -287,7 +317,7 @@ class OpenSearchEngine:
                match: str = "any", sort: str = "relevance", group: bool = False,
                facets: bool = False, every_first: bool = True) -> SearchResults:
         """`Engine.search` on the cluster: the same options, counts, notices and order
-        (`results.Order`); not here: "did you mean" (it reads the Whoosh lexicon)."""
+        (`results.Order`), "did you mean" from the cluster's terms (`spelling.py`)."""
         from search.backends.opensearch import results as cluster
         from search.backends.opensearch.coverage import Counts, coverage
         from search.engine import results
@@ -317,6 +347,7 @@ class OpenSearchEngine:
             out.explain = plan.explain + extra.explain + (
                 [f"opensearch query: {json.dumps(q, ensure_ascii=False)}"]
                 if q is not None else [])
+        out.did_you_mean = self._did_you_mean(live, query, plan, out.explain, explain)
         if q is None:
             counts = Counts()
             cov = coverage(plan, None, counts, lambda _cov: self.count(live, counts))
@@ -349,6 +380,39 @@ class OpenSearchEngine:
                                    + (f" (proximity {bonus:.2f})" if bonus else ""))
         out.took_ms = (time.perf_counter() - started) * 1000
         return out
+
+    def _did_you_mean(self, live: _Live, query: str, plan, lines: list, explain: bool) -> str:
+        from search.backends.opensearch.spelling import ClusterTerms
+        from search.engine.engine import _did_you_mean
+
+        terms = ClusterTerms(self, live, [w.text for w in plan.words])
+        return _did_you_mean(query, plan, terms, live.glossary, lines, explain)
+
+    @guarded("looking up words near a typo")
+    def suggest_terms(self, live: _Live, texts: list[str]) -> list[str]:
+        """The `body` terms within two edits of any of `texts` sharing its first character
+        (Lucene's term suggester), sorted."""
+        from search.backends.opensearch.spelling import SUGGESTIONS
+
+        if not texts:
+            return []
+        suggest = {f"w{n}": {"text": text, "term": {
+            "field": "body", "suggest_mode": "always", "max_edits": 2, "prefix_length": 1,
+            "min_word_length": 1, "size": SUGGESTIONS, "max_inspections": 10,
+            "accuracy": 0.0, "max_term_freq": 2 ** 31 - 1}}
+            for n, text in enumerate(texts)}
+        answer = self.client.search(index=live.name, body={"size": 0, "suggest": suggest})
+        return sorted({o["text"] for entries in answer.get("suggest", {}).values()
+                       for e in entries for o in e["options"]} - {FILLER})
+
+    @guarded("reading passages")
+    def stored_hits(self, live: _Live, q: dict, limit: int) -> list[dict]:
+        """The shown fields of the best `limit` documents of `q`."""
+        answer = self.client.search(index=live.name, body={
+            "query": q, "size": limit, "_source": SHOWN, "track_total_hits": False,
+            "sort": [{"_score": "desc"}, {"pid": "asc"}]},
+            search_type="dfs_query_then_fetch")
+        return [h["_source"] for h in answer["hits"]["hits"]]
 
     def rank(self, query: str, limit: int = 100, expand: bool = True,
              translate: bool = True, lang=None) -> list[tuple[str, float]]:

@@ -14,32 +14,34 @@ The promises of `search.index.update.update_index`, with the cluster's means:
 from __future__ import annotations
 
 import secrets
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
 from search.backends.config import BackendConfig
 from search.backends.opensearch import store
 from search.backends.opensearch.client import ClusterError, connect, explain
-from search.backends.opensearch.documents import cluster_docs
+from search.backends.opensearch.bulk import BULK_CHUNK, send_spill
 from search.backends.opensearch.lock import ClusterLock
 from search.backends.opensearch.mapping import index_body
 from search.errors import DefsearchError
 from search.index.manifest import (FORMAT_VERSION, Manifest, analyzer_settings,
                                    check_compatible, library_versions)
 from search.index.schema import build_schema
-from search.index.update import (IndexReport, _entry, _ingest_safely, _id_registry,
-                                  changes, corpus_files)
-
-BULK_CHUNK = 500
+from search.index.spill import ArticleSpill
+from search.index.update import (PROCS, IndexReport, _cost, _entry, _id_registry,
+                                  _ingest_each, changes, corpus_files)
 
 
 def update_cluster(corpus, config: BackendConfig, rebuild: bool = False, progress=None,
-                   shards: int | None = None, replicas: int | None = None) -> IndexReport:
+                   shards: int | None = None, replicas: int | None = None,
+                   procs: int = PROCS) -> IndexReport:
     from opensearchpy import exceptions as ox
 
     client = connect(config)
     try:
-        return _update(client, corpus, config, rebuild, progress, shards, replicas)
+        return _update(client, corpus, config, rebuild, progress, shards, replicas, procs)
     except ox.OpenSearchException as err:
         raise explain(err, config, "indexing") from None
     finally:
@@ -63,7 +65,8 @@ def _ensure_meta(client, alias: str) -> None:
     client.cluster.health(index=meta, wait_for_status="yellow")
 
 
-def _update(client, corpus, config, rebuild, progress, shards, replicas) -> IndexReport:
+def _update(client, corpus, config, rebuild, progress, shards, replicas,
+            procs) -> IndexReport:
     started = time.perf_counter()
     alias = config.index
     report = IndexReport()
@@ -92,77 +95,109 @@ def _update(client, corpus, config, rebuild, progress, shards, replicas) -> Inde
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
 
         ids = _id_registry()
-        articles = _ingest_safely(todo, files, root, report, ids)
-        entries = {rel: old_files[rel] for rel in files if rel not in articles}
-        for rel, arts in articles.items():
-            entries[rel] = _entry(files[rel], hashes[rel], arts)
-        lexicon = sorted({n for e in entries.values() for n in e.names})
-        if old is not None and lexicon != old.lexicon:
-            gained = len(set(lexicon) - set(old.lexicon))
-            lost = len(set(old.lexicon) - set(lexicon))
-            report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
-                             "re-analysed every file")
-            rest = [rel for rel in files if rel not in articles]
-            for rel, arts in _ingest_safely(rest, files, root, report, ids).items():
-                articles[rel] = arts
-                entries[rel] = _entry(files[rel], hashes[rel], arts)
-            old = None
-        report.rebuilt = old is None
-
-        new = _new_name(alias)
+        work = Path(tempfile.mkdtemp(prefix="defsearch-spill-"))
+        spill = ArticleSpill(work)
         try:
-            _start_index(client, alias, live if old is not None else None, new, shards,
-                         replicas)
-            if old is not None:
-                gone = list(articles) + report.deleted
-                if gone:
-                    _delete_sources(client, new, gone)
-            _bulk(client, new, articles, build_schema(lexicon), report, progress)
-            client.indices.put_settings(index=new, body={"index": {"refresh_interval": None}})
-            client.indices.refresh(index=new)
-            glossary = _glossary(client, alias, live if old is not None else None, root,
-                                 articles, [aid for rel in report.changed + report.deleted
-                                            for aid in old_files[rel].articles]
-                                 if old is not None else [], report)
-            manifest = Manifest(
-                glossary_sha256=glossary_sha, format_version=FORMAT_VERSION,
-                analyzer=analyzer_settings(), lexicon=lexicon, libraries=library_versions(),
-                corpus=str(Path(corpus)), files=entries,
-                passages=sum(e.passages for e in entries.values()),
-                articles=sum(len(e.articles) for e in entries.values()),
-                built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-            meta = store.meta_index(alias)
-            if glossary is not None:
-                client.index(index=meta, id=f"glossary:{new}",
-                             body={**store.glossary_to_doc(glossary), "index": new})
-            client.index(index=meta, id=f"manifest:{new}",
-                         body=store.manifest_to_doc(manifest, new), refresh=True)
-            client.cluster.health(index=new, wait_for_status="yellow")
-            actions = [{"add": {"index": new, "alias": alias}}]
-            if live:
-                actions.insert(0, {"remove": {"index": live, "alias": alias}})
-            client.indices.update_aliases(body={"actions": actions})
-        except BaseException:
-            if store.live_index(client, alias) != new:
-                _drop(client, alias, new)
-            raise
+            return _write(client, config, corpus, root, files, live, old, old_files, hashes,
+                          todo, glossary_sha, ids, spill, report, progress, shards,
+                          replicas, procs, started)
+        finally:
+            spill.remove()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _write(client, config, corpus, root, files, live, old, old_files, hashes, todo,
+           glossary_sha, ids, spill, report, progress, shards, replicas, procs,
+           started) -> IndexReport:
+    """Read the files `todo` into `spill` (every file before any analysis: the lexicon
+    mined from all of them decides the segmentation), then write and swap a new index."""
+    alias = config.index
+    ingested: dict[str, int] = {}       # rel -> articles it gave
+    new_entries: dict = {}
+
+    def keep(rel, arts) -> None:
+        ingested[rel] = len(arts)
+        new_entries[rel] = _entry(files[rel], hashes[rel], arts)
+        for article in arts:
+            spill.add(rel, article, _cost(article))
+
+    _ingest_each(todo, files, root, report, keep, ids)
+    entries = {rel: old_files[rel] for rel in files if rel not in ingested}
+    entries.update(new_entries)
+    lexicon = sorted({n for e in entries.values() for n in e.names})
+    if old is not None and lexicon != old.lexicon:
+        gained = len(set(lexicon) - set(old.lexicon))
+        lost = len(set(old.lexicon) - set(lexicon))
+        report.reason = (f"the mined lexicon changed (+{gained}/-{lost} names): "
+                         "re-analysed every file")
+        _ingest_each([rel for rel in files if rel not in ingested], files, root, report,
+                     keep, ids)
+        entries.update(new_entries)
+        old = None
+    spill.finish()
+    report.rebuilt = old is None
+
+    new = _new_name(alias)
+    try:
+        _start_index(client, alias, live if old is not None else None, new, shards,
+                     replicas)
+        if old is not None:
+            gone = list(ingested) + report.deleted
+            if gone:
+                _delete_sources(client, new, gone)
+        send_spill(client, config, new, spill, build_schema(lexicon), procs, progress)
+        report.indexed_chars = spill.chars
+        _finish_index(client, new, fresh=old is None, replicas=replicas)
+        removed = [aid for rel in report.changed + report.deleted
+                   for aid in old_files[rel].articles] if old is not None else []
+        glossary = _glossary(client, alias, live if old is not None else None, root,
+                             spill.articles(), removed, report)
+        manifest = Manifest(
+            glossary_sha256=glossary_sha, format_version=FORMAT_VERSION,
+            analyzer=analyzer_settings(), lexicon=lexicon, libraries=library_versions(),
+            corpus=str(Path(corpus)), files=entries,
+            passages=sum(e.passages for e in entries.values()),
+            articles=sum(len(e.articles) for e in entries.values()),
+            built=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+        meta = store.meta_index(alias)
+        if glossary is not None:
+            client.index(index=meta, id=f"glossary:{new}",
+                         body={**store.glossary_to_doc(glossary), "index": new})
+        client.index(index=meta, id=f"manifest:{new}",
+                     body=store.manifest_to_doc(manifest, new), refresh=True)
+        client.cluster.health(index=new, wait_for_status="yellow")
+        actions = [{"add": {"index": new, "alias": alias}}]
         if live:
-            _drop(client, alias, live)
-        report.generation = new
-        report.articles, report.passages = manifest.articles, manifest.passages
-        report.indexed_passages = sum(len(a.passages) for arts in articles.values()
-                                      for a in arts)
+            actions.insert(0, {"remove": {"index": live, "alias": alias}})
+        client.indices.update_aliases(body={"actions": actions})
+    except BaseException:
+        if store.live_index(client, alias) != new:
+            _drop(client, alias, new)
+        raise
+    if live:
+        _drop(client, alias, live)
+    report.generation = new
+    report.articles, report.passages = manifest.articles, manifest.passages
+    report.indexed_passages = spill.passages
     report.seconds = time.perf_counter() - started
     return report
 
 
+# While a fresh index is filled no one searches it (the alias names the previous one): no
+# replicas (they are copied whole at the end, cheaper than indexing every document twice),
+# no refreshes, and the translog synced in the background rather than per bulk request.
+# `_finish_index` restores what searches and node failures need before the alias moves.
+BUILD_SETTINGS = {"number_of_replicas": 0, "refresh_interval": "-1",
+                  "translog.durability": "async"}
+REPLICAS_WAIT = 600         # seconds the finished index may take to copy its replicas
+
+
 def _start_index(client, alias, live, new, shards, replicas) -> None:
-    """A fresh index, or a clone of the live one (which must block writes to be cloned: no
-    one else writes it, since we hold the lock)."""
+    """A fresh index (with BUILD_SETTINGS), or a clone of the live one (which must block
+    writes to be cloned: no one else writes it, since we hold the lock)."""
     if live is None:
-        body = index_body(**{k: v for k, v in (("shards", shards), ("replicas", replicas))
-                             if v is not None})
-        body["settings"]["refresh_interval"] = "-1"
+        body = index_body(**({"shards": shards} if shards is not None else {}))
+        body["settings"].update(BUILD_SETTINGS)
         client.indices.create(index=new, body=body)
     else:
         client.indices.put_settings(index=live, body={"index": {"blocks.write": True}})
@@ -172,6 +207,40 @@ def _start_index(client, alias, live, new, shards, replicas) -> None:
         finally:
             client.indices.put_settings(index=live, body={"index": {"blocks.write": None}})
     client.cluster.health(index=new, wait_for_status="yellow")
+
+
+def _finish_index(client, new: str, fresh: bool, replicas: int | None) -> None:
+    """Searchable and as safe as the settings ask: a fresh index gets its replicas back
+    (and waits for them, on a cluster with the nodes to hold them), its refreshes and a
+    per-request translog; then it is refreshed."""
+    from search.backends.opensearch.mapping import REPLICAS
+
+    if fresh:
+        want = REPLICAS if replicas is None else replicas
+        client.indices.put_settings(index=new, body={"index": {
+            "number_of_replicas": want, "refresh_interval": None,
+            "translog.durability": None}})
+        nodes = client.cluster.health()["number_of_data_nodes"]
+        _wait_for(client, new, "green" if nodes > want else "yellow")
+    else:
+        client.indices.put_settings(index=new, body={"index": {"refresh_interval": None}})
+    client.indices.refresh(index=new)
+
+
+def _wait_for(client, index: str, status: str) -> None:
+    """Until `index` is `status` or REPLICAS_WAIT passed (each wait is the server's 30 s;
+    a wait that times out answers 408)."""
+    from opensearchpy import TransportError
+
+    deadline = time.monotonic() + REPLICAS_WAIT
+    while time.monotonic() < deadline:
+        try:
+            if not client.cluster.health(index=index, wait_for_status=status,
+                                         request_timeout=60)["timed_out"]:
+                return
+        except TransportError as err:
+            if err.status_code != 408:
+                raise
 
 
 def _delete_sources(client, index: str, sources: list) -> None:
@@ -195,40 +264,14 @@ def _delete_sources(client, index: str, sources: list) -> None:
                  chunk_size=BULK_CHUNK)
 
 
-def _bulk(client, index: str, articles: dict, schema, report: IndexReport, progress) -> None:
-    from opensearchpy import helpers
-
-    total = sum(len(a.passages) for arts in articles.values() for a in arts)
-    done = 0
-
-    def actions():
-        nonlocal done
-        for rel, arts in articles.items():
-            for article in arts:
-                for doc_id, doc in cluster_docs(article, rel, schema):
-                    yield {"_index": index, "_id": doc_id, "_source": doc}
-                done += len(article.passages)
-                if progress is not None:
-                    progress(done, total)
-
-    for ok, item in helpers.streaming_bulk(client, actions(), chunk_size=BULK_CHUNK,
-                                           raise_on_error=False, max_retries=3):
-        if not ok:
-            info = next(iter(item.values()), {})
-            raise ClusterError(f"OpenSearch refused passage {info.get('_id')!r}: "
-                               f"{info.get('error')}")
-    report.indexed_chars = sum(len(p.text) for arts in articles.values() for a in arts
-                               for p in a.passages)
-
-
-def _glossary(client, alias, live, root, articles, removed, report):
-    """The new index's glossary: the live one updated with what changed (as
+def _glossary(client, alias, live, root, arts, removed, report):
+    """The new index's glossary: the live one updated with the articles `arts` (an
+    iterable, read once) and without the `removed` ones (as
     `search.glossary.update_glossary` does beside a Whoosh generation), or built anew; a
     glossary problem is reported, it never costs the index."""
     from search.glossary import Glossary
     from search.glossary.indexing import user_tsv_path
 
-    arts = [a for group in articles.values() for a in group]
     try:
         old = store.glossary_from_doc(store.read_doc(client, alias, f"glossary:{live}")) \
             if live else None
