@@ -204,7 +204,8 @@ class Engine:
         if explain:
             out.explain = plan.explain + extra.explain + \
                 ([f"whoosh query: {q}"] if q is not None else [])
-        out.did_you_mean = _did_you_mean(query, plan, s, gen, out.explain, explain)
+        out.did_you_mean = _did_you_mean(query, plan, s, gen.glossary, out.explain, explain,
+                                          gen.cache.setdefault("did-you-mean", {}))
         evaluator = Evaluator(s, gen.cache, trace=explain)
         if q is None:
             results.report_words(out, plan, evaluator, None)
@@ -319,13 +320,13 @@ def _coverage_explain(words, stored: dict, reranked: bool) -> str:
     return f", x {coverage.factor(got, len(words)):.2f} (holds {got} of {len(words)} words)"
 
 
-def _did_you_mean(query: str, plan, s, gen, lines: list, explain: bool) -> str:
+def _did_you_mean(query: str, plan, s, glossary, lines: list, explain: bool,
+                  cache: dict | None = None) -> str:
     """The query with each word the index lacks replaced by its closest index word
-    (`search.engine.spelling`, remembered per generation), or ""."""
+    (`search.engine.spelling`; `cache`: the generation's memo of corrections), or ""."""
     from search.engine.spelling import did_you_mean
 
-    fixes = did_you_mean([w.text for w in plan.words], s, gen.glossary,
-                         gen.cache.setdefault("did-you-mean", {}))
+    fixes = did_you_mean([w.text for w in plan.words], s, glossary, cache)
     for typed, fixed in fixes.items():
         query = query.replace(typed, fixed)
         if explain:

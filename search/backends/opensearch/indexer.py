@@ -116,6 +116,7 @@ def _write(client, config, corpus, root, files, live, old, old_files, hashes, to
     new_entries: dict = {}
 
     def keep(rel, arts) -> None:
+        arts = list(arts)       # a stream to read once (update._ingest_each)
         ingested[rel] = len(arts)
         new_entries[rel] = _entry(files[rel], hashes[rel], arts)
         for article in arts:
