@@ -16,6 +16,9 @@ import re
 import pytest
 from test_analysis_equivalence import EDGE_CASES, POOL, SEEDS, _random_texts
 
+from whoosh import index
+from whoosh.analysis import CompositeAnalyzer
+
 from search.analysis import CJK_CHARS, GramAnalyzer, WordAnalyzer, fold, mine_names
 from search.analysis.index_terms import index_terms
 from search.analysis.jieba_cut import cut_words
@@ -96,3 +99,49 @@ def test_other_analyzers_have_no_fast_path():
 
     assert index_terms(UnitAnalyzer()) is None
     assert index_terms(RunTokenizer() | EnglishFilter()) is None
+
+
+class _StagesOnly(CompositeAnalyzer):
+    """The same stages under another class: `index_terms` does not know it, so the writer
+    runs its stages token by token, as before the fast path."""
+
+
+def _segment_files(folder) -> dict[str, bytes]:
+    ix = index.open_dir(str(folder))
+    (segment,) = ix._segments()
+    storage = segment.open_compound_file(ix.storage)
+    return {name.split(".", 1)[1]: storage.open_file(name).read() for name in storage.list()}
+
+
+def test_the_segment_files_are_byte_for_byte_those_of_the_stages(engine_corpus, tmp_path):
+    """Term table, postings, lengths and stored fields: not one byte differs between a
+    segment written through the fast path and one written token by token."""
+    from search.index.documents import passage_docs
+    from search.index.schema import build_schema, codec
+    from search.index.update import _ingest, corpus_files
+    from search.index.writer import FastSegmentWriter
+
+    root, files = corpus_files(engine_corpus)
+    articles = [(rel, a) for rel, path in files.items() for a in _ingest(path, root)]
+    names = sorted(mine_names(p.text for _rel, a in articles for p in a.passages))
+    assert names and any(len(a.passages) > 3 for _rel, a in articles)
+    for label, fast in (("fast", True), ("stages", False)):
+        schema = build_schema(names)
+        if not fast:
+            for name in schema.names():
+                field = schema[name]
+                if isinstance(getattr(field, "analyzer", None), CompositeAnalyzer):
+                    field.analyzer = _StagesOnly(*field.analyzer.items)
+                    assert index_terms(field.analyzer) is None
+        (tmp_path / label).mkdir()
+        ix = index.create_in(str(tmp_path / label), schema)
+        writer = FastSegmentWriter(ix, codec=codec())
+        for rel, article in articles:
+            for doc in passage_docs(article, rel):
+                writer.add_document(**doc)
+        writer.commit()
+    fast_files, stage_files = _segment_files(tmp_path / "fast"), _segment_files(tmp_path / "stages")
+    assert {"trm", "pst", "_stored.col", "_body_len.col"} <= set(fast_files)
+    assert fast_files.keys() == stage_files.keys()
+    for ext in fast_files:
+        assert fast_files[ext] == stage_files[ext], ext

@@ -239,8 +239,9 @@ class FastSegmentWriter(SegmentWriter):
         """(term bytes, freq, weight, value) of a text field, as `fmt.word_values` gives
         them (no boosts: every token weighs 1). The schema's two analyzers give their terms
         through their fast path (`search.analysis.index_terms`: the same terms without a
-        token object per term), and a value equal to the field's previous one (an article's
-        title, authors, venue, footnotes, for each of its passages) is analysed once."""
+        token object per term), and a word field's value equal to its previous one (an
+        article's title, authors, venue, footnotes, for each of its passages) is analysed
+        once."""
         last = self._last.get(fieldname)
         if last is not None and last[0] == value:
             return last[1]
@@ -256,6 +257,11 @@ class FastSegmentWriter(SegmentWriter):
                     counts[t.text] = counts.get(t.text, 0) + 1
             items = [(text.encode("utf-8"), n, _weight(n), _freq_value(n))
                      for text, n in counts.items()]
+            if max(counts.values(), default=0) < len(_FREQ_VALUES):
+                # Reused only where the values are the shared ones (`_freq_value`): the
+                # codec pickles them, and a bytes object met twice is pickled as a
+                # reference, so fresh values reused would change the bytes written.
+                self._last[fieldname] = (value, items)
         else:
             poses: dict[str, list] = {}
             if fast is not None:
@@ -272,7 +278,6 @@ class FastSegmentWriter(SegmentWriter):
                     plist.append(pos)
             items = [(text.encode("utf-8"), len(plist), _weight(len(plist)),
                       _positions_value(fmt, plist)) for text, plist in poses.items()]
-        self._last[fieldname] = (value, items)
         return items
 
     def _flush_segment(self):
