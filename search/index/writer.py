@@ -29,6 +29,7 @@ import marshal
 import os
 import tempfile
 from array import array
+from collections import Counter
 from itertools import groupby
 
 from whoosh import formats
@@ -36,6 +37,7 @@ from whoosh.system import pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from search.analysis.index_terms import index_terms
 from search.whoosh_internals import block_limit, write_postings
 
 _FLOATS = [float(i) for i in range(512)]
@@ -45,6 +47,7 @@ _RUN_CHUNK = 256            # terms per marshal record in a run file: the final 
                             # one record per run, and runs grow with the corpus
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
+_UNSET = object()
 
 
 def _weight(n: int) -> float:
@@ -166,6 +169,8 @@ class FastSegmentWriter(SegmentWriter):
         # them in the unfinished generation the next update removes.
         self.pool = PostingBuffer(limitmb, tempdir=getattr(self.storage, "folder", None))
         self._lengths: dict[str, array] = {}
+        self._fast: dict[str, object] = {}      # field -> its analyzer's fast path or None
+        self._last: dict[str, tuple] = {}       # field -> (last value, its postings)
 
     def add_reader(self, reader):          # pragma: no cover - not used by the indexer
         raise NotImplementedError("FastSegmentWriter writes new documents only")
@@ -190,7 +195,7 @@ class FastSegmentWriter(SegmentWriter):
                 if isinstance(value, str) and type(fmt) in (formats.Frequency,
                                                             formats.Positions) \
                         and fmt.field_boost == 1.0:
-                    items = self._text_postings(field, fmt, value)
+                    items = self._text_postings(fieldname, field, fmt, value)
                 else:
                     items = list(field.index(value))
             analysed.append((fieldname, field, value, items))
@@ -230,25 +235,50 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
         pool.grew(new_postings, new_terms)
 
-    @staticmethod
-    def _text_postings(field, fmt, value):
+    def _text_postings(self, fieldname, field, fmt, value):
         """(term bytes, freq, weight, value) of a text field, as `fmt.word_values` gives
-        them (no boosts: every token weighs 1)."""
+        them (no boosts: every token weighs 1). The schema's two analyzers give their terms
+        through their fast path (`search.analysis.index_terms`: the same terms without a
+        token object per term), and a word field's value equal to its previous one (an
+        article's title, authors, venue, footnotes, for each of its passages) is analysed
+        once."""
+        last = self._last.get(fieldname)
+        if last is not None and last[0] == value:
+            return last[1]
+        fast = self._fast.get(fieldname, _UNSET)
+        if fast is _UNSET:
+            fast = self._fast[fieldname] = index_terms(field.analyzer)
         if type(fmt) is formats.Frequency:
-            counts: dict[str, int] = {}
-            for t in field.analyzer(value, mode="index"):
-                counts[t.text] = counts.get(t.text, 0) + 1
-            return [(text.encode("utf-8"), n, _weight(n), _freq_value(n))
-                    for text, n in counts.items()]
-        poses: dict[str, list] = {}
-        for t in field.analyzer(value, positions=True, mode="index"):
-            plist = poses.get(t.text)
-            if plist is None:
-                poses[t.text] = [t.pos]
+            if fast is not None:
+                counts = Counter(fast(value))
             else:
-                plist.append(t.pos)
-        return [(text.encode("utf-8"), len(plist), _weight(len(plist)),
-                 _positions_value(fmt, plist)) for text, plist in poses.items()]
+                counts = {}
+                for t in field.analyzer(value, mode="index"):
+                    counts[t.text] = counts.get(t.text, 0) + 1
+            items = [(text.encode("utf-8"), n, _weight(n), _freq_value(n))
+                     for text, n in counts.items()]
+            if max(counts.values(), default=0) < len(_FREQ_VALUES):
+                # Reused only where the values are the shared ones (`_freq_value`): the
+                # codec pickles them, and a bytes object met twice is pickled as a
+                # reference, so fresh values reused would change the bytes written.
+                self._last[fieldname] = (value, items)
+        else:
+            poses: dict[str, list] = {}
+            if fast is not None:
+                terms, positions = fast(value)
+                pairs = zip(terms, positions)
+            else:
+                pairs = ((t.text, t.pos) for t in field.analyzer(value, positions=True,
+                                                                  mode="index"))
+            for text, pos in pairs:
+                plist = poses.get(text)
+                if plist is None:
+                    poses[text] = [pos]
+                else:
+                    plist.append(pos)
+            items = [(text.encode("utf-8"), len(plist), _weight(len(plist)),
+                      _positions_value(fmt, plist)) for text, plist in poses.items()]
+        return items
 
     def _flush_segment(self):
         self.perdocwriter.close()
