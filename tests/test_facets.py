@@ -129,3 +129,37 @@ def test_result_cards_show_the_authors(client):
     assert unknown.status_code == 400
     assert unknown.get_json()["error"] == ("no article lists the author 'No One': pick one "
                                            "from the author facet, or search author:WORDS")
+
+
+def test_the_article_list_is_the_fifty_with_most_passages_ties_by_id(tmp_path):
+    """70 articles match; the facet lists 50: most passages first, equal counts in article
+    id order, the same list the backend-neutral `facets_of` makes of the counts (the numpy
+    tally keeps only the first 50 without ordering all 70)."""
+    from search.engine.doctable import doc_table
+    from search.engine.engine import Engine
+    from search.engine.facets import TOP_VALUES, facets_of
+    from search.index.update import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = []
+    for n in range(70):                   # article t{n} has 1 + n % 3 passages on radar
+        for k in range(1 + n % 3):
+            lines.append(json.dumps({"id": f"a{n}-{k}", "title": f"t{n:02d} radar notes",
+                                     "text": f"Early warning radar report {n} part {k}."}))
+    (corpus / "radar.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    update_index(corpus, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    facets = engine.search("radar", facets=True).facets
+    listed = [(v.value, v.count) for v in facets.article]
+    assert len(listed) == TOP_VALUES == 50
+    threes, twos = sum(n % 3 == 2 for n in range(70)), sum(n % 3 == 1 for n in range(70))
+    assert [c for _aid, c in listed] == [3] * threes + [2] * twos + \
+        [1] * (50 - threes - twos)
+    for count in (3, 2, 1):
+        ids = [aid for aid, c in listed if c == count]
+        assert ids == sorted(ids)
+    gen, s = engine._searcher()
+    table = doc_table(gen, s)
+    every = set(range(s.doc_count_all()))
+    assert facets_of(table.counts(every), table.info).article == facets.article

@@ -104,10 +104,13 @@ class DocTable:
         return {(self.articles[k // _WIDTH].id, langs[k % _WIDTH]): n
                 for k, n in zip(found.tolist(), per_key[found].tolist())}
 
-    def tally(self, docs):
+    def tally(self, docs, top: int | None = None):
         """The `facets.Tally` of `docs` (as `counts` takes them): numpy counts per article
         and language, then per year, venue and author through per-article codes (built on
-        first use), the sums `facets.tally` makes of `counts(docs)`."""
+        first use), the sums `facets.tally` makes of `counts(docs)`. With `top`, articles,
+        venues and authors keep only their `top` first in the facets' order (most passages,
+        then the value): a broad query matches tens of thousands of articles, and building
+        and ordering a dict of every one cost more than the search itself at 100k."""
         import numpy as np
 
         from search.engine.facets import Tally
@@ -121,25 +124,28 @@ class DocTable:
         article = article[article >= 0]
         size = len(self.articles)
         per = np.bincount(article, minlength=size)
-        held = np.flatnonzero(per)
-        per_article = dict(zip([self.articles[n].id for n in held.tolist()],
-                               per[held].tolist()))
+        articles = self.articles
+        per_article = {articles[n].id: c for n, c in
+                       _first(per, codes["article_rank"], top)}
         langs = {}
         if self.langs:
             per_lang = np.bincount(lang, minlength=len(self.langs))
             langs = {self.langs[n]: c for n, c in enumerate(per_lang.tolist())
                      if c and self.langs[n]}
 
-        def summed(keys, names, weights):
+        def summed(keys, names, weights, rank=None):
             got = np.bincount(keys, weights=weights, minlength=len(names)).astype(np.int64)
-            return {names[n]: int(got[n]) for n in np.flatnonzero(got).tolist()}
+            if rank is None:
+                return {names[n]: int(got[n]) for n in np.flatnonzero(got).tolist()}
+            return {names[n]: c for n, c in _first(got, rank, top)}
 
         years = summed(codes["year"], codes["years"], per)
         undated = int(per[codes["undated"]].sum())
         years.pop(0, None)
-        venues = summed(codes["venue"], codes["venues"], per)
+        venues = summed(codes["venue"], codes["venues"], per, codes["venue_rank"])
         venues.pop("", None)
-        authors = summed(codes["author"], codes["authors"], per[codes["author_article"]])
+        authors = summed(codes["author"], codes["authors"], per[codes["author_article"]],
+                         codes["author_rank"])
         return Tally(per_article, langs, years, venues, authors, undated)
 
     def _article_codes(self) -> dict:
@@ -170,7 +176,11 @@ class DocTable:
                 "undated": np.array([not a.year for a in self.articles], dtype=bool),
                 "venue": np.array(venue, dtype=np.int64), "venues": venues,
                 "author": np.array(author, dtype=np.int64), "authors": authors,
-                "author_article": np.array(author_article, dtype=np.int64)}
+                "author_article": np.array(author_article, dtype=np.int64),
+                "article_rank": _ranks([a.id for a in self.articles]),
+                # the undated year and the empty venue are left out of their facets
+                "venue_rank": _ranks(venues, first_out=True),
+                "author_rank": _ranks(authors)}
         return self._codes
 
     def articles_where(self, test) -> list[str]:
@@ -199,3 +209,33 @@ def doc_table(gen, searcher) -> DocTable:
                 table = DocTable(searcher)
                 gen.cache["doctable"] = table
     return table
+
+
+def _ranks(values: list, first_out: bool = False):
+    """Each value's place in `str` order (the facets' tie order), as a numpy array; with
+    `first_out`, value 0 (a placeholder) is given the last place so `_first` never keeps it
+    ahead of a real value (its count is dropped by the caller)."""
+    import numpy as np
+
+    order = sorted(range(len(values)), key=lambda n: str(values[n]))
+    if first_out and values:
+        order.remove(0)
+        order.append(0)
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values), dtype=np.int64)
+    return rank
+
+
+def _first(counts, rank, n: int | None) -> list[tuple[int, int]]:
+    """(code, count) of the codes with a count, most first, then by `rank`; the first `n`
+    only (all when None)."""
+    import numpy as np
+
+    held = np.flatnonzero(counts)
+    if n is not None and len(held) > n + 1:
+        # one unique key per code: more passages first, then rank (n + 1 kept: a code the
+        # caller drops, the empty venue, cannot push a real one out)
+        key = -counts[held].astype(np.int64) * len(rank) + rank[held]
+        held = held[np.argpartition(key, n)[:n + 1]]
+    held = held[np.lexsort((rank[held], -counts[held]))]
+    return list(zip(held.tolist(), counts[held].tolist()))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from search import ranking
 from search.engine import proximity
 from search.engine.coverage import coverage
-from search.engine.facets import facets_from
+from search.engine.facets import TOP_VALUES, facets_from
 from search.engine.pruning import Matched, top
 from search.errors import QueryError
 from search.query.plan import ValueFilter
@@ -92,7 +92,7 @@ def report_words(out, plan, evaluator, cov=None) -> None:
 
 
 def facets(table, docs):
-    return facets_from(table.tally(docs), table.info)
+    return facets_from(table.tally(docs, top=TOP_VALUES), table.info)
 
 
 class Ranker:
