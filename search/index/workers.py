@@ -82,11 +82,11 @@ def _worker(ix, jobs, docs_of, limitmb, codec, counters, slot, results) -> None:
             counters[slot] += n
         failures: list[str] = []
         segment = _write_share(ix, jobs, docs_of, limitmb, codec, tick, failures)
-        results.put((slot, segment, failures, None))
+        results.put((slot, (segment, failures), None))
     except BaseException as err:     # noqa: BLE001 - reported to the parent, which raises
         # an OSError (a full disk) goes as itself: the parent says what to do about it
-        results.put((slot, None, [], err if isinstance(err, OSError)
-                     else f"{type(err).__name__}: {err}"))
+        results.put((slot, None, err if isinstance(err, OSError) else DefsearchError(
+            f"indexing failed in a worker process: {type(err).__name__}: {err}")))
 
 
 def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: int,
@@ -109,13 +109,34 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
         segment = _write_share(ix, jobs, docs_of, limitmb, codec, tick, failures)
         return [segment] if segment is not None else []
 
+    results = run_forked(_worker, lambda slot, share: (ix, share, docs_of, limitmb, codec),
+                         shares, total, progress, died="nothing was changed")
+    segments = []
+    for slot in sorted(results):
+        segment, problems = results[slot]
+        failures.extend(problems)
+        if segment is not None:
+            segments.append(segment)
+    return segments
+
+
+def run_forked(target: Callable, args_of: Callable, shares: list, total: int,
+               progress: Callable[[int, int], None] | None, died: str) -> dict:
+    """{slot: result} of one forked process per share: `target(*args_of(slot, share),
+    counters, slot, results)` adds the passages it has done to `counters[slot]` and puts
+    `(slot, result, error)` on `results` when it ends, `error` None or the exception the
+    parent raises. The parent reports `progress(done, total)` from the counters (which may
+    raise to abort: the workers are stopped); a worker that dies without a word is one
+    DefsearchError saying `died` (what it left as it was). Shared by the Whoosh build and
+    the OpenSearch one (`search.backends.opensearch.bulk`).
+    """
     import gc
 
     ctx = multiprocessing.get_context("fork")
     counters = ctx.Array("q", len(shares), lock=False)
     results = ctx.Queue()
-    workers = [ctx.Process(target=_worker, daemon=True,
-                           args=(ix, share, docs_of, limitmb, codec, counters, slot, results))
+    workers = [ctx.Process(target=target, daemon=True,
+                           args=(*args_of(slot, share), counters, slot, results))
                for slot, share in enumerate(shares)]
     # Freezing the collector keeps the parent's objects (the manifest entries, the id
     # registry) in pages the workers share: a collection in a worker would otherwise touch,
@@ -124,15 +145,15 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
     try:
         for worker in workers:
             worker.start()
-        segments: dict[int, object] = {}
+        done_by: dict[int, object] = {}
         last = -1
-        while len(segments) < len(workers):
+        while len(done_by) < len(workers):
             done = sum(counters)
             if progress and done != last:
                 progress(done, total)
                 last = done
             try:
-                slot, segment, problems, error = results.get(timeout=0.2)
+                slot, result, error = results.get(timeout=0.2)
             except queue.Empty:
                 dead = [w for w in workers if not w.is_alive() and w.exitcode]
                 if dead and results.empty():
@@ -140,19 +161,16 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
                     if results.empty():
                         raise DefsearchError(
                             f"an indexing worker died (exit status {dead[0].exitcode}): "
-                            "nothing was changed; see the system log (out of memory?)")
+                            f"{died}; see the system log (out of memory?)")
                 continue
-            if isinstance(error, OSError):
+            if error is not None:
                 raise error
-            if error:
-                raise DefsearchError(f"indexing failed in a worker process: {error}")
-            segments[slot] = segment
-            failures.extend(problems)
+            done_by[slot] = result
         if progress:
             progress(sum(counters), total)
         for worker in workers:
             worker.join()
-        return [segments[slot] for slot in sorted(segments) if segments[slot] is not None]
+        return done_by
     finally:
         for worker in workers:
             if worker.is_alive():

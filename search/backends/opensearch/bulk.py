@@ -13,10 +13,6 @@ shared counters and raises the first error a worker reports.
 """
 from __future__ import annotations
 
-import multiprocessing
-import queue
-import time
-
 from search.backends.opensearch.client import ClusterError
 from search.errors import DefsearchError
 
@@ -65,24 +61,24 @@ def _worker(config, index, spill, jobs, schema, counters, slot, results) -> None
             _send(client, index, spill, jobs, schema, tick)
         finally:
             client.close()
-        results.put((slot, None, ""))
+        results.put((slot, None, None))
     except BaseException as err:     # noqa: BLE001 - reported to the parent, which raises
         from opensearchpy import exceptions as ox
 
         if isinstance(err, ox.OpenSearchException):
             err = explain(err, config, "indexing")
         if isinstance(err, DefsearchError):
-            results.put((slot, type(err) if isinstance(err, ClusterError) else DefsearchError,
-                         str(err)))
+            kind = type(err) if isinstance(err, ClusterError) else DefsearchError
+            results.put((slot, None, kind(str(err))))
         else:
-            results.put((slot, DefsearchError, "indexing failed in a worker process: "
-                         f"{type(err).__name__}: {err}"))
+            results.put((slot, None, DefsearchError("indexing failed in a worker process: "
+                                                    f"{type(err).__name__}: {err}")))
 
 
 def send_spill(client, config, index: str, spill, schema, procs: int, progress=None) -> None:
     """Every article of `spill` analysed by `schema` and indexed into `index` (see the
     module docstring); `progress(done, total)` with passage counts."""
-    from search.index.workers import split_jobs
+    from search.index.workers import run_forked, split_jobs
 
     total = spill.passages
     # jieba and the lexicon loaded once, here: forked workers inherit them
@@ -99,49 +95,5 @@ def send_spill(client, config, index: str, spill, schema, procs: int, progress=N
         _send(client, index, spill, range(len(spill)), schema, tick)
         return
 
-    import gc
-
-    ctx = multiprocessing.get_context("fork")
-    counters = ctx.Array("q", len(shares), lock=False)
-    results = ctx.Queue()
-    workers = [ctx.Process(target=_worker, daemon=True,
-                           args=(config, index, spill, share, schema, counters, slot,
-                                 results))
-               for slot, share in enumerate(shares)]
-    gc.freeze()         # the parent's objects stay in pages the workers share
-    try:
-        for worker in workers:
-            worker.start()
-        finished: set[int] = set()
-        last = -1
-        while len(finished) < len(workers):
-            done = sum(counters)
-            if progress and done != last:
-                progress(done, total)
-                last = done
-            try:
-                slot, kind, error = results.get(timeout=0.2)
-            except queue.Empty:
-                dead = [w for w in workers if not w.is_alive() and w.exitcode]
-                if dead and results.empty():
-                    time.sleep(0.2)       # a result may still be in the pipe
-                    if results.empty():
-                        raise DefsearchError(
-                            f"an indexing worker died (exit status {dead[0].exitcode}): "
-                            "the alias still names the previous index; see the system "
-                            "log (out of memory?)")
-                continue
-            if kind is not None:
-                raise kind(error)
-            finished.add(slot)
-        if progress:
-            progress(sum(counters), total)
-        for worker in workers:
-            worker.join()
-    finally:
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-                worker.join(5)
-        results.close()
-        gc.unfreeze()
+    run_forked(_worker, lambda slot, share: (config, index, spill, share, schema), shares,
+               total, progress, died="the alias still names the previous index")
