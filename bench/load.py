@@ -79,6 +79,15 @@ def defsearch_cmd() -> list[str]:
     return [sys.executable, "-c", "from search.cli import main; main()"]
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop `defsearch serve`: terminated, killed if it has not ended within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def wait_ready(port: int, proc: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -282,11 +291,7 @@ def main(argv=None) -> int:
         cpu = server_cpu_seconds(proc.pid) - cpu_before
         load_after = load_average()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     summary = summarise(samples, seconds)
     summary.update({"corpus": args.corpus, "clients": args.clients, "think_s": args.think,
                     "unique": args.unique, "threads": args.threads,

@@ -171,11 +171,7 @@ def web_load(extra: list[str], corpus: Path, seconds: float, env=None) -> dict:
         load.run_clients(port, mix, CLIENTS, seconds, 0.0, samples, seed=0)
         figures = load.summarise(samples, time.monotonic() - started)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        load.stop_server(proc)
     return {k: figures[k] for k in ("requests", "rps", "errors", "p50_ms", "p95_ms")}
 
 
