@@ -84,6 +84,20 @@ def test_jieba_loop_gives_jiebas_words_on_the_eval_pool():
         assert cut_words(seg, run) == list(seg.cut(run, HMM=True)), run
 
 
+def test_jieba_rs_route_gives_jiebas_words_on_the_seed_articles():
+    """The indexer's words come from jieba-rs (``rjieba``) with jieba's HMM on top: on the
+    seed articles, with the lexicon the indexer mines from them plus words jieba already
+    knows (whose counts jieba adds to its total a second time), they are jieba's own."""
+    names = sorted(mine_names(SEEDS))
+    assert names
+    seg = Lexicon(names + ["军事", "合作", "边境"]).segmenter()
+    runs = [m.group() for text in SEEDS for m in re.finditer(f"[{CJK_CHARS}]+", fold(text))]
+    assert len(runs) > 1000
+    for run in runs:
+        assert cut_words(seg, run) == list(seg.cut(run, HMM=True)), run
+    assert seg._defsearch_twin[0] == seg.total       # the twin was used, for this total
+
+
 def test_the_comparison_sees_differences():
     """A guard for the guard: the fast path of another lexicon is caught as different."""
     text = "透過信心建立措施與裁軍"

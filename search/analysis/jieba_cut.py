@@ -1,20 +1,30 @@
-"""jieba's accurate mode with HMM (``Tokenizer.cut(text, HMM=True)``) in one loop per run.
+"""jieba's accurate mode with HMM (``Tokenizer.cut(text, HMM=True)``), its route found by
+jieba-rs (``rjieba``), for the indexer.
 
-Why: segmentation was the largest single cost of indexing (40% of the write phase on the
-eval pool). jieba builds a DAG dict of every word starting at each character
-(``get_DAG``), then takes the best route backwards with a generator of tuples per
-character (``calc``), then walks it, sending runs of single characters the dictionary does
-not know to the HMM (``finalseg``). ``cut_words`` does the same three steps with no DAG,
-no tuples and no generators: the backward pass enumerates each character's words itself.
+Why: segmentation was the largest single cost of analysis at indexing time, and a route
+through jieba's DAG is a loop over every character's candidate words, which Python runs at
+a tenth of the speed of the Rust port of the same algorithm. ``cut_words`` asks jieba-rs
+for the route only (``cut(run, hmm=False)``) and does jieba's last step itself: a stretch of
+single-character route steps is one character as itself, a known word as its characters,
+an unknown stretch as the words of jieba's own HMM (``finalseg.cut``, memoised; jieba-rs's
+HMM disagrees with it on rare stretches, e.g. 常在较).
 
-The words are exactly jieba's, bit for bit: each candidate's score is the same float
-expression, ``log(freq) - log(total) + score_after``, evaluated in the same order, and a
-tie goes, as in jieba's ``max`` over ``(score, end)`` tuples, to the longer word. The HMM
-is jieba's own ``finalseg.cut``; its answers for the (short, often repeated) unknown
-stretches are memoised. Runs holding a character outside jieba's Han class
-(U+4E00-U+9FD5: extension A, the newest unified ideographs, the supplementary planes) are
-left to jieba itself, as is a dictionary that is not a plain dict (the lazy SQLite one).
-``tests/test_analysis_speed.py`` checks the words against jieba on the eval pool's runs.
+The words are exactly jieba's because the route is the same computation on the same data:
+
+* the twin (``_twin``) holds every word of the segmenter's ``FREQ`` with a count above zero
+  (jieba never takes a zero-count entry, a prefix or a deleted word, as a candidate) with
+  that count, and the same ``total``: jieba adds a user word's count to its total even when
+  the word was in the dictionary already, so the difference is carried by one word of a
+  private-use character no run can hold;
+* jieba-rs scores a candidate with the same float expression in the same order,
+  ``ln(freq) - ln(total) + score_after``, a character without a word as count 1, and a tie
+  goes, as in jieba's ``max`` over ``(score, end)``, to the longer word.
+
+Runs holding a character outside jieba's Han class (U+4E00-U+9FD5: extension A, the newest
+unified ideographs, the supplementary planes, where the two split a run differently) are
+left to jieba itself, as is a dictionary that is not a plain dict (the lazy SQLite one, for
+queries). ``tests/test_index_terms.py`` checks the words against jieba on the eval pool and
+the seed articles.
 
 >>> from search.analysis.jieba_dictionary import Lexicon
 >>> cut_words(Lexicon().segmenter(), "联合军演与战机")
@@ -23,9 +33,9 @@ left to jieba itself, as is a dictionary that is not a plain dict (the lazy SQLi
 from __future__ import annotations
 
 import re
-from math import log
 
 _NOT_JIEBA_HAN = re.compile("[^\u4e00-\u9fd5]")
+_PAD = "\ue000"                 # the twin's word for jieba's extra total: never in a run
 _HMM_LIMIT = 200_000            # memoised unknown stretches, per process, before a reset
 _hmm: dict[str, tuple[str, ...]] = {}
 
@@ -42,71 +52,46 @@ def _hmm_words(buf: str) -> tuple[str, ...]:
     return words
 
 
-def _scores(seg) -> tuple[dict, float]:
-    """``log(freq) - log(total)`` of every dictionary word of `seg` (None for a prefix
-    that is no word), and ``-log(total)``, the score of a character jieba does not know:
-    jieba's own floats, computed once per segmenter instead of once per candidate. Kept on
-    the segmenter (a forked indexing worker inherits it with the dictionary)."""
-    cached = getattr(seg, "_defsearch_scores", None)
+def _twin(seg):
+    """An ``rjieba.Jieba`` holding `seg`'s dictionary (see module docstring), built once
+    per segmenter and kept on it (a forked indexing worker inherits it with the
+    dictionary); built anew if words were added since."""
+    cached = getattr(seg, "_defsearch_twin", None)
     if cached is None or cached[0] != seg.total or cached[1] != len(seg.FREQ):
-        logtotal = log(seg.total)
-        table = {word: (log(f) - logtotal if f else None) for word, f in seg.FREQ.items()}
-        cached = seg._defsearch_scores = (seg.total, len(seg.FREQ), table, log(1) - logtotal)
-    return cached[2], cached[3]
+        import rjieba
 
-
-_MISSING = object()
+        twin = rjieba.Jieba.empty()
+        added = 0
+        for word, count in seg.FREQ.items():
+            if count:
+                twin.add_word(word, count, None)
+                added += count
+        if seg.total > added:
+            twin.add_word(_PAD, seg.total - added, None)
+        cached = seg._defsearch_twin = (seg.total, len(seg.FREQ), twin.cut)
+    return cached[2]
 
 
 def cut_words(seg, run: str) -> list[str]:
     """The words of `run` (CJK characters) as ``list(seg.cut(run, HMM=True))`` gives them."""
-    n = len(run)
-    if n == 1:
+    if len(run) == 1:
         return [run]                        # what jieba makes of one character, always
     seg.check_initialized()
     if type(seg.FREQ) is not dict or _NOT_JIEBA_HAN.search(run):
         return list(seg.cut(run, HMM=True))
-    scores, unknown = _scores(seg)
-    score = scores.get
-    # best[i], end[i]: score and last character of the best route's word starting at i
-    best = [0.0] * (n + 1)
-    end = [0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        b = None
-        e = i = k
-        frag = run[k]
-        while True:
-            s = score(frag, _MISSING)
-            if s is _MISSING:               # no dictionary word starts with frag
-                break
-            if s is not None:
-                v = s + best[i + 1]
-                if b is None or v >= b:     # a tie goes to the longer word, as in jieba
-                    b, e = v, i
-            i += 1
-            if i >= n:
-                break
-            frag = run[k:i + 1]
-        if b is None:                       # no dictionary word: the character alone
-            b = unknown + best[k + 1]
-        best[k], end[k] = b, e
     get = seg.FREQ.get
     words: list[str] = []
-    x = 0
-    buf_start = -1                          # start of a stretch of single characters
-    while x < n:
-        y = end[x] + 1
-        if y - x == 1:
-            if buf_start < 0:
-                buf_start = x
-        else:
-            if buf_start >= 0:
-                _flush(run[buf_start:x], get, words)
-                buf_start = -1
-            words.append(run[x:y])
-        x = y
-    if buf_start >= 0:
-        _flush(run[buf_start:], get, words)
+    buf = ""                                # a stretch of single-character route steps
+    for word in _twin(seg)(run, False):
+        if len(word) == 1:
+            buf += word
+            continue
+        if buf:
+            _flush(buf, get, words)
+            buf = ""
+        words.append(word)
+    if buf:
+        _flush(buf, get, words)
     return words
 
 
