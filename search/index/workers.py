@@ -109,6 +109,9 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
         segment = _write_share(ix, jobs, docs_of, limitmb, codec, tick, failures)
         return [segment] if segment is not None else []
 
+    from search.index.writer import warm_fast_paths
+
+    warm_fast_paths(ix.schema)
     results = run_forked(_worker, lambda slot, share: (ix, share, docs_of, limitmb, codec),
                          shares, total, progress, died="nothing was changed")
     segments = []

@@ -31,6 +31,7 @@ import tempfile
 from array import array
 from collections import Counter
 from itertools import groupby
+from struct import Struct
 
 from whoosh import formats
 from whoosh.system import pack_uint
@@ -48,6 +49,7 @@ _RUN_CHUNK = 256            # terms per marshal record in a run file: the final 
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
 _UNSET = object()
+_CHUNK_HEAD = Struct("<Q")   # bytes of the marshalled record that follows
 
 
 def _weight(n: int) -> float:
@@ -68,6 +70,27 @@ def _positions_value(fmt, poslist: list[int]) -> bytes:
     if value is None:
         value = _POSITION_VALUES[pos] = fmt.encode(poslist)
     return value
+
+
+def _write_chunk(fh, chunk: list) -> None:
+    """One record of a run file: its length, then `chunk` marshalled. Read back with
+    ``marshal.loads`` of the whole record: ``marshal.load`` of a file calls the file's
+    ``readinto`` for every object it reads, which made reading the runs back 40 times
+    slower (a tenth of the CPU of a 20k-passage build)."""
+    data = marshal.dumps(chunk)
+    fh.write(_CHUNK_HEAD.pack(len(data)))
+    fh.write(data)
+
+
+def warm_fast_paths(schema) -> None:
+    """Build, in this process, what the schema's analyzer fast paths build on first use
+    (the jieba-rs twin of the dictionary, ``search.analysis.jieba_cut``): forked workers
+    then share one copy instead of each building its own."""
+    for _name, field in schema.items():
+        analyzer = getattr(field, "analyzer", None)
+        fast = index_terms(analyzer) if field.indexed and analyzer is not None else None
+        if fast is not None:
+            fast("中文")
 
 
 class PostingBuffer:
@@ -115,10 +138,10 @@ class PostingBuffer:
             for item in self._sorted():
                 chunk.append(item)
                 if len(chunk) >= _RUN_CHUNK:
-                    marshal.dump(chunk, fh)
+                    _write_chunk(fh, chunk)
                     chunk = []
             if chunk:
-                marshal.dump(chunk, fh)
+                _write_chunk(fh, chunk)
         self.fields = {}
         self.postings = self.terms = 0
 
@@ -126,11 +149,10 @@ class PostingBuffer:
     def _read_run(path: str):
         with open(path, "rb") as fh:
             while True:
-                try:
-                    chunk = marshal.load(fh)
-                except EOFError:
+                head = fh.read(_CHUNK_HEAD.size)
+                if not head:
                     return
-                yield from chunk
+                yield from marshal.loads(fh.read(_CHUNK_HEAD.unpack(head)[0]))
 
     def items(self):
         """(fieldname, term bytes, flat postings) in (field, term) order, runs merged:
