@@ -60,7 +60,7 @@ def main() -> None:
                 pass
 
     fast_words, fast_grams = index_terms(words), index_terms(grams)
-    fast_words("中文")                        # the segmenter's score table, built once
+    fast_words("中文")                        # the jieba-rs twin of the dictionary, built once
 
     def run_fast_words(batch):
         for text in batch:

@@ -1,11 +1,12 @@
 """The indexer's fast path gives exactly the terms of the analyzers' stages.
 
-`search.analysis.index_terms` (and the jieba loop it uses, `search.analysis.jieba_cut`) exist
-only for speed: the index must hold the same terms, at the same positions, as the stage
-pipeline gives (which tests/test_analysis_equivalence.py pins to its recording), so every
-ranking stays the same. Compared here on the eval pool, the seed corpus, the edge cases and
-seeded random strings, with and without a corpus lexicon; tests/test_segwriter.py compares
-whole indexes (the lean writer, fast path included, against Whoosh's own writer).
+`search.analysis.index_terms` (and the jieba cut it uses, `search.analysis.jieba_cut`, its
+route found by jieba-rs) exist only for speed: the index must hold the same terms, at the same
+positions, as the stage pipeline gives (which tests/test_analysis_equivalence.py pins to its
+recording), so every ranking stays the same. Compared here on the eval pool, the seed corpus,
+the edge cases and seeded random strings, with and without a corpus lexicon;
+tests/test_segwriter.py compares whole indexes (the lean writer, fast path included, against
+Whoosh's own writer).
 """
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_fast_path_with_a_corpus_lexicon():
 
 
 @pytest.mark.skipif(not POOL.exists(), reason="no eval pool at ../shared/eval")
-def test_jieba_loop_gives_jiebas_words_on_the_eval_pool():
+def test_cut_words_gives_jiebas_words_on_the_eval_pool():
     seg = Lexicon(["信心建立措施"]).segmenter()
     runs = [m.group() for text in _pool(20) for m in re.finditer(f"[{CJK_CHARS}]+", fold(text))]
     assert len(runs) > 5000

@@ -16,7 +16,8 @@ Whoosh-style stages, each adding one thing (modules in data-flow order):
                        segmenter per ``Lexicon``; the only module touching jieba internals
 ``names``              ``mine_names``: names the corpus marks with 「」/《》, for the lexicon
 ``analyzers``          ``WordAnalyzer`` (field ``body``), ``GramAnalyzer`` (field ``grams``)
-``jieba_cut``          ``cut_words``: jieba's accurate + HMM cut in one loop (its words exactly)
+``jieba_cut``          ``cut_words``: jieba's accurate + HMM words, the route found by
+                       jieba-rs (its words exactly)
 ``index_terms``        ``index_terms``: the indexer's fast path, the analyzers' terms without
                        a ``Token`` per term (same terms, same positions)
 =====================  =====================================================================
