@@ -23,8 +23,20 @@ from whoosh.analysis import CompositeAnalyzer
 from search.analysis import CJK_CHARS, GramAnalyzer, WordAnalyzer, fold, mine_names
 from search.analysis.index_terms import index_terms
 from search.analysis.jieba_cut import cut_words
-from search.analysis.jieba_dictionary import Lexicon
+from search.analysis import jieba_dictionary
+from search.analysis.jieba_dictionary import Lexicon, use_lazy_dictionary
 from search.analysis.units import UnitAnalyzer
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_dictionary():
+    """The indexer's dictionary, in memory: a `defsearch search` run in this process before
+    (the CLI tests) leaves the lazy SQLite one on, and with it `cut_words` hands every run to
+    jieba itself, so the comparisons here would compare jieba with jieba."""
+    was = jieba_dictionary._lazy_dictionary
+    use_lazy_dictionary(False)
+    yield
+    use_lazy_dictionary(was)
 
 
 def _pool(every: int = 25) -> list[str]:
@@ -83,6 +95,7 @@ def test_cut_words_gives_jiebas_words_on_the_eval_pool():
                      range(rng.randint(1, 40))) for _ in range(2000)]
     for run in runs:
         assert cut_words(seg, run) == list(seg.cut(run, HMM=True)), run
+    assert seg._defsearch_twin[0] == seg.total       # jieba-rs found the routes
 
 
 def test_jieba_rs_route_gives_jiebas_words_on_the_seed_articles():
@@ -96,7 +109,7 @@ def test_jieba_rs_route_gives_jiebas_words_on_the_seed_articles():
     assert len(runs) > 1000
     for run in runs:
         assert cut_words(seg, run) == list(seg.cut(run, HMM=True)), run
-    assert seg._defsearch_twin[0] == seg.total       # the twin was used, for this total
+    assert seg._defsearch_twin[0] == seg.total       # jieba-rs found the routes
 
 
 def test_the_comparison_sees_differences():
