@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/speed.py [--sizes pool,100000] [--queries 300] [--reuse]
     .venv/bin/python bench/speed.py --sizes 100000 --reuse --facets-only   # issue 13's row
+    .venv/bin/python bench/speed.py --sizes 20000 --per-file 0 --index-only  # builds only
 
 Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids, as
 a folder of .jsonl files of `--per-file` lines, 10,000 by default; `--per-file 0`: one file):
@@ -258,13 +259,16 @@ def main(argv=None) -> int:
                     help="passages per .jsonl file of the sizes above the pool (0: one file)")
     ap.add_argument("--facets-only", action="store_true",
                     help="only the keyword rows, with and without facets (issue 13)")
+    ap.add_argument("--index-only", action="store_true",
+                    help="only the index builds: throughput, CPU, peak PSS, phases (issue 17)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     report = {"load_at_start": load_average(), "cpus": os.cpu_count(), "sizes": {}}
-    keywords = keyword_queries(args.queries)
-    questions = question_queries(args.queries)
-    crossing = cross_language_queries(args.queries)
+    if not args.index_only:
+        keywords = keyword_queries(args.queries)
+        questions = question_queries(args.queries)
+        crossing = cross_language_queries(args.queries)
     for size in [s for s in args.sizes.split(",") if s]:
         corpus = POOL if size == "pool" else big_corpus(int(size)) if not args.per_file \
             else big_corpus_dir(int(size), args.per_file)
@@ -273,6 +277,9 @@ def main(argv=None) -> int:
         if not (args.reuse and index_dir.exists()):
             row["index"] = timed_index(corpus, index_dir)
             log(size, json.dumps(row["index"], ensure_ascii=False))
+            if args.index_only:
+                report["sizes"][size] = row
+                continue
             if corpus.is_dir() and not args.facets_only:
                 row["update"] = timed_update(corpus, index_dir)
                 log(size, json.dumps(row["update"], ensure_ascii=False))
@@ -285,6 +292,19 @@ def main(argv=None) -> int:
         log(size, json.dumps({k: row[k] for k in ("keyword", "keyword_facets", "question",
                                                   "cross_language", "load") if k in row}))
         report["sizes"][size] = row
+    if args.index_only:
+        print("| size | files | passages | index wall s (chars/s) | 2 x chars / CPU s | CPU s | "
+              "peak PSS MiB | phases s (ingest / names / write / glossary / fsync) | load |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        for size, row in report["sizes"].items():
+            ix = row["index"]
+            phases = " / ".join(f"{ix['phases'][k]:.1f}" for k in ("ingest", "names", "write",
+                                                                 "glossary", "fsync")
+                                if k in ix["phases"])
+            print(f"| {size} | {ix['files']} | {ix['passages']} | {ix['seconds']} "
+                  f"({ix['chars_per_s']}) | {ix['chars_per_s_2_cores']} | {ix['cpu_s']} | "
+                  f"{ix['peak_pss_mib']} | {phases} | {ix['load']} |")
+        return 0
     if args.facets_only:
         (OUT / "speed-facets.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
         print("| size | keyword p50/p95 ms (true counts) | keyword + facets p50/p95 ms | "
