@@ -4,8 +4,9 @@ A change to result assembly or rendering (snippets, footnotes, facets, counts, t
 must not change what users get. This drives the real Flask app (test client, caches off)
 through bench/load.py's request mix, each search also as `/api/search` with the same
 parameters, in Simplified (the script cookie), sorted by date, grouped and matching every
-word, plus `--fresh` searches of words drawn from a corpus (bench/load.py's `corpus_words`),
-and writes every response body (`--record FILE`) or compares them with a recorded file
+word, plus `--fresh` searches of words drawn from a corpus (bench/load.py's `corpus_words`) and
+the first and last value of each facet list of the first pages (chosen, then marked), and
+writes every response body (`--record FILE`) or compares them with a recorded file
 (`--check FILE`: exit 1 and the first difference of each request that differs). The page's
 "took N ms" is the one part masked: it is the time the search took.
 
@@ -16,6 +17,7 @@ and writes every response body (`--record FILE`) or compares them with a recorde
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import random
 import re
@@ -59,16 +61,34 @@ def answers(index: str, paths) -> list[dict]:
 
     app = create_app({"INDEX_DIR": index, "SEARCH_CACHE_SIZE": 0})
     client = app.test_client()
-    out = []
+    out, paths, followed = [], list(paths), 0
     for path, script in paths:
-        headers = {"Cookie": f"script={script}"} if script else {}
-        resp = client.get(path, headers=headers)
+        if script:          # the test client keeps cookies: a Cookie header is ignored
+            client.set_cookie("script", script)
+        else:
+            client.delete_cookie("script")
+        resp = client.get(path)
         body = resp.get_data(as_text=True)
         if not path.startswith("/api/"):
             body = TOOK.sub("· N ms</p>", body)
+            if followed < FOLLOW and 'class="facets"' in body:
+                followed += 1       # a facet value chosen: the page marks it
+                paths.extend((html.unescape(link), script) for link in facet_links(body))
         out.append({"path": path, "script": script, "status": resp.status_code,
                     "body": body})
     return out
+
+
+FOLLOW = 12         # pages whose facet links are followed too
+
+
+def facet_links(body: str) -> list[str]:
+    """The first and last link of each facet list of a page."""
+    links = []
+    for section in re.findall(r'<section class="facet[ "].*?</section>', body, re.S):
+        found = re.findall(r'<a href="([^"]+)"', section)
+        links += found[:1] + found[-1:] if found else []
+    return links
 
 
 def first_difference(a: str, b: str, context: int = 120) -> str:
