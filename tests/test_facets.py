@@ -7,6 +7,10 @@ import json
 import re
 from html import unescape
 
+from markupsafe import escape
+
+from web.render import convert
+
 QUERY = "中俄 軍事"
 
 
@@ -163,3 +167,28 @@ def test_the_article_list_is_the_fifty_with_most_passages_ties_by_id(tmp_path):
     table = doc_table(gen, s)
     every = set(range(s.doc_count_all()))
     assert facets_of(table.counts(every), table.info).article == facets.article
+
+
+def test_the_chosen_facet_value_is_marked_and_labels_follow_the_script(client):
+    """The pick lists are built in Python (`pages.facet_lists`): the chosen venue, author
+    and year are marked for screen readers and styles, labels are shown in the chosen
+    script, and the escaping holds."""
+    f = api(client)["facets"]
+    venue, author, year = f["venue"][0], f["author"][0], f["year"][0]
+    page = client.get("/search", query_string={"q": QUERY, "venue": venue["value"]}).text
+    venues = re.search(r'<section class="facet facet-venue">.*?</section>', page, re.S).group(0)
+    assert venues.count('aria-current="true" class="chosen"') == 1
+    assert re.search(r'aria-current="true" class="chosen" lang="zh">' + re.escape(
+        str(escape(venue["label"]))) + "</a>", venues)
+    page = client.get("/search", query_string={"q": QUERY, "author": author["value"]}).text
+    authors = re.search(r'<section class="facet facet-author">.*?</section>', page, re.S)
+    assert authors.group(0).count('class="chosen"') == 1
+    page = client.get("/search", query_string={"q": QUERY, "from": year["value"],
+                                               "to": year["value"]}).text
+    assert re.search(r'class="lv\d chosen" title="' + year["value"], page)
+    assert page.count(" chosen\"") == 1
+    client.set_cookie("script", "hans")
+    hans = client.get("/search", query_string={"q": QUERY}).text
+    labels = re.findall(r'lang="zh">([^<]+)</a> <span class="count">', hans)
+    assert labels and all(label == convert(label, "hans") for label in labels)
+    assert any(label != convert(label, "hant") for label in labels)     # Simplified shown

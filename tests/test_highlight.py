@@ -89,3 +89,38 @@ def test_every_front_end_shows_the_same_window(engine, engine_index):
                                     str(engine_index), "--limit", "1"]).output
     assert "     Russia objected to the missiles, calling them a threat to strategic " \
            "stability & balance <b>." in out                   # the terminal: plain text
+
+
+def _quadratic_window(text, spans, size):
+    """The window as it was chosen before `snippets._Covered`: every span's coverage added
+    up over every span."""
+    if len(text) <= size:
+        return 0, len(text)
+    if not spans:
+        return 0, size
+    best, best_start = -1, 0
+    for s, _ in spans:
+        start = max(0, min(s - size // 5, len(text) - size))
+        covered = sum(min(e, start + size) - max(a, start) for a, e in spans
+                      if a < start + size and e > start)
+        if covered > best:
+            best, best_start = covered, start
+    return best_start, best_start + size
+
+
+def test_the_window_is_the_one_the_quadratic_count_chose():
+    from hypothesis import given, settings, strategies as st
+
+    from search.engine.snippets import window
+
+    span = st.tuples(st.integers(0, 700), st.integers(0, 40)).map(lambda p: (p[0], p[0] + p[1]))
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(0, 800), st.lists(span, max_size=40), st.booleans(),
+           st.sampled_from([40, 240]))
+    def check(length, spans, merged, size):
+        text = "字" * length
+        if merged:
+            spans = merge(spans)
+        assert window(text, spans, size) == _quadratic_window(text, spans, size)
+    check()

@@ -48,6 +48,24 @@ def test_search_urls_are_urlencoded_links(app):
                              ("translate", "0")])
 
 
+def test_pick_list_links_are_search_urls(app):
+    """`search_urls` (one URL built around a placeholder, each value quoted into it) gives
+    `search_url`'s own links, also when the query holds the placeholder's text."""
+    from web.params import _SLOT, search_urls
+
+    params = {"q": "中俄 & NATO", "page": 3, "lang": "zh-Hant", "article": None,
+              "venue": "國防", "author": None, "year_from": 2020, "year_to": None,
+              "match": "all", "sort": "newest", "group": True, "translate": False}
+    with app.test_request_context("/search"):
+        for q in (params["q"], f"x {_SLOT} y"):
+            p = {**params, "q": q}
+            for names in (["venue"], ["author"], ["article"], ["lang"],
+                          ["year_from", "year_to"]):
+                url = search_urls(p, names, page=1)
+                for value in ODD + [2021, "", None]:
+                    assert url(value) == search_url(p, page=1, **dict.fromkeys(names, value))
+
+
 def test_result_card_links_open_the_article_cite_and_related_pages(client):
     """The links a card shows lead where they say (the article at the passage, its
     citation, related passages)."""

@@ -9,6 +9,7 @@ into a short /search link.
 from __future__ import annotations
 
 import re
+import secrets
 
 from flask import current_app, request
 
@@ -113,6 +114,24 @@ def run_search(params: dict, limit: int):
         author=params.get("author"), match=params.get("match", "any"),
         sort=params.get("sort", "relevance"), group=params.get("group", False),
         facets=True)
+
+
+# A value `quote_plus` leaves as it is, random per process (no query holds it by chance)
+_SLOT = f"slot{secrets.token_hex(8)}"
+
+
+def search_urls(params: dict, names, **changes):
+    """A function of one value giving `search_url(params, **changes)` with each of `names`
+    set to that value: the links of a pick list (50 venues) differ only there, so the URL is
+    built once around a placeholder and each value is quoted into it."""
+    names = tuple(names)
+    parts = search_url(params, **changes, **dict.fromkeys(names, _SLOT)).split(_SLOT)
+
+    def url(value) -> str:
+        if value in (None, "") or len(parts) != len(names) + 1:    # left out / slot typed
+            return search_url(params, **changes, **dict.fromkeys(names, value))
+        return quote_arg(str(value)).join(parts)
+    return url
 
 
 def search_url(params: dict, **changes) -> str:

@@ -19,10 +19,14 @@ def hit_from_stored(hit: dict, score, highlighter) -> Hit:
                  meta.get("footnotes", [])]
     # a passage found through its notes (a note holds a query word its text lacks) shows
     # those notes opened with the words marked
-    in_text = {highlighter.fold(text[s:e]) for s, e in spans}
-    note_marks = {f.label: marks for f in footnotes if f.text
-                  for marks in [highlighter.spans(f.text)]
-                  if marks and {highlighter.fold(f.text[s:e]) for s, e in marks} - in_text}
+    note_marks, in_text = {}, None
+    for f in footnotes:
+        marks = highlighter.spans(f.text) if f.text else None
+        if marks:
+            if in_text is None:         # folded once, only for a passage with marked notes
+                in_text = {highlighter.fold(text[s:e]) for s, e in spans}
+            if {highlighter.fold(f.text[s:e]) for s, e in marks} - in_text:
+                note_marks[f.label] = marks
     return Hit(
         passage_id=hit["pid"], article_id=hit["article_id"], title=meta.get("title", ""),
         section=" › ".join(meta.get("section") or []), date=meta.get("date", ""),
