@@ -206,3 +206,12 @@ class ScriptBM25F(scoring.BM25F):
 
 def weighting():
     return ScriptBM25F()
+
+# Meaning vectors (search.semantic, an index built with --semantic): the share of the
+# fused score given to the query's similarity, and how many nearest passages join the word
+# ranking's candidates. Tuned on the dev pools, both halves (docs/benchmarks.md).
+SEMANTIC_WEIGHT = 0.3
+SEMANTIC_DEPTH = 100
+# A passage holding no query word is shown (and counted: "N more are close in meaning")
+# only from this similarity (language-centred cosine) up.
+SEMANTIC_CLOSE = 0.3
