@@ -207,11 +207,16 @@ class ScriptBM25F(scoring.BM25F):
 def weighting():
     return ScriptBM25F()
 
-# Meaning vectors (search.semantic, an index built with --semantic): the share of the
-# fused score given to the query's similarity, and how many nearest passages join the word
-# ranking's candidates. Tuned on the dev pools, both halves (docs/benchmarks.md).
-SEMANTIC_WEIGHT = 0.3
+# Meaning vectors (search.semantic, an index built with --semantic). The fused score of a
+# candidate is (1 - w) * words / best words + w * meaning, meaning its similarity (plus the
+# cross-language bonus) scaled between the SEMANTIC_DEPTH-th nearest and the nearest. The
+# weight w and the bonus of a passage in the query's other language are per query language
+# (a mixed query between them by its share of Chinese): English questions need more of
+# both, as the encoder holds them closer to English text. Tuned on the dev pools, both
+# halves (docs/benchmarks.md, "Meaning vectors").
+SEMANTIC_WEIGHT = {"zh": 0.35, "en": 0.5}
+SEMANTIC_CROSS = {"zh": 0.12, "en": 0.2}
 SEMANTIC_DEPTH = 100
 # A passage holding no query word is shown (and counted: "N more are close in meaning")
-# only from this similarity (language-centred cosine) up.
-SEMANTIC_CLOSE = 0.3
+# only from this similarity (language-centred cosine, no bonus) up.
+SEMANTIC_CLOSE = 0.25

@@ -230,6 +230,17 @@ class Engine:
             ranker = results.Ranker(s, evaluator, q, prox, table, every_first, words,
                                     meaning=meaning)
             order = ranker.order(out, plan, page * limit)
+        if explain and meaning is not None:
+            from search.semantic.language import by_language
+            from search.semantic.query_text import meaning_text
+            text = meaning_text(query)
+            w = by_language(text, ranking.SEMANTIC_WEIGHT["zh"], ranking.SEMANTIC_WEIGHT["en"])
+            out.explain.append(
+                f"meaning: the {ranking.SEMANTIC_DEPTH} passages nearest the vector of "
+                f"{text!r} joined the word ranking (score = {1 - w:.2f} x words + "
+                f"{w:.2f} x meaning, "
+                f"each scaled to 0..1); {len(ranker.by_meaning)} shown for their meaning "
+                f"alone (similarity >= {ranking.SEMANTIC_CLOSE})")
         if facets:
             out.facets = results.facets(table, ranker.shown)
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
@@ -273,10 +284,12 @@ class Engine:
         q = compile(plan)
         evaluator = Evaluator(s, gen.cache)
         ranked = []
-        if q is not None:
-            ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, limit,
+        semantic = semantic and translate and expand and gen.vectors is not None
+        if q is not None:       # with vectors, as many word candidates as Ranker.order's
+            depth = max(limit, ranking.SEMANTIC_DEPTH) if semantic else limit
+            ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, depth,
                                          _coverage_words(plan), count=False)
-        if semantic and translate and expand:       # the cross-language layers, together
+        if semantic:        # the cross-language layers go together
             ranked, _ = _with_meaning(gen, plan, evaluator, ranked, query)
         return [(evaluator.pid(d), score) for d, score in ranked[:limit]]
 
@@ -379,7 +392,7 @@ def _with_meaning(gen, plan, evaluator, ranked, query: str, close_only: bool = F
     near = nearness(gen.vectors, meaning_text(query), _allowed(plan, evaluator))
     fused, alone = fuse(ranked, near, tie=evaluator.pid)
     if close_only and alone:
-        far = {d for d in alone if near.sims[d] < ranking.SEMANTIC_CLOSE}
+        far = {d for d in alone if near.plain[d] < ranking.SEMANTIC_CLOSE}
         fused = [(d, v) for d, v in fused if d not in far]
         alone -= far
     return fused, alone

@@ -129,7 +129,9 @@ class Ranker:
         ranked = acc = None
         if simple:
             matched = Matched()
-            first, _total = self.ev.top(self.q, max(n, ranking.PROXIMITY_DEPTH), matched)
+            depth = max(n, ranking.PROXIMITY_DEPTH,
+                        ranking.SEMANTIC_DEPTH if self.meaning is not None else 0)
+            first, _total = self.ev.top(self.q, depth, matched)
         else:
             acc = self.ev.run(self.q)
         cov = report_words(out, plan, self.ev)

@@ -62,6 +62,13 @@ def passages(texts: list[str]) -> np.ndarray:
         return np.ascontiguousarray(model.passage(list(texts)), dtype=np.float32)
 
 
+def queries(texts: list[str]) -> np.ndarray:
+    """(len(texts), DIM) float32 vectors of queries."""
+    model = _get()
+    with _run:
+        return np.ascontiguousarray(model.query(list(texts)), dtype=np.float32)
+
+
 def query(text: str) -> np.ndarray:
     """The (DIM,) float32 vector of a query."""
     model = _get()

@@ -15,6 +15,7 @@ from search.semantic import encoder, language
 from search.semantic.store import VectorCache, key
 
 FILE = "vectors.npy"
+LANGS = "vectors-zh.npy"        # True for a Chinese passage's row (the cross-language bonus)
 INFO = "vectors.json"
 
 
@@ -48,13 +49,17 @@ def write(gen: Path, cache: VectorCache, progress=None, procs: int = 2) -> tuple
         _embed(todo, cache, procs, progress)
         have.update(cache.get([k for k, _ in todo]))
     matrix = np.zeros((rows, encoder.DIM), np.float32)
+    zh = np.zeros(rows, bool)
     if docs:
         nums = np.array([d[0] for d in docs])
         matrix[nums] = language.center_passages(np.stack([have[d[1]] for d in docs]),
                                                 [d[3] for d in docs])
+        zh[nums] = [d[3].startswith("zh") for d in docs]
     remove(gen)         # linked from the live generation: never write through the link
     with open(gen / FILE, "wb") as fh:
         np.save(fh, matrix)
+    with open(gen / LANGS, "wb") as fh:
+        np.save(fh, zh)
     (gen / INFO).write_text(json.dumps(_info()), encoding="utf-8")
     return len(docs), len(todo)
 
@@ -104,7 +109,7 @@ def _worker(share, cache_path, counters, slot, results) -> None:
 def remove(gen: Path) -> None:
     """Drop a generation's vectors (an update turning them off, or before writing new
     ones: the files may be hard links to the live generation's)."""
-    for name in (FILE, INFO):
+    for name in (FILE, LANGS, INFO):
         (Path(gen) / name).unlink(missing_ok=True)
 
 
@@ -112,14 +117,21 @@ def _info() -> dict:
     return {"model": encoder.MODEL, "centering": language.CENTERING}
 
 
-def load(gen: Path):
-    """The generation's vectors (memory-mapped), or None when it has none."""
-    path, info = Path(gen) / FILE, Path(gen) / INFO
-    if not path.is_file() or not info.is_file():
+class Vectors:
+    """A generation's vectors: `matrix` (rows x DIM, memory-mapped) and `zh` (rows)."""
+
+    def __init__(self, matrix, zh):
+        self.matrix, self.zh = matrix, zh
+
+
+def load(gen: Path) -> Vectors | None:
+    """The generation's vectors, or None when it has none (or another model's)."""
+    gen = Path(gen)
+    if not all((gen / name).is_file() for name in (FILE, LANGS, INFO)):
         return None
     try:
-        if json.loads(info.read_text(encoding="utf-8")) != _info():
+        if json.loads((gen / INFO).read_text(encoding="utf-8")) != _info():
             return None
     except ValueError:
         return None
-    return np.load(path, mmap_mode="r")
+    return Vectors(np.load(gen / FILE, mmap_mode="r"), np.load(gen / LANGS))
