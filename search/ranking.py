@@ -214,9 +214,13 @@ def weighting():
 # (a mixed query between them by its share of Chinese): English questions need more of
 # both, as the encoder holds them closer to English text. Tuned on the dev pools, both
 # halves (docs/benchmarks.md, "Meaning vectors").
-SEMANTIC_WEIGHT = {"zh": 0.35, "en": 0.5}
-SEMANTIC_CROSS = {"zh": 0.12, "en": 0.2}
+SEMANTIC_WEIGHT = {"zh": 0.35, "en": 0.45}
+SEMANTIC_CROSS = {"zh": 0.12, "en": 0.25}
 SEMANTIC_DEPTH = 100
+# ... at full weight from this many query words (tokens) up, half for one less, none for
+# one or two (a query none of whose words is in the index is found by meaning alone at any
+# length)
+SEMANTIC_FULL_FROM = 4
 # A passage holding no query word is shown (and counted: "N more are close in meaning")
 # only from this similarity (language-centred cosine, no bonus) up.
 SEMANTIC_CLOSE = 0.25

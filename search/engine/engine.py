@@ -390,12 +390,26 @@ def _with_meaning(gen, plan, evaluator, ranked, query: str, close_only: bool = F
     from search.semantic.query_text import meaning_text
 
     near = nearness(gen.vectors, meaning_text(query), _allowed(plan, evaluator))
-    fused, alone = fuse(ranked, near, tie=evaluator.pid)
+    weight = None
+    if near is not None and ranked:
+        weight = near.weight * _keyword_share(plan)
+    fused, alone = fuse(ranked, near, weight=weight, tie=evaluator.pid)
     if close_only and alone:
         far = {d for d in alone if near.plain[d] < ranking.SEMANTIC_CLOSE}
         fused = [(d, v) for d, v in fused if d not in far]
         alone -= far
     return fused, alone
+
+
+def _keyword_share(plan) -> float:
+    """How much of the meaning weight a query gets by its length in words (jieba's words
+    for Chinese, stop words left out): a query of one or two words says exactly what it
+    wants and is matched best by them (the domain set lost 戰略模糊, strategic ambiguity
+    and Russian to the vectors at full weight), a question or a description gets all of it
+    (ranking.SEMANTIC_FULL_FROM words and up; none for two words or fewer)."""
+    n = sum(max(1, len(w.tokens)) for w in plan.words if not w.stop)
+    full = ranking.SEMANTIC_FULL_FROM
+    return min(1.0, max(0.0, (n - 2) / (full - 2)))
 
 
 def _allowed(plan, evaluator):

@@ -79,5 +79,8 @@ def fuse(ranked: list[tuple[int, float]], near: Nearness | None,
     fused = {d: (1 - weight) * (words.get(d, 0.0) / top_words if top_words > 0 else 0.0)
              + weight * meaning(d) for d in cands}
     tie = tie or (lambda d: d)
-    order = sorted(fused.items(), key=lambda kv: (-kv[1], tie(kv[0])))
+    # equal fused scores: the better word score first (the best word match and the nearest
+    # passage tie exactly at a weight of 0.5), then the passage id as everywhere
+    order = sorted(fused.items(), key=lambda kv: (-kv[1], -words.get(kv[0], 0.0),
+                                                  tie(kv[0])))
     return order, cands - set(words)
