@@ -406,8 +406,12 @@ def _keyword_share(plan) -> float:
     for Chinese, stop words left out): a query of one or two words says exactly what it
     wants and is matched best by them (the domain set lost 戰略模糊, strategic ambiguity
     and Russian to the vectors at full weight), a question or a description gets all of it
-    (ranking.SEMANTIC_FULL_FROM words and up; none for two words or fewer)."""
-    n = sum(max(1, len(w.tokens)) for w in plan.words if not w.stop)
+    (ranking.SEMANTIC_FULL_FROM words and up; none for two words or fewer). A query with
+    a common word (what, is, the, of) is a sentence: all of it, however short ("What is a
+    gene?")."""
+    if any(w.stop for w in plan.words):
+        return 1.0
+    n = sum(max(1, len(w.tokens)) for w in plan.words)
     full = ranking.SEMANTIC_FULL_FROM
     return min(1.0, max(0.0, (n - 2) / (full - 2)))
 
