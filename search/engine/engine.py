@@ -234,7 +234,8 @@ class Engine:
             from search.semantic.language import by_language
             from search.semantic.query_text import meaning_text
             text = meaning_text(query)
-            w = by_language(text, ranking.SEMANTIC_WEIGHT["zh"], ranking.SEMANTIC_WEIGHT["en"])
+            w = by_language(text, ranking.SEMANTIC_WEIGHT["zh"],
+                            ranking.SEMANTIC_WEIGHT["en"]) * _keyword_share(plan)
             out.explain.append(
                 f"meaning: the {ranking.SEMANTIC_DEPTH} passages nearest the vector of "
                 f"{text!r} joined the word ranking (score = {1 - w:.2f} x words + "
