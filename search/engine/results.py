@@ -100,10 +100,14 @@ class Ranker:
     `per_article` its passages per article id."""
 
     def __init__(self, searcher, evaluator, q, prox, table, every_first: bool = True,
-                 words=()):
+                 words=(), meaning=None):
         self.s, self.ev, self.q, self.prox, self.table = searcher, evaluator, q, prox, table
         self.every_first = every_first
         self.words = words          # the coverage rerank's query words (coverage_rerank)
+        # meaning(first) -> (fused ranking, docnums found by meaning alone): the meaning
+        # vectors' nearest passages joining the relevance order (search.semantic.fuse)
+        self.meaning = meaning
+        self.by_meaning: set = set()
         self.shown: set = set()
         self.per_article: dict[str, int] = {}
 
@@ -125,12 +129,17 @@ class Ranker:
         ranked = acc = None
         if simple:
             matched = Matched()
-            first, _total = self.ev.top(self.q, max(n, ranking.PROXIMITY_DEPTH), matched)
+            depth = max(n, ranking.PROXIMITY_DEPTH,
+                        ranking.SEMANTIC_DEPTH if self.meaning is not None else 0)
+            first, _total = self.ev.top(self.q, depth, matched)
         else:
             acc = self.ev.run(self.q)
         cov = report_words(out, plan, self.ev)
         if simple:
             first = self._rerank(first)
+            if self.meaning is not None:
+                first, alone = self.meaning(first)
+                self.by_meaning = alone - matched      # beyond `first`, still word matches
             every = cov.every(matched)
             tier1 = [x for x in first if x[0] in every]
             if len(every) == len(matched) or (out.match == "any" and not self.every_first):
@@ -139,6 +148,7 @@ class Ranker:
                 rest = [] if out.match == "all" else [x for x in first if x[0] not in every]
                 ranked = (tier1 + rest)[:n]
         if ranked is None:
+            self.by_meaning = set()     # the full order is of word matches alone
             acc = self.ev.run(self.q) if acc is None else acc
             matched = set(acc)
             every = cov.every(matched)
@@ -146,8 +156,18 @@ class Ranker:
         self._count(out, matched, every)
         return ranked
 
+    def by_meaning_alone(self, out, n: int) -> list[tuple[int, float]]:
+        """The order of a query none of whose words is in the index: the passages close to
+        it in meaning (`meaning`), up to the n-th."""
+        ranked, self.by_meaning = self.meaning([])
+        self._count(out, set(), set())
+        return ranked[:n]
+
     def _count(self, out, matched: set, every: set) -> None:
         self.shown = every if out.match == "all" else matched
+        if self.by_meaning and out.match != "all":
+            self.shown = matched | self.by_meaning
+            out.by_meaning = len(self.by_meaning)
         out.total = len(self.shown)
         out.every_word, out.some_words = len(every), len(matched) - len(every)
         if out.group:

@@ -35,6 +35,7 @@ from search.index.manifest import (
     swap_current, write_manifest)
 from search.index.schema import FORMAT_VERSION, build_schema, codec
 from search.index.spill import ArticleSpill
+from search.semantic import store as semantic_store
 from search.model import Article
 from search.whoosh_internals import (MergingWriter, commit_toc, finish_segment,
                                      merge_small_segments)
@@ -78,11 +79,17 @@ class IndexReport:
     timings: dict = field(default_factory=dict)   # seconds per phase, for benchmarks
 
     glossary_changed: bool = False
+    # meaning vectors (search.semantic, `defsearch index --semantic`): "" when the index
+    # has none, else the passages with a vector and how many were embedded by this run
+    vectors: str = ""
+    vector_passages: int = 0
+    embedded: int = 0
+    vectors_changed: bool = False    # turned on or off since the live generation
 
     @property
     def nothing_changed(self) -> bool:
         return not (self.added or self.changed or self.deleted or self.skipped
-                    or self.rebuilt or self.glossary_changed)
+                    or self.rebuilt or self.glossary_changed or self.vectors_changed)
 
 
 # -- corpus -----------------------------------------------------------------------------
@@ -202,11 +209,14 @@ class _Lock:
 
 def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                  progress: Callable[[int, int], None] | None = None,
-                 procs: int = PROCS) -> IndexReport:
+                 procs: int = PROCS,
+                 embedding: Callable[[int, int], None] | None = None) -> IndexReport:
     """Bring the index at `index_dir` up to date with `corpus` (a folder or one file).
 
-    `progress(done, total)` is called with passage counts as documents are added (it may
-    raise to abort: the live generation is untouched). Returns an IndexReport.
+    `progress(done, total)` is called with passage counts as documents are added, and
+    `embedding(done, total)` as passages new to the vector cache are embedded (an index
+    with meaning vectors: search.semantic); either may raise to abort: the live generation
+    is untouched. Returns an IndexReport.
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
@@ -218,13 +228,17 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         report.first_build = old_gen is None and not report.reason
         report.files = len(files)
         hashes, old_files, todo, glossary_sha = changes(files, old, root, report)
+        semantic = semantic_store.enabled(index_dir)
+        report.vectors_changed = old is not None and semantic != _has_vectors(old_gen)
         if old is not None and not todo and not report.deleted \
-                and glossary_sha == old.glossary_sha256:
+                and glossary_sha == old.glossary_sha256 and not report.vectors_changed:
             report.generation = old_gen.name
             # as after a swap: the live generation and the one before it (searches may still
             # be open on it); newer ones are a killed run's, older ones a killed cleanup's
             _cleanup(index_dir, keep=set(_generations(index_dir, upto=old_gen.name)[-2:]))
             _fill_counts(report, old)
+            if semantic:
+                report.vectors, report.vector_passages = "kept", old.passages
             report.seconds = time.perf_counter() - started
             return report
 
@@ -297,6 +311,12 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             _write(gen, old_gen, lexicon, spill, list(ingested), report.deleted, report,
                    progress, procs)
             clock("write")
+            if semantic:
+                _embed(gen, index_dir, report, embedding, procs)
+                clock("vectors")
+            else:
+                from search.semantic import vectors
+                vectors.remove(gen)
             gone = report.changed + report.deleted if old_gen is not None else []
             removed = [aid for rel in gone for aid in old_files[rel].articles]
             _update_glossary(gen, root, spill.articles(), removed, old_gen, report,
@@ -327,6 +347,25 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
         _fill_counts(report, manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _has_vectors(gen: Path | None) -> bool:
+    from search.semantic import vectors
+
+    return gen is not None and vectors.load(gen) is not None
+
+
+def _embed(gen: Path, index_dir: Path, report: IndexReport, progress, procs: int) -> None:
+    """The new generation's meaning vectors, from the index's vector cache plus the
+    passages it has not seen (search.semantic.vectors)."""
+    from search.semantic import vectors
+
+    cache = semantic_store.VectorCache(semantic_store.cache_path(index_dir))
+    try:
+        report.vector_passages, report.embedded = vectors.write(gen, cache, progress, procs)
+    finally:
+        cache.close()
+    report.vectors = "written"
 
 
 def _live(index_dir: Path, rebuild: bool, report: IndexReport):

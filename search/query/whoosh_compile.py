@@ -48,6 +48,16 @@ def compile(plan: QueryPlan) -> wq.Query | None:    # noqa: A001 - the backend's
     return main
 
 
+def filter_query(plan: QueryPlan) -> wq.Query | None:
+    """The plan's filters alone (what the meaning vectors' candidates must pass)."""
+    return _all([_filter(f) for f in plan.filters]) if plan.filters else None
+
+
+def exclusion_query(plan: QueryPlan) -> wq.Query | None:
+    excluded = [_all(_parts(m)) for m in plan.excluded]
+    return _any(excluded) if excluded else None
+
+
 def _all(queries: list) -> wq.Query:
     return queries[0] if len(queries) == 1 else wq.And(queries)
 
