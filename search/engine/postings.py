@@ -5,42 +5,75 @@ passages reads ~50 of them, many shared with the last query (中國, 美國, 軍
 a posting at a time through Python method calls (780k calls for the co-occurrence sets of
 300 queries); `whoosh_internals.posting_arrays` decodes a list block by block into two
 arrays, and `Postings` keeps the decoded lists of a generation (its postings never change)
-up to POSTINGS_BUDGET postings, so a common term is decoded once, not once per query.
+up to POSTINGS_BUDGET bytes, least recently used dropped first, so a common term is decoded
+once, not once per query. Decoding is the cost that grows with the corpus (a question at
+a million passages reads ~600k postings, ~0.2-0.5 µs each to decode): the lists are kept as
+int32 ids and float32 weights (8 bytes a posting: W3 stores weights as float32, so nothing
+is lost; a list whose weights are not float32-exact keeps float64), and a least recently
+used list is dropped rather than the whole cache, so the common terms every query shares
+stay decoded while the rare ones come and go.
 """
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
 from search.whoosh_internals import posting_arrays
 
-POSTINGS_BUDGET = 4_000_000    # postings a generation keeps decoded (16 bytes each: 64 MB)
+POSTINGS_BUDGET = 256 * 2**20  # bytes of decoded postings a generation keeps (~32M postings)
 EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _compact(ids: np.ndarray, weights: np.ndarray):
+    """(int32 ids, float32 weights) when that loses nothing (else the float64 weights)."""
+    ids = ids.astype(np.int32) if len(ids) and int(ids[-1]) < 2**31 else ids
+    small = weights.astype(np.float32)
+    return ids, small if np.array_equal(small, weights) else weights
 
 
 class Postings:
     """Decoded posting lists of one searcher's segments, cached in the generation's
-    `cache` (a dict shared by every searcher of the generation)."""
+    `cache` (a dict shared by every searcher of the generation, and its threads)."""
 
     def __init__(self, searcher, cache: dict):
         self.s = searcher
         self.leaves = searcher.leaf_searchers()
-        self.store = cache.setdefault("postings", {})
+        self.store = cache.setdefault("postings", {})    # oldest use first
+        self.lock = cache.setdefault("postings-lock", threading.Lock())
         self.cache = cache
 
-    def segment(self, reader, offset: int, field: str, text: str):
-        """(local ids, weights) of the term's live postings in one segment, or None."""
+    def _held(self, reader, offset: int, field: str, text: str):
+        """The compact (ids, weights) of one segment's list, or None; decoded at most once
+        while it stays in the budget."""
         key = (offset, field, text)
-        found = self.store.get(key, False)
-        if found is False:
-            found = posting_arrays(reader, field, text)
-            size = 0 if found is None else len(found[0])
-            held = self.cache.get("postings-held", 0) + size + 1
-            if held > POSTINGS_BUDGET:
-                self.store.clear()
-                held = size + 1
-            self.cache["postings-held"] = held
-            self.store[key] = found
+        store = self.store
+        found = store.get(key, False)
+        if found is not False:
+            with self.lock:                     # now the most recently used
+                if key in store:
+                    store[key] = store.pop(key)
+            return found
+        found = posting_arrays(reader, field, text)
+        if found is not None:
+            found = _compact(*found)
+        size = _nbytes(found)
+        with self.lock:
+            if key not in store:
+                store[key] = found
+                held = self.cache.get("postings-held", 0) + size
+                while held > POSTINGS_BUDGET and len(store) > 1:
+                    held -= _nbytes(store.pop(next(iter(store))))
+                self.cache["postings-held"] = held
         return found
+
+    def segment(self, reader, offset: int, field: str, text: str):
+        """(local ids, float64 weights) of the term's live postings in one segment, or
+        None."""
+        found = self._held(reader, offset, field, text)
+        if found is None or found[1].dtype == np.float64:
+            return found
+        return found[0], found[1].astype(np.float64)
 
     def ids(self, field: str, text: str) -> np.ndarray:
         """The global docnums holding the term (ascending; deleted ones left out)."""
@@ -48,12 +81,17 @@ class Postings:
             return EMPTY
         parts = []
         for sub, offset in self.leaves:
-            got = self.segment(sub.reader(), offset, field, text)
+            got = self._held(sub.reader(), offset, field, text)
             if got is not None and len(got[0]):
                 parts.append(got[0] + offset if offset else got[0])
         if not parts:
             return EMPTY
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _nbytes(found) -> int:
+    """What one cached list holds (64 bytes for an absent term's entry)."""
+    return 64 if found is None else 64 + found[0].nbytes + found[1].nbytes
 
 
 class DocIds:
