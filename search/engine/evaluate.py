@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import ranking
-from search.engine.postings import Postings
+from search.engine.postings import DocIds, Postings
 from search.ranking import bm25_factor, bm25_length_norm
 from search.whoosh_internals import decoded_length, field_length_codes, prefix_terms
 
@@ -144,16 +144,16 @@ class Evaluator:
                     acc[d] = acc.get(d, 0.0) + v
         return _scaled(acc, q.boost)
 
-    def ids(self, field, text):
-        """The documents holding `text` in `field` (global docnums, deleted ones left out),
-        read a posting block at a time: the doc sets behind counts and notices. A term
-        this search already read is not read again (the set is shared: do not change it)."""
+    def ids(self, field, text) -> DocIds:
+        """The documents holding `text` in `field` (global docnums, deleted ones left out)
+        as a `DocIds`: the doc sets behind counts and notices. A term this search already
+        read is not read again."""
         seen = self.seen.get((field, text))
         if seen is not None:
-            if hasattr(seen, "docnums"):       # pruning.TermIds: made a set once
-                seen = self.seen[(field, text)] = seen.docnums()
+            if not isinstance(seen, DocIds):    # pruning.TermIds, a score dict's keys
+                seen = self.seen[(field, text)] = DocIds.of(seen)
             return seen
-        out = set(self.postings.ids(field, text).tolist())
+        out = DocIds(self.postings.ids(field, text))
         self.seen[(field, text)] = out
         return out
 

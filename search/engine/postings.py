@@ -95,14 +95,36 @@ def _nbytes(found) -> int:
 
 
 class DocIds:
-    """A read-only set of docnums held as an ascending array: `len`, truth, `&` (another
-    DocIds) and `in`, as the frozensets it replaces for co-occurrence counts
-    (`glossary.translate.cohere` needs intersection sizes only)."""
+    """A read-only set of docnums held as an ascending array of distinct ids: `len`, truth,
+    `in`, iteration, `&`, `|`, `-` (with another DocIds or any set of docnums) and `ids`
+    (the array itself, which the facet counts index with). Co-occurrence counts
+    (`glossary.translate.cohere`), the word counts (`search.engine.coverage`) and the
+    matched set of a search (`pruning.Matched`) are sets of up to every passage: at a
+    million passages a Python set of them costs tens of ms to build, the array a copy.
+    """
 
-    __slots__ = ("ids",)
+    __slots__ = ("ids", "_set", "_asked")
 
     def __init__(self, ids: np.ndarray):
         self.ids = ids
+        self._set = None
+        self._asked = 0
+
+    @classmethod
+    def of(cls, docs) -> "DocIds":
+        """`docs` as a DocIds: a DocIds, an ascending array of distinct ids, a
+        `pruning.TermIds`, or any iterable of distinct docnums (a set, dict keys)."""
+        if isinstance(docs, DocIds):
+            return docs
+        if isinstance(docs, np.ndarray):
+            return cls(docs)
+        parts = getattr(docs, "parts", None)
+        if parts is not None:
+            return cls(EMPTY if not parts else parts[0] if len(parts) == 1
+                       else np.concatenate(parts))
+        ids = np.fromiter(docs, dtype=np.int64, count=len(docs))
+        ids.sort()
+        return cls(ids)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -110,18 +132,59 @@ class DocIds:
     def __bool__(self) -> bool:
         return len(self.ids) > 0
 
-    def __and__(self, other: "DocIds") -> "DocIds":
+    def __and__(self, other) -> "DocIds":
+        other = DocIds.of(other)
         a, b = (self.ids, other.ids) if len(self.ids) <= len(other.ids) else \
             (other.ids, self.ids)
         if not len(a) or not len(b):
             return DocIds(EMPTY)
-        at = np.searchsorted(b, a)
-        at[at == len(b)] = 0
-        return DocIds(a[b[at] == a])
+        return DocIds(a[_found(b, a)])
+
+    __rand__ = __and__
+
+    def __or__(self, other) -> "DocIds":
+        return self.union(other)
+
+    __ror__ = __or__
+
+    def __sub__(self, other) -> "DocIds":
+        other = DocIds.of(other)
+        if not len(self.ids) or not len(other.ids):
+            return self
+        return DocIds(self.ids[~_found(other.ids, self.ids)])
+
+    def union(self, *others) -> "DocIds":
+        """The docnums in this set or any of `others`."""
+        arrays = [a for a in [self.ids] + [DocIds.of(o).ids for o in others] if len(a)]
+        if len(arrays) <= 1:
+            return DocIds(arrays[0]) if arrays else DocIds(EMPTY)
+        total = sum(len(a) for a in arrays)
+        top = max(int(a[-1]) for a in arrays) + 1
+        if total * 8 < top:             # a few: sort them
+            return DocIds(np.unique(np.concatenate(arrays)))
+        mask = np.zeros(top, dtype=bool)    # many: one pass over a mask of the docnums
+        for a in arrays:
+            mask[a] = True
+        return DocIds(np.flatnonzero(mask))
 
     def __contains__(self, docnum) -> bool:
+        if self._set is not None:
+            return docnum in self._set
+        self._asked += 1
+        if self._asked > 32:            # asked for many: a hashed set answers faster
+            self._set = frozenset(self.ids.tolist())
+            return docnum in self._set
         at = int(np.searchsorted(self.ids, docnum))
         return at < len(self.ids) and int(self.ids[at]) == docnum
 
     def __iter__(self):
         return iter(self.ids.tolist())
+
+
+def _found(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which of `needles` are in `haystack` (both ascending), as a boolean array."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    at = np.searchsorted(haystack, needles)
+    at[at == len(haystack)] = 0
+    return haystack[at] == needles

@@ -21,6 +21,7 @@ from bisect import bisect_left
 import numpy as np
 
 from search import ranking
+from search.engine.postings import EMPTY, DocIds
 from search.ranking import bm25_factor, bm25_length_norm
 from search.whoosh_internals import is_block_matcher, term_extremes, term_postings
 
@@ -70,18 +71,23 @@ def dense_top(evaluator, leaves, k: int, matched: set | None = None):
         evaluator.seen[(field, text)] = TermIds(parts)
     docs = np.flatnonzero(hit)
     if matched is not None:
-        matched.update(docs.tolist())
-        if isinstance(matched, Matched):
-            matched.ids = docs
+        matched.update(docs if isinstance(matched, Matched) else docs.tolist())
     return top_of_array(acc, docs, k, evaluator.pid), len(docs)
 
 
-class Matched(set):
-    """The docnums a search matched (a set, filled by `top_k`), also kept as the ascending
-    array the dense scoring found them in (`ids`; None when they came another way), which
-    the facet counts index with (`DocTable.counts`)."""
+class Matched(DocIds):
+    """The docnums a search matched (filled by `top_k`, empty before), as the ascending
+    array the dense scoring found them in (`ids`, which the facet counts index with:
+    `DocTable.counts`), not a Python set: a question matches half a million passages at
+    a million, and the set alone took longer to build than scoring them."""
 
-    ids = None
+    def __init__(self):
+        super().__init__(EMPTY)
+
+    def update(self, docs) -> None:
+        """Add `docs` (an ascending array, or any set of docnums) to the matched set."""
+        self.ids = self.union(docs).ids
+        self._set, self._asked = None, 0
 
 
 def top_of_array(acc: np.ndarray, docs: np.ndarray, k: int, pid_of):
@@ -242,16 +248,12 @@ class MaxScore:
 
 
 class TermIds:
-    """A term's documents as the global docnum arrays of its segments, made a set only if
-    the word counts ask (`Evaluator.ids`): most searches never do for most terms."""
+    """A term's documents as the global docnum arrays of its segments, joined into one
+    `DocIds` only if the word counts ask (`Evaluator.ids`): most searches never do for most
+    terms."""
 
     def __init__(self, parts: list):
         self.parts = parts
-
-    def docnums(self) -> set:
-        if not self.parts:
-            return set()
-        return set(np.concatenate(self.parts).tolist())
 
 
 def _in_reach(docs, acc: dict, theta: float, rest: float) -> list:
