@@ -125,3 +125,66 @@ def test_term_extremes_bound_every_posting(tmp_path):
                 assert top_tf == max(w for _d, w in postings)
                 assert shortest == min(r.doc_field_length(d, "body") for d, _w in postings)
             assert term_extremes(r, "body", "absent") is None
+
+
+def test_block_pickles_read_without_unpickling_give_what_pickle_gives():
+    """`_block_arrays` reads a W3 block's id deltas and weights from the bytes of
+    `pickle.dumps((ids, weights, values), 2)` (how W3 writes a block); any shape it does
+    not know must come back None (then the block is unpickled), never a wrong array."""
+    import pickle
+    from array import array
+
+    from search.whoosh_internals import _block_arrays
+
+    positions = [pickle.dumps([n, n + 3], 2)[2:] for n in range(300)]
+    shapes = {
+        "small deltas": [3] * 200,
+        "wide first": [70_000] + [1] * 127,          # BININT, then BININT1
+        "two byte first": [300, 400] + [2] * 126,    # BININT2, then BININT1
+        "wide inside": [1] * 50 + [300] + [1] * 77,  # not the common shape: unpickled
+        "short": [5, 1, 1],                          # fewer than 4: unpickled
+        "huge": [2**33] + [1] * 10,                  # LONG1: unpickled
+    }
+    weights = {"all one": None, "one value": 2.0,
+               "each": lambda n: tuple(array("f", [1.5 + (i % 7) / 3 for i in range(n)]))}
+    checked = 0
+    for name, deltas in shapes.items():
+        for wname, wmaker in weights.items():
+            w = wmaker(len(deltas)) if callable(wmaker) else wmaker
+            for values in (tuple(positions[:len(deltas)]), None, b"\0\0\0\1" * len(deltas)):
+                data = pickle.dumps((tuple(deltas), w, values), 2)
+                got = _block_arrays(data, len(deltas))
+                want_ids, want_w = pickle.loads(data)[:2]
+                if got is None:
+                    assert name in ("wide inside", "short", "huge")
+                    continue
+                assert name not in ("wide inside", "short", "huge"), (name, wname)
+                ids, weights_read = got
+                assert ids.tolist() == list(want_ids)
+                if want_w is None or isinstance(want_w, float):
+                    assert weights_read == want_w and type(weights_read) is type(want_w)
+                else:
+                    assert weights_read.tolist() == list(want_w)
+                checked += 1
+    assert checked == 3 * 3 * 3
+
+
+def test_every_term_of_a_real_index_decodes_as_whoosh_reads_it(engine_index):
+    """Every term of every field of the engine's test index (word fields, `grams` with
+    positions, one segment and more): the decoded postings are the matcher's."""
+    from search.index.manifest import current_generation
+
+    ix = index.open_dir(str(current_generation(engine_index)))
+    with ix.reader() as top:
+        readers = [r for r, _offset in top.leaf_readers()]
+        terms = 0
+        for reader in readers:
+            for field in ("body", "grams", "notes", "title", "units", "article_id"):
+                if field not in reader.schema:
+                    continue
+                for btext in reader.lexicon(field):
+                    text = reader.schema[field].from_bytes(btext)
+                    assert _through_internals(reader, field, text) == \
+                        _public(reader, field, text), (field, text)
+                    terms += 1
+    assert terms > 5000
