@@ -128,45 +128,52 @@ def test_term_extremes_bound_every_posting(tmp_path):
 
 
 def test_block_pickles_read_without_unpickling_give_what_pickle_gives():
-    """`_block_arrays` reads a W3 block's id deltas and weights from the bytes of
-    `pickle.dumps((ids, weights, values), 2)` (how W3 writes a block); any shape it does
-    not know must come back None (then the block is unpickled), never a wrong array."""
+    """`_blocks_arrays` reads W3 blocks' id deltas and weights from the bytes of
+    `pickle.dumps((ids, weights, values), 2)` (how W3 writes a block), all blocks of a
+    term at once; a block of a shape it does not know must be unpickled (`_block_shape`
+    None, or deltas not all one byte), never read wrong."""
     import pickle
     from array import array
 
-    from search.whoosh_internals import _block_arrays
+    from search.whoosh_internals import _block_shape, _blocks_arrays, _unpickled_arrays
 
     positions = [pickle.dumps([n, n + 3], 2)[2:] for n in range(300)]
     shapes = {
         "small deltas": [3] * 200,
         "wide first": [70_000] + [1] * 127,          # BININT, then BININT1
         "two byte first": [300, 400] + [2] * 126,    # BININT2, then BININT1
-        "wide inside": [1] * 50 + [300] + [1] * 77,  # not the common shape: unpickled
+        "wide inside": [1] * 50 + [300] + [1] * 77,  # one-byte run broken: unpickled
         "short": [5, 1, 1],                          # fewer than 4: unpickled
         "huge": [2**33] + [1] * 10,                  # LONG1: unpickled
     }
-    weights = {"all one": None, "one value": 2.0,
+    weights = {"all one": None, "one value": 2.0, "one float32": 0.1,
                "each": lambda n: tuple(array("f", [1.5 + (i % 7) / 3 for i in range(n)]))}
-    checked = 0
+    blocks, want_ids, want_weights, shaped = [], [], [], 0
     for name, deltas in shapes.items():
         for wname, wmaker in weights.items():
             w = wmaker(len(deltas)) if callable(wmaker) else wmaker
             for values in (tuple(positions[:len(deltas)]), None, b"\0\0\0\1" * len(deltas)):
                 data = pickle.dumps((tuple(deltas), w, values), 2)
-                got = _block_arrays(data, len(deltas))
-                want_ids, want_w = pickle.loads(data)[:2]
-                if got is None:
-                    assert name in ("wide inside", "short", "huge")
-                    continue
-                assert name not in ("wide inside", "short", "huge"), (name, wname)
-                ids, weights_read = got
-                assert ids.tolist() == list(want_ids)
-                if want_w is None or isinstance(want_w, float):
-                    assert weights_read == want_w and type(weights_read) is type(want_w)
+                raw_ids, raw_weights = pickle.loads(data)[:2]
+                got = _blocks_arrays([(data, len(deltas))])
+                assert got[0].tolist() == list(raw_ids)
+                plain = _unpickled_arrays([(data, len(deltas))])
+                assert plain[0].tolist() == got[0].tolist() and \
+                    plain[1].tolist() == got[1].tolist()
+                if raw_weights is None:
+                    expected = [1.0] * len(deltas)
+                elif isinstance(raw_weights, float):     # W3's reader: via array("f")
+                    expected = list(array("f", [raw_weights]) * len(deltas))
                 else:
-                    assert weights_read.tolist() == list(want_w)
-                checked += 1
-    assert checked == 3 * 3 * 3
+                    expected = list(raw_weights)
+                assert got[1].tolist() == expected, (name, wname)
+                shaped += _block_shape(data, len(deltas)) is not None
+                blocks.append((data, len(deltas)))
+                want_ids += list(raw_ids)
+                want_weights += expected
+    assert shaped == 3 * 4 * 3       # the other three shapes are unpickled
+    ids, weights_read = _blocks_arrays(blocks)          # every shape in one term
+    assert ids.tolist() == want_ids and weights_read.tolist() == want_weights
 
 
 def test_every_term_of_a_real_index_decodes_as_whoosh_reads_it(engine_index):
