@@ -23,6 +23,8 @@ from search.whoosh_internals import posting_arrays
 
 POSTINGS_BUDGET = 256 * 2**20  # bytes of decoded postings a generation keeps (~32M postings)
 EMPTY = np.zeros(0, dtype=np.int64)
+MASK_SHARE = 64       # DocIds set operations go through a mask of every docnum once the
+                      # ids are at least 1/64 of the docnums (else sorting, binary search)
 
 
 def _compact(ids: np.ndarray, weights: np.ndarray):
@@ -160,8 +162,9 @@ class DocIds:
             return DocIds(arrays[0]) if arrays else DocIds(EMPTY)
         total = sum(len(a) for a in arrays)
         top = max(int(a[-1]) for a in arrays) + 1
-        if total * 8 < top:             # a few: sort them
-            return DocIds(np.unique(np.concatenate(arrays)))
+        if total * MASK_SHARE < top:        # a few: sorted, repeats dropped
+            ids = np.sort(np.concatenate(arrays))
+            return DocIds(ids[np.concatenate(([True], ids[1:] != ids[:-1]))])
         mask = np.zeros(top, dtype=bool)    # many: one pass over a mask of the docnums
         for a in arrays:
             mask[a] = True
@@ -182,9 +185,16 @@ class DocIds:
 
 
 def _found(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
-    """Which of `needles` are in `haystack` (both ascending), as a boolean array."""
-    if not len(haystack):
+    """Which of `needles` are in `haystack` (both ascending), as a boolean array: binary
+    searches for a few needles, a mask of the docnums for many (500k in 500k at a million
+    passages: 0.8 ms, against 23 ms of binary searches)."""
+    if not len(haystack) or not len(needles):
         return np.zeros(len(needles), dtype=bool)
+    top = max(int(haystack[-1]), int(needles[-1])) + 1
+    if len(needles) * MASK_SHARE >= top:
+        mask = np.zeros(top, dtype=bool)
+        mask[haystack] = True
+        return mask[needles]
     at = np.searchsorted(haystack, needles)
     at[at == len(haystack)] = 0
     return haystack[at] == needles
