@@ -42,6 +42,7 @@ class Evaluator:
         self.seen: dict = {}
         self._shared: set = set()      # ids of the term dicts `seen` looks into
         self._stored: dict = {}        # docnum -> stored fields, read once per search
+        self.pruned_terms = 0          # terms `pruning.dense_top` scored for candidates only
 
     def stored(self, docnum: int) -> dict:
         """A passage's stored fields, read once per search (the reranks, the ties and the
@@ -225,6 +226,19 @@ class Evaluator:
             ids, w = got
             norms = self.length_norms(reader, offset, field, k1, b, avgfl)
             yield (ids + offset if offset else ids), factor * w / (w + norms[ids])
+
+    def term_postings(self, field, text, k1, b, avgfl):
+        """(global docnums, weights as held: float32 or float64, the segment's length
+        norms, its offset) of one term in each segment holding it: what `contributions`
+        computes from, for pruned scoring of a few of the documents."""
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            got = self.postings.compact(reader, offset, field, text)
+            if got is None or not len(got[0]):
+                continue
+            ids, w = got
+            norms = self.length_norms(reader, offset, field, k1, b, avgfl)
+            yield (ids + offset if offset else ids), w, norms, offset
 
     def term(self, field, text, boost=1.0) -> dict:
         s = self.s

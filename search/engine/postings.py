@@ -45,7 +45,7 @@ class Postings:
         self.lock = cache.setdefault("postings-lock", threading.Lock())
         self.cache = cache
 
-    def _held(self, reader, offset: int, field: str, text: str):
+    def compact(self, reader, offset: int, field: str, text: str):
         """The compact (ids, weights) of one segment's list, or None; decoded at most once
         while it stays in the budget."""
         key = (offset, field, text)
@@ -72,7 +72,7 @@ class Postings:
     def segment(self, reader, offset: int, field: str, text: str):
         """(local ids, float64 weights) of the term's live postings in one segment, or
         None."""
-        found = self._held(reader, offset, field, text)
+        found = self.compact(reader, offset, field, text)
         if found is None or found[1].dtype == np.float64:
             return found
         return found[0], found[1].astype(np.float64)
@@ -83,7 +83,7 @@ class Postings:
             return EMPTY
         parts = []
         for sub, offset in self.leaves:
-            got = self._held(sub.reader(), offset, field, text)
+            got = self.compact(sub.reader(), offset, field, text)
             if got is not None and len(got[0]):
                 parts.append(got[0] + offset if offset else got[0])
         if not parts:
