@@ -5,6 +5,8 @@
     .venv/bin/python bench/speed.py --sizes 100000 --reuse --facets-only   # issue 13's row
     .venv/bin/python bench/speed.py --sizes 20000 --per-file 0 --index-only  # builds only
 
+    .venv/bin/python bench/speed.py --sizes 1000000 --reuse --only keyword,question
+
 Per size (the eval pool, 8,571 lines; 100,000 passages = the pool repeated with new ids, as
 a folder of .jsonl files of `--per-file` lines, 10,000 by default; `--per-file 0`: one file):
   * `defsearch index --corpus PATH --index DIR --rebuild` in a subprocess: wall time, chars
@@ -20,6 +22,10 @@ a folder of .jsonl files of `--per-file` lines, 10,000 by default; `--per-file 0
     xling dev sets xq-en2zh and xq-zh2en, half each; every search translates the query);
 and `defsearch search QUERY --index DIR` cold (new process) on the bundled corpus (corpus/).
 Writes bench/out/speed.json and prints a Markdown table for docs/benchmarks.md.
+
+`--only keyword,question` (any of keyword, keyword_facets, question, cross_language): those
+latency rows alone, no cold start (bench/out/speed-only.json): for before/after pairs of two
+source trees run side by side on a shared machine, where the CPU ms columns compare.
 """
 from __future__ import annotations
 
@@ -39,6 +45,7 @@ from bench.common import (EVAL, OUT, PER_FILE, POOL, ROOT, SETS, big_corpus,  # 
                           big_corpus_dir, load_average, log, read_jsonl, summary)
 
 DEFSEARCH = str(ROOT / ".venv" / "bin" / "defsearch")
+ROWS = ("keyword", "keyword_facets", "question", "cross_language")
 
 
 def tree_pss_kib(pid: int) -> int:
@@ -261,7 +268,17 @@ def main(argv=None) -> int:
                     help="only the keyword rows, with and without facets (issue 13)")
     ap.add_argument("--index-only", action="store_true",
                     help="only the index builds: throughput, CPU, peak PSS, phases (issue 17)")
+
+    ap.add_argument("--only", default=None,
+                    help="only these latency rows (keyword,keyword_facets,question,"
+                         "cross_language), no cold start")
     args = ap.parse_args(argv)
+    rows = ROWS if args.only is None else [r for r in args.only.split(",") if r]
+    if args.facets_only:
+        rows = ["keyword", "keyword_facets"]
+    unknown = [r for r in rows if r not in ROWS]
+    if unknown:
+        raise SystemExit(f"speed.py: --only takes {', '.join(ROWS)}, not {', '.join(unknown)}")
     OUT.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     report = {"load_at_start": load_average(), "cpus": os.cpu_count(), "sizes": {}}
@@ -283,11 +300,11 @@ def main(argv=None) -> int:
             if corpus.is_dir() and not args.facets_only:
                 row["update"] = timed_update(corpus, index_dir)
                 log(size, json.dumps(row["update"], ensure_ascii=False))
-        row["keyword"] = latency(index_dir, keywords)
-        row["keyword_facets"] = latency(index_dir, keywords, facets=True)
-        if not args.facets_only:
-            row["question"] = latency(index_dir, questions)
-            row["cross_language"] = latency(index_dir, crossing)
+        runs = {"keyword": (keywords, {}), "keyword_facets": (keywords, {"facets": True}),
+                "question": (questions, {}), "cross_language": (crossing, {})}
+        for name in rows:
+            queries, options = runs[name]
+            row[name] = latency(index_dir, queries, **options)
         row["load"] = load_average()
         log(size, json.dumps({k: row[k] for k in ("keyword", "keyword_facets", "question",
                                                   "cross_language", "load") if k in row}))
@@ -304,6 +321,18 @@ def main(argv=None) -> int:
             print(f"| {size} | {ix['files']} | {ix['passages']} | {ix['seconds']} "
                   f"({ix['chars_per_s']}) | {ix['chars_per_s_2_cores']} | {ix['cpu_s']} | "
                   f"{ix['peak_pss_mib']} | {phases} | {ix['load']} |")
+
+    if args.only is not None:
+        report["load_at_end"] = load_average()
+        (OUT / "speed-only.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+        print("| size | " + " | ".join(f"{r} p50/p95 ms (CPU p50/p95)" for r in rows) + " |")
+        print("|---|" + "---|" * len(rows))
+        for size, row in report["sizes"].items():
+            print(f"| {size} | " + " | ".join(
+                f"{row[r]['p50_ms']} / {row[r]['p95_ms']} ({row[r]['cpu_p50_ms']} / "
+                f"{row[r]['cpu_p95_ms']})" for r in rows) + " |")
+        print(f"\nload average (1/5/15 min) at start {report['load_at_start']}, at end "
+              f"{report['load_at_end']}; {report['cpus']} CPUs")
         return 0
     if args.facets_only:
         (OUT / "speed-facets.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))

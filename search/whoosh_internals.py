@@ -41,6 +41,7 @@ from array import array
 from io import BytesIO
 from itertools import groupby
 from pickle import load as load_pickle, loads
+from struct import Struct
 
 from whoosh.codec.whoosh3 import (LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3Codec,
                                   W3LeafMatcher, W3TermInfo, W3TermsReader)
@@ -50,6 +51,8 @@ from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort, unpack_int as _unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+_unpack_double = Struct(">d").unpack
 
 
 # -- reading postings (engine: evaluate, pruning) -----------------------------------------
@@ -88,7 +91,14 @@ def posting_arrays(reader, field, text):
     (short lists, in the term table) are read from the term info. The weights are the
     floats Whoosh's `weight()` gives, so a score computed from them is the one the
     matcher's would be, bit for bit. A reader that is not a W3 segment's is read through
-    its matcher."""
+    its matcher.
+
+    Decoding is what a search at a million passages spends most on (a question reads
+    ~600k postings): a field with positions (`grams`) pickles one bytes value per posting,
+    which the unpickler rebuilds through a `_codecs.encode` call each (2/3 of the
+    unpickling), so its blocks' ids and weights are read straight from the pickles' bytes
+    (`_blocks_arrays`: about half the unpickling time) and the positions never
+    unpickled."""
     import numpy as np
 
     terms = getattr(reader, "_terms", None)
@@ -103,9 +113,8 @@ def posting_arrays(reader, field, text):
     if info.is_inlined():
         ids, raw_weights, _values = info.inlined_postings()
         out = np.array(ids, dtype=np.int64)
-        weights = list(raw_weights)
+        w = np.array(list(raw_weights), dtype=np.float64)
     else:
-        ids, weights, starts = [], [], []
         offset, length = info.extent()
         if isinstance(length, tuple):      # 2.7.4's `from_bytes` leaves it unpacked
             length = length[0]
@@ -113,36 +122,164 @@ def posting_arrays(reader, field, text):
         if raw[:4] != WHOOSH3_HEADER_MAGIC:
             raise ValueError(f"postings of {field}:{text!r}: block tag error")
         buf = BytesIO(raw)
-        pos = 4
+        pos, blocks = 4, []
         while True:
             size = _unpack_int(raw[pos:pos + 4])[0]
             buf.seek(pos + 4)
             count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
             end = pos + 4 + abs(size)
             data = raw[buf.tell():end]
-            raw_ids, raw_weights = loads(zlib.decompress(data) if compression else data)[:2]
-            starts.append(len(ids))
-            ids.extend(raw_ids)
-            if raw_weights is None:
-                weights.extend([1.0] * count)
-            elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
-                weights.extend(array("f", [raw_weights]) * count)
-            else:
-                weights.extend(raw_weights)
+            blocks.append((zlib.decompress(data) if compression else data, count))
             if size < 0 or end >= len(raw):
                 break
             pos = end
-        out = np.cumsum(np.array(ids, dtype=np.int64))
-        if len(starts) > 1:       # each block's deltas start from 0 again
-            bounds = np.array(starts + [len(out)])
-            before = np.concatenate(([0], out[bounds[1:-1] - 1]))
-            out -= np.repeat(before, np.diff(bounds))
-    w = np.array(weights, dtype=np.float64)
+        # positions (`grams`) make unpickling slow: only then, and for a list of several
+        # blocks (the parse costs ~20 numpy calls a list), are the pickles parsed
+        parse = len(blocks) >= PARSE_MIN_BLOCKS and \
+            reader.schema[field].format.fixed_value_size() is None
+        deltas, w = _blocks_arrays(blocks) if parse else _unpickled_arrays(blocks)
+        out = np.cumsum(deltas)
+        if len(blocks) > 1:       # each block's deltas start from 0 again
+            lengths = np.array([count for _data, count in blocks])
+            ends = np.cumsum(lengths)
+            before = np.concatenate(([0], out[ends[:-1] - 1]))
+            out -= np.repeat(before, lengths)
     if reader.has_deletions():
         deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
         keep = ~np.isin(out, deleted)
         out, w = out[keep], w[keep]
     return out, w
+
+
+PARSE_MIN_BLOCKS = 8
+# pickle protocol 2 opcodes of a W3 block's data tuple (ids, weights, values)
+_MARK, _TUPLE, _BININT1, _BININT2, _BININT = 0x28, 0x74, 0x4B, 0x4D, 0x4A
+_BINPUT, _LONG_BINPUT, _NONE, _BINFLOAT = 0x71, 0x72, 0x4E, 0x47
+
+
+def _block_shape(data: bytes, count: int):
+    """Where one block's pickle keeps its ids and weights, or None when the block is not
+    in the common shape (then it is unpickled).
+
+    The shape `pickle.dumps((ids, weights, values), 2)` gives a block of 4 or more
+    postings: PROTO 2, MARK, one BININT1/BININT2/BININT per id delta, TUPLE, BINPUT;
+    then the weights: NONE (all 1.0), one BINFLOAT (all the same), or MARK, a BINFLOAT
+    (8 bytes, big-endian) per posting, TUPLE; the values after them are not read. The
+    leading wide deltas (a block's first id is absolute) are parsed here; the rest must
+    be BININT1 (2 bytes each, checked by the caller). Returns (head deltas, offset of the
+    BININT1 run, its length, weights: None, a float, or the offset of the BINFLOATs)."""
+    if count < 4 or data[2] != _MARK:
+        return None
+    pos, head = 3, []
+    while len(head) < count and data[pos] != _BININT1:
+        op = data[pos]
+        if op == _BININT2:
+            head.append(data[pos + 1] | data[pos + 2] << 8)
+            pos += 3
+        elif op == _BININT:
+            head.append(int.from_bytes(data[pos + 1:pos + 5], "little", signed=True))
+            pos += 5
+        else:
+            return None
+    rest = count - len(head)
+    end = pos + 2 * rest
+    if end + 7 >= len(data) or data[end] != _TUPLE:
+        return None
+    at = end + 1 + (2 if data[end + 1] == _BINPUT else 5 if data[end + 1] == _LONG_BINPUT
+                    else len(data))
+    if at >= len(data):
+        return None
+    op = data[at]
+    if op == _NONE:
+        return head, pos, rest, None
+    if op == _BINFLOAT:
+        if at + 9 > len(data):
+            return None
+        return head, pos, rest, _unpack_double(data[at + 1:at + 9])[0]
+    last = at + 1 + 9 * count
+    if op != _MARK or last >= len(data) or data[last] != _TUPLE:
+        return None
+    return head, pos, rest, at + 1
+
+
+def _unpickled_arrays(blocks: list):
+    """(id deltas, float64 weights) of a term's blocks ((decompressed data, count) each),
+    each unpickled as `W3LeafMatcher._read_data` does."""
+    import numpy as np
+
+    ids, weights = [], []
+    for data, count in blocks:
+        raw_ids, raw_weights = loads(data)[:2]
+        ids.extend(raw_ids)
+        if raw_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
+            weights.extend(array("f", [raw_weights]) * count)
+        else:
+            weights.extend(raw_weights)
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+
+
+def _blocks_arrays(blocks: list):
+    """(id deltas, float64 weights) of a term's blocks ((decompressed data, count) each)
+    read from the pickles' bytes: each block's shape found in Python (`_block_shape`, a
+    few byte lookups), then every block's one-byte deltas and weights gathered and checked
+    in one numpy pass over the joined bytes. A block of another shape, or whose deltas
+    turn out not all one-byte, is unpickled as Whoosh does."""
+    import numpy as np
+
+    counts = np.array([count for _data, count in blocks], dtype=np.int64)
+    firsts = np.concatenate(([0], np.cumsum(counts)[:-1]))      # each block's first posting
+    starts = np.concatenate(([0], np.cumsum([len(d) for d, _c in blocks])[:-1]))
+    joined = np.frombuffer(b"".join(d for d, _c in blocks), dtype=np.uint8)
+    deltas = np.zeros(int(counts.sum()), dtype=np.int64)
+    weights = np.ones(len(deltas))
+    slow, fast = [], []           # block numbers; fast: (block, head, run at, run, weights)
+    head_at, head_values = [], []
+    for n, (data, count) in enumerate(blocks):
+        shape = _block_shape(data, count)
+        if shape is None:
+            slow.append(n)
+            continue
+        head, pos, rest, w = shape
+        head_at.extend(range(firsts[n], firsts[n] + len(head)))
+        head_values.extend(head)
+        if isinstance(w, float):        # as `_read_weights`: via array("f")
+            weights[firsts[n]:firsts[n] + count] = array("f", [w])[0]
+        fast.append((n, len(head), starts[n] + pos, rest,
+                     None if w is None or isinstance(w, float) else starts[n] + w))
+    if head_at:
+        deltas[head_at] = head_values
+    if fast:
+        block = np.array([f[0] for f in fast], dtype=np.int64)
+        rest = np.array([f[3] for f in fast], dtype=np.int64)
+        step = np.arange(int(rest.sum())) - np.repeat(np.cumsum(rest) - rest, rest)
+        ops = np.repeat(np.array([f[2] for f in fast], dtype=np.int64), rest) + 2 * step
+        into = np.repeat(firsts[block] + np.array([f[1] for f in fast]), rest) + step
+        deltas[into] = joined[ops + 1]
+        bad = np.flatnonzero(joined[ops] != _BININT1)
+        slow.extend(np.unique(np.repeat(block, rest)[bad]).tolist())
+        tuples = [f for f in fast if f[4] is not None]
+        if tuples:
+            size = np.array([counts[f[0]] for f in tuples], dtype=np.int64)
+            step = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+            at = np.repeat(np.array([f[4] for f in tuples], dtype=np.int64), size) + 9 * step
+            into = np.repeat(firsts[[f[0] for f in tuples]], size) + step
+            raw = joined[at[:, None] + np.arange(1, 9)]
+            weights[into] = raw.copy().view(">f8").ravel()
+            bad = np.flatnonzero(joined[at] != _BINFLOAT)
+            slow.extend(np.unique(np.repeat([f[0] for f in tuples], size)[bad]).tolist())
+    for n in set(slow):
+        data, count = blocks[n]
+        raw_ids, raw_weights = loads(data)[:2]
+        deltas[firsts[n]:firsts[n] + count] = raw_ids
+        if raw_weights is None:
+            weights[firsts[n]:firsts[n] + count] = 1.0
+        elif isinstance(raw_weights, float):     # as `_read_weights`: via array("f")
+            weights[firsts[n]:firsts[n] + count] = array("f", [raw_weights])[0]
+        else:
+            weights[firsts[n]:firsts[n] + count] = raw_weights
+    return deltas, weights
 
 
 def _matcher_arrays(reader, field, text):

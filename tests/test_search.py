@@ -201,7 +201,7 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
         return lookup(self, field, text, *args)
 
     monkeypatch.setattr(searcher_module.MaxScore, "_lookup", counted)
-    translated = set()
+    translated, pruned = set(), 0
     for text in ("中俄 軍事 合作 條約 美國", "俄羅斯 中國 武器 出售 戰機 飛彈", "missile defense Europe",
                  "中國 的 發展", "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進",
                  # translated both ways: each synonym set is terms MaxScore bounds and prunes
@@ -213,7 +213,9 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
         q = compile(plan)
         exhaustive = Evaluator(s, gen.cache).run(q)
         matched: set = set()
-        ranked, total = Evaluator(s, gen.cache).top(q, k, matched)
+        dense = Evaluator(s, gen.cache)
+        ranked, total = dense.top(q, k, matched)
+        pruned += dense.pruned_terms      # terms the counted search scored for candidates
         assert total == len(exhaustive) and matched == set(exhaustive)
         want = top(exhaustive, k, lambda d: s.stored_fields(d)["pid"])
         assert [d for d, _ in ranked] == [d for d, _ in want]
@@ -221,6 +223,7 @@ def test_maxscore_pruning_equals_exhaustive_scoring(engine, monkeypatch, k, dens
         ranked_only, no_total = Evaluator(s, gen.cache).top(q, k, count=False)
         assert ranked_only == ranked and no_total is None
     assert translated & set(looked_up)     # translations were among the pruned terms
+    assert pruned > 0                      # ... and the counted search pruned too
 
 
 def test_each_terms_bound_holds_for_every_passage(engine):

@@ -125,3 +125,73 @@ def test_term_extremes_bound_every_posting(tmp_path):
                 assert top_tf == max(w for _d, w in postings)
                 assert shortest == min(r.doc_field_length(d, "body") for d, _w in postings)
             assert term_extremes(r, "body", "absent") is None
+
+
+def test_block_pickles_read_without_unpickling_give_what_pickle_gives():
+    """`_blocks_arrays` reads W3 blocks' id deltas and weights from the bytes of
+    `pickle.dumps((ids, weights, values), 2)` (how W3 writes a block), all blocks of a
+    term at once; a block of a shape it does not know must be unpickled (`_block_shape`
+    None, or deltas not all one byte), never read wrong."""
+    import pickle
+    from array import array
+
+    from search.whoosh_internals import _block_shape, _blocks_arrays, _unpickled_arrays
+
+    positions = [pickle.dumps([n, n + 3], 2)[2:] for n in range(300)]
+    shapes = {
+        "small deltas": [3] * 200,
+        "wide first": [70_000] + [1] * 127,          # BININT, then BININT1
+        "two byte first": [300, 400] + [2] * 126,    # BININT2, then BININT1
+        "wide inside": [1] * 50 + [300] + [1] * 77,  # one-byte run broken: unpickled
+        "short": [5, 1, 1],                          # fewer than 4: unpickled
+        "huge": [2**33] + [1] * 10,                  # LONG1: unpickled
+    }
+    weights = {"all one": None, "one value": 2.0, "one float32": 0.1,
+               "each": lambda n: tuple(array("f", [1.5 + (i % 7) / 3 for i in range(n)]))}
+    blocks, want_ids, want_weights, shaped = [], [], [], 0
+    for name, deltas in shapes.items():
+        for wname, wmaker in weights.items():
+            w = wmaker(len(deltas)) if callable(wmaker) else wmaker
+            for values in (tuple(positions[:len(deltas)]), None, b"\0\0\0\1" * len(deltas)):
+                data = pickle.dumps((tuple(deltas), w, values), 2)
+                raw_ids, raw_weights = pickle.loads(data)[:2]
+                got = _blocks_arrays([(data, len(deltas))])
+                assert got[0].tolist() == list(raw_ids)
+                plain = _unpickled_arrays([(data, len(deltas))])
+                assert plain[0].tolist() == got[0].tolist() and \
+                    plain[1].tolist() == got[1].tolist()
+                if raw_weights is None:
+                    expected = [1.0] * len(deltas)
+                elif isinstance(raw_weights, float):     # W3's reader: via array("f")
+                    expected = list(array("f", [raw_weights]) * len(deltas))
+                else:
+                    expected = list(raw_weights)
+                assert got[1].tolist() == expected, (name, wname)
+                shaped += _block_shape(data, len(deltas)) is not None
+                blocks.append((data, len(deltas)))
+                want_ids += list(raw_ids)
+                want_weights += expected
+    assert shaped == 3 * 4 * 3       # the other three shapes are unpickled
+    ids, weights_read = _blocks_arrays(blocks)          # every shape in one term
+    assert ids.tolist() == want_ids and weights_read.tolist() == want_weights
+
+
+def test_every_term_of_a_real_index_decodes_as_whoosh_reads_it(engine_index):
+    """Every term of every field of the engine's test index (word fields, `grams` with
+    positions, one segment and more): the decoded postings are the matcher's."""
+    from search.index.manifest import current_generation
+
+    ix = index.open_dir(str(current_generation(engine_index)))
+    with ix.reader() as top:
+        readers = [r for r, _offset in top.leaf_readers()]
+        terms = 0
+        for reader in readers:
+            for field in ("body", "grams", "notes", "title", "units", "article_id"):
+                if field not in reader.schema:
+                    continue
+                for btext in reader.lexicon(field):
+                    text = reader.schema[field].from_bytes(btext)
+                    assert _through_internals(reader, field, text) == \
+                        _public(reader, field, text), (field, text)
+                    terms += 1
+    assert terms > 5000

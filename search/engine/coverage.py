@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from search.analysis import fold
+from search.engine.postings import EMPTY, DocIds
 from search.model import WordReport
 from search.query.plan import AnyMatch, WordMatch
 
@@ -35,40 +36,42 @@ TITLE_FIELDS = ("title", "section")
 class Coverage:
     reports: list[WordReport] = field(default_factory=list)
     words: list[str] = field(default_factory=list)     # the words taking part in `every`
-    sets: list[set] = field(default_factory=list)      # ... and the passages holding each
+    sets: list[DocIds] = field(default_factory=list)   # ... and the passages holding each
 
-    def every(self, matched: set) -> set:
-        """The docnums of `matched` that contain every word (all of them: no words)."""
+    def every(self, matched):
+        """The docnums of `matched` (a set of docnums) that contain every word (a DocIds;
+        `matched` itself when there are no words)."""
         return _all([matched] + self.sets) if self.sets else matched
 
 
 class _Docs:
-    """Doc sets of terms and phrases for one search (each term read once)."""
+    """Doc sets of terms and phrases for one search (each term read once), as `DocIds`:
+    sorted numpy arrays, not Python sets (a common word holds half the passages)."""
 
     def __init__(self, evaluator):
         self.ev = evaluator
 
-    def term(self, fieldname: str, text: str):
-        """The term's documents (a set or a score dict's keys: read-only)."""
+    def term(self, fieldname: str, text: str) -> DocIds:
+        """The term's documents."""
         return self.ev.ids(fieldname, text)
 
-    def phrase(self, fieldname: str, tokens: list[str], given=()) -> set:
+    def phrase(self, fieldname: str, tokens: list[str], given=()) -> DocIds:
         """The passages holding `tokens` as a phrase in `fieldname`; those of `given`
         (passages the caller adds to the result anyway) may be left out unchecked."""
         if not tokens:
-            return set()
+            return DocIds(EMPTY)
         if len(tokens) == 1 and len(tokens[0]) == 1 and not tokens[0].isascii():
             # one CJK character: the index holds bigrams, so any bigram starting with it
             from whoosh import query as wq
-            return set(self.ev.prefix(wq.Prefix(fieldname, tokens[0]))).union(
+            return DocIds.of(self.ev.prefix(wq.Prefix(fieldname, tokens[0])).keys()).union(
                 self.term("body", tokens[0]))
         found = _all([self.term(fieldname, t) for t in dict.fromkeys(tokens)])
         if len(tokens) > 1 and found:
             from whoosh import query as wq
             if given:
-                found.difference_update(given)
-                return self.ev.docs_among(wq.Phrase(fieldname, tokens), found)
-            found.intersection_update(self.ev.docs(wq.Phrase(fieldname, tokens)))
+                found = found - given
+                return DocIds.of(self.ev.docs_among(wq.Phrase(fieldname, tokens), found))
+            found = found & self.ev.docs(wq.Phrase(fieldname, tokens))
         return found
 
     def phrases_meet(self, fieldname: str, runs: list, among) -> bool:
@@ -78,7 +81,7 @@ class _Docs:
 
         if any(len(run) == 1 and len(run[0]) == 1 and not run[0].isascii() for run in runs):
             return bool(_all([self.phrase(fieldname, list(run)) for run in runs]))
-        found = _all([set(among)] + [self.term(fieldname, t) for run in runs for t in run])
+        found = _all([among] + [self.term(fieldname, t) for run in runs for t in run])
         for run in runs:
             if not found:
                 return False
@@ -87,29 +90,29 @@ class _Docs:
                                            limit=None if run is not runs[-1] else 1)
         return bool(found)
 
-    def token(self, fieldnames, token) -> set:
+    def token(self, fieldnames, token) -> DocIds:
         """A word token in any of `fieldnames`: its main form, or all its sub-words when
         they are words themselves (上海 合作 組織; not the single characters 中 and 俄 of
         中俄, which a note holding 中國 and 俄國 would match)."""
-        out: set = set()
+        parts = []
         whole_subwords = token.subwords and all(len(sub) > 1 for sub in token.subwords)
         for f in fieldnames:
-            out.update(self.term(f, token.text))
+            parts.append(self.term(f, token.text))
             if whole_subwords:
-                out.update(_all([self.term(f, sub) for sub in token.subwords]))
-        return out
+                parts.append(_all([self.term(f, sub) for sub in token.subwords]))
+        return DocIds(EMPTY).union(*parts)
 
 
-def _all(sets: list) -> set:
-    """A new set: the intersection of `sets` (sets or dict key views, left unchanged)."""
+def _all(sets: list) -> DocIds:
+    """The intersection of `sets` (DocIds or any sets of docnums, left unchanged)."""
     if not sets:
-        return set()
+        return DocIds(EMPTY)
     sets = sorted(sets, key=len)
-    out = set(sets[0])
+    out = DocIds.of(sets[0])
     for s in sets[1:]:
         if not out:
             break
-        out.intersection_update(s)
+        out = out & s
     return out
 
 
@@ -152,12 +155,13 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
     # single characters (中 / 俄 of 中俄, 與 of 發展與影響) are left out: the word fields
     # keep no positions, so a note holding 中國 and 俄國 would pass for 中俄
     tokens = [t for t in tokens if len(t.text) > 1 or t.text.isascii()]
-    notes = _all([docs.token(("notes",), t) for t in tokens]) if tokens else set()
-    via, expanded = [], set()
+    notes = _all([docs.token(("notes",), t) for t in tokens]) if tokens else DocIds(EMPTY)
+    via, alts = [], []
     for label, alt_docs in _expansions(word, plan, docs):
         if alt_docs:
             via.append(label)
-            expanded |= alt_docs
+            alts.append(alt_docs)
+    expanded = DocIds(EMPTY).union(*alts)
     spelt = _units(word, plan, docs)            # 第九條 for 第9條: the text, spelt otherwise
     text, in_text = (text | spelt, True) if spelt else (text, in_text)
     present = text.union(notes, expanded)
@@ -179,16 +183,13 @@ def _word(word, plan, docs: _Docs) -> tuple[WordReport, set | None]:
                       passages=len(present)), present
 
 
-def _units(word, plan, docs: _Docs) -> set:
+def _units(word, plan, docs: _Docs) -> DocIds:
     """Passages holding the word in another spelling: the `units` terms the builder gave
     it (`QueryWord.units`: 第9條 -> 第9条, also held as 第九條; 蘇愷 27 -> su27)."""
-    out: set = set()
-    for term in word.units:
-        out.update(docs.term("units", term))
-    return out
+    return DocIds(EMPTY).union(*[docs.term("units", term) for term in word.units])
 
 
-def _text(word, docs: _Docs) -> tuple[set, bool]:
+def _text(word, docs: _Docs) -> tuple[DocIds, bool]:
     """(the passages whose text holds the word, whether any passage text does).
 
     A word of one token: the passages holding that token in `body` (its text, with the
@@ -202,7 +203,7 @@ def _text(word, docs: _Docs) -> tuple[set, bool]:
     free = all(("grams", t) in seen for run in runs for t in run)
     single = isinstance(match, WordMatch) and len(word.tokens) == 1 and match.tokens
     if not single:
-        text = _all([docs.phrase("grams", run) for run in runs]) if runs else set()
+        text = _all([docs.phrase("grams", run) for run in runs]) if runs else DocIds(EMPTY)
         return text, bool(text)
     # the passages holding the token in `body` are in the result anyway: the phrases are
     # checked in the others only (and in those until one shows the word is in some text)
@@ -211,7 +212,7 @@ def _text(word, docs: _Docs) -> tuple[set, bool]:
         text = _all([docs.phrase("grams", run, given=body) for run in runs])
         in_text = bool(text) or docs.phrases_meet("grams", runs, body)
     else:
-        text = set()
+        text = DocIds(EMPTY)
         in_text = bool(runs) and not free and all(
             docs.ev.s.doc_frequency("grams", t) > 0 for run in runs for t in run)
     return text.union(body), in_text
@@ -254,8 +255,6 @@ def _expansions(word, plan, docs: _Docs):
     """(label, passages whose text or notes hold it) of each glossary alternative and
     translation of the word."""
     for label, lookups in expansion_lookups(word, plan):
-        found = set()
-        for kind, name, tokens in lookups:
-            found |= (docs.phrase(name, list(tokens)) if kind == "phrase"
-                      else _all([docs.term(name, t) for t in tokens]))
-        yield label, found
+        yield label, DocIds(EMPTY).union(*[
+            docs.phrase(name, list(tokens)) if kind == "phrase"
+            else _all([docs.term(name, t) for t in tokens]) for kind, name, tokens in lookups])

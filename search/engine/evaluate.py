@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from search import ranking
-from search.engine.postings import Postings
+from search.engine.postings import DocIds, Postings
 from search.ranking import bm25_factor, bm25_length_norm
 from search.whoosh_internals import decoded_length, field_length_codes, prefix_terms
 
@@ -42,6 +42,7 @@ class Evaluator:
         self.seen: dict = {}
         self._shared: set = set()      # ids of the term dicts `seen` looks into
         self._stored: dict = {}        # docnum -> stored fields, read once per search
+        self.pruned_terms = 0          # terms `pruning.dense_top` scored for candidates only
 
     def stored(self, docnum: int) -> dict:
         """A passage's stored fields, read once per search (the reranks, the ties and the
@@ -144,16 +145,16 @@ class Evaluator:
                     acc[d] = acc.get(d, 0.0) + v
         return _scaled(acc, q.boost)
 
-    def ids(self, field, text):
-        """The documents holding `text` in `field` (global docnums, deleted ones left out),
-        read a posting block at a time: the doc sets behind counts and notices. A term
-        this search already read is not read again (the set is shared: do not change it)."""
+    def ids(self, field, text) -> DocIds:
+        """The documents holding `text` in `field` (global docnums, deleted ones left out)
+        as a `DocIds`: the doc sets behind counts and notices. A term this search already
+        read is not read again."""
         seen = self.seen.get((field, text))
         if seen is not None:
-            if hasattr(seen, "docnums"):       # pruning.TermIds: made a set once
-                seen = self.seen[(field, text)] = seen.docnums()
+            if not isinstance(seen, DocIds):    # pruning.TermIds, a score dict's keys
+                seen = self.seen[(field, text)] = DocIds.of(seen)
             return seen
-        out = set(self.postings.ids(field, text).tolist())
+        out = DocIds(self.postings.ids(field, text))
         self.seen[(field, text)] = out
         return out
 
@@ -225,6 +226,19 @@ class Evaluator:
             ids, w = got
             norms = self.length_norms(reader, offset, field, k1, b, avgfl)
             yield (ids + offset if offset else ids), factor * w / (w + norms[ids])
+
+    def term_postings(self, field, text, k1, b, avgfl):
+        """(global docnums, weights as held: float32 or float64, the segment's length
+        norms, its offset) of one term in each segment holding it: what `contributions`
+        computes from, for pruned scoring of a few of the documents."""
+        for sub, offset in self.leaves:
+            reader = sub.reader()
+            got = self.postings.compact(reader, offset, field, text)
+            if got is None or not len(got[0]):
+                continue
+            ids, w = got
+            norms = self.length_norms(reader, offset, field, k1, b, avgfl)
+            yield (ids + offset if offset else ids), w, norms, offset
 
     def term(self, field, text, boost=1.0) -> dict:
         s = self.s

@@ -1,17 +1,20 @@
-"""Top k of a sum of weighted terms: every match scored in a numpy array, or MaxScore.
+"""Top k of a sum of weighted terms: every match counted in a numpy array, MaxScore-pruned.
 
 A query that is a sum of weighted terms (plain words: an Or tree of Terms) adds its terms in
 decreasing order of their factor, each term's contributions to a dense float64 array over the
 generation's documents at once (`dense_top`). That is how a search runs: its true count and
-facets need every matching document anyway, and once a term's postings are decoded
-(`search.engine.postings`) scoring them all costs less than picking candidates out.
+facets need every matching document anyway. Once the k-th best score so far beats all the
+remaining terms could add (MaxScore, `DensePruning`), no other document can enter the top
+k: the remaining (common, long) terms then only mark their documents matched, and add
+their contributions to the few candidates still in reach (at a million passages a
+question's common terms are ~1M postings, each scored at ~10 arithmetic passes).
 
 Without a count (`Engine.rank`: batch runs, the quality benchmark) the top k alone is
-MaxScore-pruned: terms in the same order; once the k-th best score so far beats everything
-the remaining terms could add, no new document can enter the top k, so the remaining
-(common, long) terms are only looked up for the few candidates still in reach (skipping
-posting blocks). Both give the scores of `Evaluator.run` and the same top k, summed in the
-same order, so bit for bit the same scores (tests/test_search.py checks it).
+MaxScore-pruned the same way by `MaxScore.top`, which need not read the remaining terms'
+postings out of reach (skipping posting blocks). All of them give the scores of
+`Evaluator.run` and the same top k; the dense scoring and MaxScore sum in the same term
+order, so bit for bit the same scores, pruned or not (tests/test_search.py checks it,
+bench/pruning_check.py on a big index).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from bisect import bisect_left
 import numpy as np
 
 from search import ranking
+from search.engine.postings import EMPTY, DocIds
 from search.ranking import bm25_factor, bm25_length_norm
 from search.whoosh_internals import is_block_matcher, term_extremes, term_postings
 
@@ -51,37 +55,133 @@ def top_k(evaluator, q, k: int, matched: set | None = None, count: bool = True
 
 def dense_top(evaluator, leaves, k: int, matched: set | None = None):
     """The k best (docnum, score) of the sum of `leaves` ((field, text, weight)) and the
-    number of matching documents (each added to `matched` when given), every term scored
+    number of matching documents (each added to `matched` when given), every term added
     into one float64 array in MaxScore's order (`MaxScore.infos`): each document's score is
     the same sum of the same values in the same order. Each term's documents go to the
-    evaluator's `seen` for the word counts."""
+    evaluator's `seen` for the word counts.
+
+    MaxScore inside (`DensePruning`): once the k-th best score so far beats all that the
+    terms still to add could give, only the documents still in reach are scored by the
+    remaining (common, long) terms; the others are only marked matched, for the count.
+    Their scores stay partial, but below the k-th best, so the top k and its scores are
+    those of scoring everything."""
     s = evaluator.s
     size = s.doc_count_all()
     acc = np.zeros(size)
     hit = np.zeros(size, dtype=bool)
-    for factor, _df, field, text, _weight in MaxScore(evaluator).infos(leaves):
+    ms = MaxScore(evaluator)
+    infos = ms.infos(leaves)
+    prune = DensePruning([ms.bound(f, field, text) for f, _df, field, text, _w in infos], k)
+    for n, (factor, df, field, text, _weight) in enumerate(infos):
         k1, b, _power = ranking.term_params(text)
         avgfl = s.avg_field_length(field) or 1
+        if prune.candidates is None and df > PRUNE_MIN_DF:
+            prune.start(acc, n)
         parts = []
-        for ids, values in evaluator.contributions(field, text, factor, k1, b, avgfl):
-            acc[ids] += values          # a term's ids are distinct: one addition each
-            hit[ids] = True
-            parts.append(ids)
+        if prune.candidates is None:
+            for ids, values in evaluator.contributions(field, text, factor, k1, b, avgfl):
+                acc[ids] += values          # a term's ids are distinct: one addition each
+                hit[ids] = True
+                parts.append(ids)
+        else:
+            for ids, w, norms, offset in evaluator.term_postings(field, text, k1, b, avgfl):
+                hit[ids] = True
+                parts.append(ids)
+                at = prune.among(ids)
+                if len(at):
+                    d = ids[at]
+                    wd = w[at].astype(np.float64)
+                    # the values `contributions` gives these documents, bit for bit
+                    acc[d] += factor * wd / (wd + norms[d - offset if offset else d])
+            prune.narrow(acc, n + 1)
+            evaluator.pruned_terms += 1
         evaluator.seen[(field, text)] = TermIds(parts)
     docs = np.flatnonzero(hit)
     if matched is not None:
-        matched.update(docs.tolist())
-        if isinstance(matched, Matched):
-            matched.ids = docs
-    return top_of_array(acc, docs, k, evaluator.pid), len(docs)
+        matched.update(docs if isinstance(matched, Matched) else docs.tolist())
+    among = docs if prune.candidates is None else prune.candidates
+    return top_of_array(acc, among, k, evaluator.pid), len(docs)
 
 
-class Matched(set):
-    """The docnums a search matched (a set, filled by `top_k`), also kept as the ascending
-    array the dense scoring found them in (`ids`; None when they came another way), which
-    the facet counts index with (`DocTable.counts`)."""
+class DensePruning:
+    """MaxScore's bookkeeping for `dense_top`: the terms' bounds (`MaxScore.bound`), the
+    k-th best score `theta` once pruning starts and the candidates still in reach."""
 
-    ids = None
+    def __init__(self, bounds: list[float], k: int):
+        self.k = k
+        self.remaining = [0.0] * (len(bounds) + 1)    # what terms n.. could still add
+        for n in range(len(bounds) - 1, -1, -1):
+            self.remaining[n] = self.remaining[n + 1] + bounds[n]
+        self.candidates = None       # ascending docnums still in reach, once pruning
+        self.theta = 0.0
+        self._tried = None           # `remaining` when theta last fell short
+        self._mask = None
+
+    def start(self, acc: np.ndarray, n: int) -> None:
+        """Start pruning before term n if the k-th best score so far reaches what terms
+        n.. could add (tried again only once that has fallen by a quarter: each try is a
+        partition of the whole array)."""
+        remaining = self.remaining
+        rest = remaining[n]
+        # no score so far exceeds the bounds added so far: while those are below what is
+        # still to add, the k-th best score cannot reach it either
+        if remaining[0] - rest < rest or self.k <= 0 or len(acc) <= self.k:
+            return
+        if self._tried is not None and rest > 0.75 * self._tried:
+            return
+        reach = acc[acc >= rest]          # the k-th best is among them, if k are
+        if len(reach) < self.k:
+            self._tried = rest
+            return
+        theta = kth_largest(reach, self.k)
+        if _cut(theta, rest) <= 0:
+            self._tried = rest
+            return
+        self.theta = theta
+        self.candidates = np.flatnonzero(acc >= _cut(theta, rest))
+
+    def among(self, ids: np.ndarray) -> np.ndarray:
+        """Positions in `ids` (one segment's ascending global docnums) of the candidates."""
+        cands = self.candidates
+        if len(cands) * DENSE_LOOKUP < len(ids):        # few candidates: binary search
+            at = np.searchsorted(ids, cands)
+            at[at == len(ids)] = 0
+            return at[ids[at] == cands]
+        if self._mask is None:
+            self._mask = np.zeros(int(cands[-1]) + 1 if len(cands) else 0, dtype=bool)
+            self._mask[cands] = True
+        inside = ids[ids < len(self._mask)]
+        return np.flatnonzero(self._mask[inside])
+
+    def narrow(self, acc: np.ndarray, n: int) -> None:
+        """Drop the candidates that can no longer reach theta with terms n.. to add."""
+        cut = _cut(self.theta, self.remaining[n])
+        if cut > 0:
+            kept = self.candidates[acc[self.candidates] >= cut]
+            if len(kept) < len(self.candidates):
+                self.candidates, self._mask = kept, None
+
+
+def _cut(theta: float, rest: float) -> float:
+    """`_in_reach`'s cut: a hair below theta - rest, so float rounding can only keep a
+    document too many, never drop one."""
+    cut = theta - rest
+    return cut - 1e-9 * (abs(theta) + abs(rest))
+
+
+class Matched(DocIds):
+    """The docnums a search matched (filled by `top_k`, empty before), as the ascending
+    array the dense scoring found them in (`ids`, which the facet counts index with:
+    `DocTable.counts`), not a Python set: a question matches half a million passages at
+    a million, and the set alone took longer to build than scoring them."""
+
+    def __init__(self):
+        super().__init__(EMPTY)
+
+    def update(self, docs) -> None:
+        """Add `docs` (an ascending array, or any set of docnums) to the matched set."""
+        self.ids = self.union(docs).ids
+        self._set, self._asked = None, 0
 
 
 def top_of_array(acc: np.ndarray, docs: np.ndarray, k: int, pid_of):
@@ -89,10 +189,16 @@ def top_of_array(acc: np.ndarray, docs: np.ndarray, k: int, pid_of):
     out first (they cannot be in the top k, nor tie at its cut)."""
     values = acc[docs]
     if len(docs) > k > 0:
-        kth = np.partition(values, len(values) - k)[len(values) - k]
-        keep = values >= kth
+        keep = values >= kth_largest(values, k)
         docs, values = docs[keep], values[keep]
     return top(dict(zip(docs.tolist(), values.tolist())), k, pid_of)
+
+
+def kth_largest(values: np.ndarray, k: int) -> float:
+    """The k-th largest of `values` (1 <= k <= len): a partition for the k-th smallest of
+    the negated values, several times faster than one for the (n-k)-th smallest when
+    many values are equal (a repeated corpus, zeros), where numpy's introselect slows."""
+    return float(-np.partition(-values, k - 1)[k - 1])
 
 
 class MaxScore:
@@ -242,16 +348,12 @@ class MaxScore:
 
 
 class TermIds:
-    """A term's documents as the global docnum arrays of its segments, made a set only if
-    the word counts ask (`Evaluator.ids`): most searches never do for most terms."""
+    """A term's documents as the global docnum arrays of its segments, joined into one
+    `DocIds` only if the word counts ask (`Evaluator.ids`): most searches never do for most
+    terms."""
 
     def __init__(self, parts: list):
         self.parts = parts
-
-    def docnums(self) -> set:
-        if not self.parts:
-            return set()
-        return set(np.concatenate(self.parts).tolist())
 
 
 def _in_reach(docs, acc: dict, theta: float, rest: float) -> list:
