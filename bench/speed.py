@@ -321,7 +321,7 @@ def main(argv=None) -> int:
             print(f"| {size} | {ix['files']} | {ix['passages']} | {ix['seconds']} "
                   f"({ix['chars_per_s']}) | {ix['chars_per_s_2_cores']} | {ix['cpu_s']} | "
                   f"{ix['peak_pss_mib']} | {phases} | {ix['load']} |")
-
+        return 0
     if args.only is not None:
         report["load_at_end"] = load_average()
         (OUT / "speed-only.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
