@@ -139,7 +139,8 @@ class Ranker:
             first = self._rerank(first)
             if self.meaning is not None:
                 first, alone = self.meaning(first)
-                self.by_meaning = alone - matched      # beyond `first`, still word matches
+                # those beyond `first` may still match words (`matched`: a DocIds)
+                self.by_meaning = {d for d in alone if d not in matched}
             every = cov.every(matched)
             tier1 = [x for x in first if x[0] in every]
             if len(every) == len(matched) or (out.match == "any" and not self.every_first):
