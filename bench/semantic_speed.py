@@ -55,6 +55,7 @@ def main(argv=None) -> int:
     for name, r in rows.items():
         print(f"| {name} | {r['with']['p50_ms']} / {r['with']['p95_ms']} | "
               f"{r['without']['p50_ms']} / {r['without']['p95_ms']} |")
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "semantic-speed.json").write_text(json.dumps({"rows": rows,
                                                           "load": load_average()}, indent=1))
     return 0

@@ -390,10 +390,13 @@ def _with_meaning(gen, plan, evaluator, ranked, query: str, close_only: bool = F
     from search.semantic.fuse import fuse, nearness
     from search.semantic.query_text import meaning_text
 
+    share = _keyword_share(plan) if ranked else 1.0
+    if not share:       # ranked by its words alone: no forward pass
+        return ranked, set()
     near = nearness(gen.vectors, meaning_text(query), _allowed(plan, evaluator))
     weight = None
     if near is not None and ranked:
-        weight = near.weight * _keyword_share(plan)
+        weight = near.weight * share
     fused, alone = fuse(ranked, near, weight=weight, tie=evaluator.pid)
     if close_only and alone:
         far = {d for d in alone if near.plain[d] < ranking.SEMANTIC_CLOSE}
