@@ -228,3 +228,21 @@ def test_the_cli_card_says_close_in_meaning(semantic_index, cli):
     assert out.exit_code == 0, out.output
     assert "close in meaning (holds no word of the query)" in out.output
     assert "no passage holds a word of the query" in out.output
+
+
+def test_the_count_line_counts_passages_close_in_meaning_once():
+    """`total` holds the passages found by meaning; the line never counts them twice, and
+    says nothing of meaning when none was found."""
+    from search.model import SearchResults
+
+    def line(**kw):
+        return SearchResults(query="q", page=1, limit=10, **kw).count_line()
+    assert line(total=8, by_meaning=3) == "5 passages match · 3 more are close in meaning"
+    assert line(total=1, by_meaning=1) == ("no passage holds a word of the query · "
+                                           "1 passage is close in meaning")
+    assert line(total=7, by_meaning=2, counted=2, counted_words=["a", "b"], every_word=1,
+                some_words=4) == ("1 passage matches every word · 4 more match some · "
+                                  "2 more are close in meaning")
+    assert "meaning" not in line(total=5)
+    assert "meaning" not in line(total=5, counted=2, counted_words=["a", "b"], every_word=2,
+                                 some_words=3)
