@@ -100,13 +100,8 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
     """
     shares = split_jobs(jobs, weights, max(1, procs))
     if len(shares) <= 1:
-        done = [0]
-
-        def tick(n):
-            done[0] += n
-            if progress:
-                progress(done[0], total)
-        segment = _write_share(ix, jobs, docs_of, limitmb, codec, tick, failures)
+        segment = _write_share(ix, jobs, docs_of, limitmb, codec, ticker(progress, total),
+                               failures)
         return [segment] if segment is not None else []
 
     from search.index.writer import warm_fast_paths
@@ -121,6 +116,18 @@ def write_segments(ix, jobs, weights: list[int], docs_of: Callable, *, procs: in
         if segment is not None:
             segments.append(segment)
     return segments
+
+
+def ticker(progress, total: int):
+    """`tick(n)`: n more passages done, reported as `progress(done, total)` (the serial
+    path of a build, where no worker counters exist)."""
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+    return tick
 
 
 def run_forked(target: Callable, args_of: Callable, shares: list, total: int,

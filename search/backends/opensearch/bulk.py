@@ -78,7 +78,7 @@ def _worker(config, index, spill, jobs, schema, counters, slot, results) -> None
 def send_spill(client, config, index: str, spill, schema, procs: int, progress=None) -> None:
     """Every article of `spill` analysed by `schema` and indexed into `index` (see the
     module docstring); `progress(done, total)` with passage counts."""
-    from search.index.workers import run_forked, split_jobs
+    from search.index.workers import run_forked, split_jobs, ticker
 
     total = spill.passages
     # jieba and the lexicon loaded once, here: forked workers inherit them
@@ -86,13 +86,7 @@ def send_spill(client, config, index: str, spill, schema, procs: int, progress=N
     shares = split_jobs(range(len(spill)), spill.costs,
                         max(1, procs) if total >= MP_THRESHOLD else 1)
     if len(shares) <= 1:
-        done = [0]
-
-        def tick(n):
-            done[0] += n
-            if progress:
-                progress(done[0], total)
-        _send(client, index, spill, range(len(spill)), schema, tick)
+        _send(client, index, spill, range(len(spill)), schema, ticker(progress, total))
         return
 
     run_forked(_worker, lambda slot, share: (config, index, spill, share, schema), shares,
