@@ -23,6 +23,15 @@ SEEDS = ROOT / "corpus"
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
 
+def free_port() -> int:
+    """A loopback TCP port nothing listens on (for a server a test starts)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def copy_seed_articles(dest: Path) -> Path:
     """The seed articles (corpus/*.txt, no glossary) copied into `dest`."""
     dest.mkdir(parents=True, exist_ok=True)

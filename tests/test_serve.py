@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import free_port
+
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 ENGINE_DATA = Path(__file__).resolve().parent / "data" / "engine"
 
@@ -22,14 +24,11 @@ def test_defsearch_serve_builds_the_index_then_serves(tmp_path):
     """`defsearch serve` on a fresh checkout: no index yet -> built from the corpus, then
     the page is served (two worker processes here), and SIGTERM stops everything."""
     import signal
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     exe = Path(sys.executable).parent / "defsearch"
     cmd = [str(exe), "serve", "--port", str(port), "--index", str(tmp_path / "index"),
            "--corpus", str(CORPUS), "--workers", "2"]

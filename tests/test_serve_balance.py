@@ -3,13 +3,14 @@ real server on a free loopback port; which worker holds a connection is read fro
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc")
 
@@ -20,9 +21,7 @@ def socket_count(pid: int) -> int:
 
 
 def test_keep_alive_clients_are_spread_evenly_over_the_workers(engine_index):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     exe = Path(sys.executable).parent / "defsearch"
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--index",
                              str(engine_index), "--workers", "2"],

@@ -15,14 +15,14 @@ import pytest
 
 from web.slow_clients import MAX_PER_CLIENT
 
+from tests.conftest import free_port
+
 SLOW_SOCKETS = 250                  # more than waitress's connection_limit (200)
 
 
 @pytest.fixture(scope="module")
 def server(engine_index):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     exe = Path(sys.executable).parent / "defsearch"
     proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--index",
                              str(engine_index), "--workers", "1", "--header-timeout", "1"],

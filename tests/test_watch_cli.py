@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from tests.conftest import free_port
 
 EXE = Path(sys.executable).parent / "defsearch"
 
@@ -41,9 +42,7 @@ def test_defsearch_watch_logs_a_line_per_change(tmp_path, seed_corpus_copy):
 
 def test_serve_watch_finds_a_new_file_without_a_restart(tmp_path, seed_corpus_copy):
     corpus, index_dir = seed_corpus_copy, tmp_path / "index"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([str(EXE), "serve", "--watch", "--port", str(port), "--index",
                              str(index_dir), "--corpus", str(corpus), "--workers", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -3,13 +3,8 @@ the cluster's result window: one `defsearch:` line each."""
 from __future__ import annotations
 
 import json
-import socket
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port
 
 
 def _last(out) -> str:
@@ -17,7 +12,7 @@ def _last(out) -> str:
 
 
 def test_an_unreachable_cluster(cli):
-    url = f"http://127.0.0.1:{_free_port()}"
+    url = f"http://127.0.0.1:{free_port()}"
     out = cli("search", "--opensearch", url, "中俄")
     assert out.exit_code == 1
     assert _last(out) == (f"defsearch: cannot reach OpenSearch at {url} (opening the index): "
