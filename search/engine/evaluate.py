@@ -218,27 +218,26 @@ class Evaluator:
         """(global docnums, BM25F contribution) of one term in each segment holding it:
         `factor * tf / (tf + norm)` (`ranking.bm25`) in float64, the operations in the order
         of the scalar formula, so each value is the one it gives, bit for bit."""
-        for sub, offset in self.leaves:
-            reader = sub.reader()
-            got = self.postings.segment(reader, offset, field, text)
-            if got is None or not len(got[0]):
-                continue
-            ids, w = got
-            norms = self.length_norms(reader, offset, field, k1, b, avgfl)
+        for ids, w, norms, offset in self._segments(field, text, k1, b, avgfl):
+            if w.dtype != np.float64:
+                w = w.astype(np.float64)
             yield (ids + offset if offset else ids), factor * w / (w + norms[ids])
 
     def term_postings(self, field, text, k1, b, avgfl):
         """(global docnums, weights as held: float32 or float64, the segment's length
         norms, its offset) of one term in each segment holding it: what `contributions`
         computes from, for pruned scoring of a few of the documents."""
+        for ids, w, norms, offset in self._segments(field, text, k1, b, avgfl):
+            yield (ids + offset if offset else ids), w, norms, offset
+
+    def _segments(self, field, text, k1, b, avgfl):
+        """(local ids, weights as held, length norms, offset) of one term in each segment
+        holding it."""
         for sub, offset in self.leaves:
             reader = sub.reader()
             got = self.postings.compact(reader, offset, field, text)
-            if got is None or not len(got[0]):
-                continue
-            ids, w = got
-            norms = self.length_norms(reader, offset, field, k1, b, avgfl)
-            yield (ids + offset if offset else ids), w, norms, offset
+            if got is not None and len(got[0]):
+                yield (*got, self.length_norms(reader, offset, field, k1, b, avgfl), offset)
 
     def term(self, field, text, boost=1.0) -> dict:
         s = self.s
