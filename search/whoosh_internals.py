@@ -425,7 +425,8 @@ def commit_toc(writer, segments: list) -> None:
 
 def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
                    doccount: int) -> None:
-    """Write (fieldname, term, flat postings) items, in order, through a W3 field writer.
+    """Write (fieldname, term, parts) items, in order, through a W3 field writer; `parts`
+    are the term's postings as flat (docnum, weight, value, ...) lists, in docnum order.
 
     Short posting lists (most terms) go straight into the term table, packed as
     `W3TermInfo.to_bytes` packs inlined postings; longer ones fill the W3 postings writer's
@@ -443,25 +444,52 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
         lens = lengths.get(fieldname)
         if lens is not None and len(lens) < doccount:
             lens.extend([0] * (doccount - len(lens)))
-        for _, btext, flat in group:
-            ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
-            if len(ids) < inline_limit:
+        for _, btext, parts in group:
+            if sum(map(len, parts)) < 3 * inline_limit:
+                flat = parts[0] if len(parts) == 1 else [x for part in parts for x in part]
+                ids, weights, values = flat[0::3], flat[1::3], flat[2::3]
                 add_term(prefix + btext, _inlined_terminfo(ids, weights, values,
                                                            *_length_range(lens, ids)))
                 continue
             fieldwriter.start_term(btext)
-            for start in range(0, len(ids), blocklimit):
-                if start:
+            first = True
+            for block_ids, block_weights_, block_values in _blocks(parts, blocklimit):
+                if not first:
                     pw._write_block()
-                block_ids = ids[start:start + blocklimit]
-                block_weights_ = weights[start:start + blocklimit]
+                first = False
                 pw._ids = array("I", block_ids)
                 pw._weights = array("f", block_weights_)
-                pw._values = [v for v in values[start:start + blocklimit] if v]
+                pw._values = [v for v in block_values if v]
                 pw._maxweight = max(0, max(block_weights_))
                 pw._minlength, pw._maxlength = _length_range(lens, block_ids)
             fieldwriter.finish_term()
         fieldwriter.finish_field()
+
+
+def _blocks(parts, size: int):
+    """(ids, weights, values) of consecutive blocks of `size` postings (the last may be
+    shorter) across the flat postings lists `parts`, as if they were one list."""
+    ids: list = []
+    weights: list = []
+    values: list = []
+    for flat in parts:
+        p_ids, p_weights, p_values = flat[0::3], flat[1::3], flat[2::3]
+        pos, n = 0, len(p_ids)
+        while pos < n:
+            take = min(size - len(ids), n - pos)
+            if not ids and take == size:
+                yield (p_ids[pos:pos + take], p_weights[pos:pos + take],
+                       p_values[pos:pos + take])
+            else:
+                ids += p_ids[pos:pos + take]
+                weights += p_weights[pos:pos + take]
+                values += p_values[pos:pos + take]
+                if len(ids) == size:
+                    yield ids, weights, values
+                    ids, weights, values = [], [], []
+            pos += take
+    if ids:
+        yield ids, weights, values
 
 
 def _length_range(lens, ids) -> tuple[int | None, int]:

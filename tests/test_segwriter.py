@@ -11,6 +11,7 @@ from search.index.update import _ingest, corpus_files, update_index
 from search.index.schema import build_schema, codec
 from search.engine.engine import Engine
 from search.index.workers import split_jobs
+from search.index import writer as writer_module
 from search.index.writer import FastSegmentWriter
 
 
@@ -40,8 +41,13 @@ def _postings(reader, field, term):
     return out
 
 
-@pytest.mark.parametrize("limitmb", [128, 0.05])      # all in memory / spilled to runs
-def test_fast_writer_writes_what_whoosh_writes(engine_corpus, tmp_path, limitmb):
+# all in memory / spilled to runs / spilled, each long posting list cut into 5-posting parts
+# (written back a block at a time across the parts)
+@pytest.mark.parametrize("limitmb,chunk_postings", [(128, None), (0.05, None), (0.05, 5)])
+def test_fast_writer_writes_what_whoosh_writes(engine_corpus, tmp_path, limitmb,
+                                               chunk_postings, monkeypatch):
+    if chunk_postings:
+        monkeypatch.setattr(writer_module, "_RUN_CHUNK_POSTINGS", chunk_postings)
     docs = _docs(engine_corpus)
     whoosh_ix, _ = _build(tmp_path / "whoosh", SegmentWriter, docs)
     fast_ix, pool = _build(tmp_path / "fast", FastSegmentWriter, docs, limitmb=limitmb)

@@ -46,6 +46,9 @@ _FREQ_VALUES = [pack_uint(i) for i in range(512)]
 _POSITION_VALUES: dict[int, bytes] = {}
 _RUN_CHUNK = 256            # terms per marshal record in a run file: the final merge holds
                             # one record per run, and runs grow with the corpus
+_RUN_CHUNK_POSTINGS = 16384  # and postings per record, a long list cut into parts: the
+                            # merge then holds about runs x this, not a whole stretch of
+                            # common terms from every run (which grew with the corpus)
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
 _UNSET = object()
@@ -133,13 +136,17 @@ class PostingBuffer:
         self.spilled += 1
         fd, path = tempfile.mkstemp(suffix=".run", dir=self.tempdir)
         self.runs.append(path)
+        budget = _RUN_CHUNK_POSTINGS * 3          # list slots
         with os.fdopen(fd, "wb") as fh:
-            chunk = []
-            for item in self._sorted():
-                chunk.append(item)
-                if len(chunk) >= _RUN_CHUNK:
-                    _write_chunk(fh, chunk)
-                    chunk = []
+            chunk, slots = [], 0
+            for fieldname, btext, flat in self._sorted():
+                for start in range(0, len(flat), budget):
+                    part = flat if len(flat) <= budget else flat[start:start + budget]
+                    chunk.append((fieldname, btext, part))
+                    slots += len(part)
+                    if len(chunk) >= _RUN_CHUNK or slots >= budget:
+                        _write_chunk(fh, chunk)
+                        chunk, slots = [], 0
             if chunk:
                 _write_chunk(fh, chunk)
         self.fields = {}
@@ -155,21 +162,19 @@ class PostingBuffer:
                 yield from marshal.loads(fh.read(_CHUNK_HEAD.unpack(head)[0]))
 
     def items(self):
-        """(fieldname, term bytes, flat postings) in (field, term) order, runs merged:
-        a term's postings from earlier runs come first, so docnums stay increasing."""
+        """(fieldname, term bytes, parts) in (field, term) order, runs merged: `parts` are
+        the term's flat postings lists, from the earlier runs first (a run may hold a long
+        list in several parts), so docnums stay increasing. They are not joined into one
+        list: the writer takes them a block at a time."""
         if not self.runs:
-            yield from self._sorted()
+            for fieldname, btext, flat in self._sorted():
+                yield fieldname, btext, (flat,)
             return
         sources = [self._read_run(path) for path in self.runs] + [self._sorted()]
+        # heapq.merge is stable: equal keys come in the order of the sources
         merged = heapq.merge(*sources, key=lambda item: (item[0], item[1]))
         for (fieldname, btext), group in groupby(merged, key=lambda item: (item[0], item[1])):
-            flat = None
-            for _, _, postings in group:
-                if flat is None:
-                    flat = postings
-                else:
-                    flat.extend(postings)
-            yield fieldname, btext, flat
+            yield fieldname, btext, [postings for _, _, postings in group]
 
     def cleanup(self) -> None:
         for path in self.runs:
