@@ -12,9 +12,10 @@ Modules: `mining` (pairs from parenthetical glosses), `user` (corpus/glossary.ts
 Glossary object and the expansion policy), `folding` (lookup keys). Format of the user file:
 docs/glossary.md.
 """
-from search.glossary.core import FILENAME, Expansion, Glossary, GlossaryEntry
-from search.glossary.indexing import glossary_digest, glossary_names, update_glossary
+from search.glossary.core import FILENAME, Expansion, Glossary, GlossaryEntry, Mining
+from search.glossary.indexing import (glossary_digest, glossary_names, pair_names,
+                                      update_glossary)
 from search.glossary.mining import MinedPair, mine_pairs
 
 __all__ = ["FILENAME", "Expansion", "Glossary", "GlossaryEntry", "MinedPair", "mine_pairs",
-           "update_glossary", "glossary_digest", "glossary_names"]
+           "update_glossary", "glossary_digest", "glossary_names", "Mining", "pair_names"]

@@ -156,6 +156,30 @@ def _mine_all(articles, mined: dict, lowercase: dict[str, int]) -> None:
         _count_lowercase_words(lowercase, a, 1)
 
 
+class Mining:
+    """Articles mined as they are read, for a glossary built later (`Glossary.build` and
+    `update` take it in place of the articles): the indexer mines each article once, while
+    ingesting (its glossed names join the jieba lexicon), instead of reading the corpus a
+    second time after writing the index."""
+
+    def __init__(self):
+        self.mined: dict[str, list[MinedPair]] = {}
+        self.lowercase: dict[str, int] = {}
+
+    def add(self, article) -> list[MinedPair]:
+        """Mine `article`; returns its pairs."""
+        pairs = self.mined[article.id] = mine_article(article)
+        _count_lowercase_words(self.lowercase, article, 1)
+        return pairs
+
+    def into(self, mined: dict, lowercase: dict[str, int]) -> None:
+        """Add what was mined to `mined` and `lowercase`, as `_mine_all` of the same
+        articles would."""
+        mined.update(self.mined)
+        for word, n in self.lowercase.items():
+            lowercase[word] = lowercase.get(word, 0) + n
+
+
 def _count_lowercase_words(lowercase: dict[str, int], article, step: int) -> None:
     """Add `step` (1 or -1) to the count of each lower-case word `article` writes; a word
     no article writes any more leaves the table."""
@@ -240,18 +264,21 @@ class Glossary:
     # ------------------------------------------------------------------ building
 
     @classmethod
-    def build(cls, articles, user_tsv=None) -> "Glossary":
-        """Mine `articles` and merge the user glossary at `user_tsv` (a path or None)."""
+    def build(cls, articles, user_tsv=None, mining: Mining | None = None) -> "Glossary":
+        """Mine `articles` (and take what `mining` mined) and merge the user glossary at
+        `user_tsv` (a path or None)."""
         mined: dict[str, list[MinedPair]] = {}
         lowercase: dict[str, int] = {}
+        if mining is not None:
+            mining.into(mined, lowercase)
         _mine_all(articles, mined, lowercase)
         return cls._assemble(mined, user_tsv, lowercase)
 
     def update(self, articles=(), removed=(), user_tsv=None,
-               removed_articles=None) -> "Glossary":
-        """A new glossary for an incremental index update: `articles` added or changed,
-        `removed` article ids gone; only those are mined again. The user glossary is
-        always re-read (it is small).
+               removed_articles=None, mining: Mining | None = None) -> "Glossary":
+        """A new glossary for an incremental index update: `articles` added or changed
+        (and those `mining` mined), `removed` article ids gone; only those are mined again.
+        The user glossary is always re-read (it is small).
 
         `removed_articles` (the removed articles' content as indexed, an iterable read
         once) takes their lower-case words out of the counts, and the result equals a
@@ -265,6 +292,8 @@ class Glossary:
         lowercase: dict[str, int] = dict(self._lowercase) if exact else {}
         for article in (removed_articles or ()) if exact else ():
             _count_lowercase_words(lowercase, article, -1)
+        if mining is not None:
+            mining.into(mined, lowercase)
         _mine_all(articles, mined, lowercase)
         known = self._known_common_zh()
         if exact:

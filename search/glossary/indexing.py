@@ -8,12 +8,14 @@
     glossary_digest(root)          # sha256 of root/glossary.tsv ("" when absent)
     # in each file's mined lexicon (jieba user words), so 拉夫羅夫 stays one token:
     glossary_names(articles)       # folded Chinese sides of the pairs glossed in them
+    # or mine each article once as it is read, and build the glossary from that:
+    mining = Mining(); pair_names(mining.add(article)); update_glossary(..., mining=mining)
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from search.glossary.core import FILENAME, Glossary, mine_article
+from search.glossary.core import FILENAME, Glossary, Mining, mine_article
 from search.glossary.folding import key as fold_key
 
 USER_TSV = "glossary.tsv"
@@ -35,7 +37,8 @@ def glossary_digest(corpus_root) -> str:
 
 
 def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None,
-                    removed_articles=None, old_articles=None) -> Glossary:
+                    removed_articles=None, old_articles=None,
+                    mining: Mining | None = None) -> Glossary:
     """Build or update the glossary of a new index generation and save it there.
 
     `articles`: the articles (re)ingested for this generation; `removed`: ids of articles
@@ -46,18 +49,19 @@ def update_glossary(gen_dir, corpus_root, articles, removed=(), old_gen_dir=None
     so the update equals a build (see `Glossary.update`). `old_articles()`: every article
     of `old_gen_dir`, read once to count their lower-case words when its glossary was saved
     without the counts (by an older defsearch): that update reads the whole index, the
-    following ones only what they change."""
+    following ones only what they change. `mining`: the (re)ingested articles already
+    mined (`core.Mining`), in place of or besides `articles`."""
     tsv = user_tsv_path(corpus_root)
     old = None
     if old_gen_dir is not None and (Path(old_gen_dir) / FILENAME).exists():
         old = Glossary.load(old_gen_dir)
     if old is None:
-        glossary = Glossary.build(articles, user_tsv=tsv)
+        glossary = Glossary.build(articles, user_tsv=tsv, mining=mining)
     else:
         if old_articles is not None:
             old.count_lowercase_words(old_articles)
         glossary = old.update(articles=articles, removed=removed, user_tsv=tsv,
-                              removed_articles=removed_articles)
+                              removed_articles=removed_articles, mining=mining)
     glossary.save(gen_dir)
     return glossary
 
@@ -67,8 +71,15 @@ def glossary_names(articles) -> set[str]:
     user words: a name jieba would split (拉夫/罗夫) then matches as one word."""
     names = set()
     for a in articles:
-        for p in mine_article(a):
-            k = fold_key(p.zh)
-            if 2 <= len(k) <= 20:
-                names.add(k)
+        names |= pair_names(mine_article(a))
+    return names
+
+
+def pair_names(pairs) -> set[str]:
+    """`glossary_names` of the mined `pairs` of an article (`core.Mining.add`)."""
+    names = set()
+    for p in pairs:
+        k = fold_key(p.zh)
+        if 2 <= len(k) <= 20:
+            names.add(k)
     return names

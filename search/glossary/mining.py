@@ -100,11 +100,17 @@ class MinedPair:
     person: bool = False
 
 
+_COMPAT_IDEOGRAPH = re.compile("[\uf900-\ufaff]")
+
+
+def _nfkc(m: re.Match) -> str:
+    return unicodedata.normalize("NFKC", m.group())
+
+
 def normalise_text(text: str) -> str:
     """Unify compatibility ideographs (U+F900–U+FAFF, per character NFKC) and rejoin
     hard-wrapped lines: no space between CJK, one space between Latin words."""
-    text = "".join(unicodedata.normalize("NFKC", ch) if "\uf900" <= ch <= "\ufaff" else ch
-                   for ch in text)
+    text = _COMPAT_IDEOGRAPH.sub(_nfkc, text)
 
     def join(m: re.Match) -> str:
         left = text[m.start() - 1] if m.start() else ""
@@ -336,6 +342,8 @@ def _mine_cached(text: str) -> tuple[MinedPair, ...]:
 
 
 def _mine(text: str) -> list[MinedPair]:
+    if "(" not in text and "（" not in text:    # no gloss (normalising adds no bracket)
+        return []
     text = normalise_text(text)
     out: list[MinedPair] = []
     for m in _PAREN.finditer(text):

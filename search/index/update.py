@@ -256,13 +256,14 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             ingested: dict[str, int] = {}       # rel -> articles it gave
             new_entries: dict[str, FileEntry] = {}
             naming = [0.0]
+            mining = _mining()      # each article mined once: names now, glossary later
 
             def keep(rel: str, arts) -> None:      # arts: read one at a time, once
                 entry = new_entries[rel] = _entry(files[rel], hashes[rel], [])
                 names: set[str] = set()
                 for article in arts:
                     started_names = time.perf_counter()
-                    _count_into(entry, names, article)
+                    _count_into(entry, names, article, mining)
                     naming[0] += time.perf_counter() - started_names
                     spill.add(rel, article, _cost(article))
                 entry.names = sorted(names)
@@ -319,7 +320,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                 vectors.remove(gen)
             gone = report.changed + report.deleted if old_gen is not None else []
             removed = [aid for rel in gone for aid in old_files[rel].articles]
-            _update_glossary(gen, root, spill.articles(), removed, old_gen, report,
+            _update_glossary(gen, root, mining, removed, old_gen, report,
                              _stored_articles(old_gen, gone) if gone else ())
             spill.remove()
             clock("glossary")
@@ -559,11 +560,12 @@ def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
     return entry
 
 
-def _count_into(entry: FileEntry, names: set[str], article: Article) -> None:
-    """Add one article of a file to its manifest entry (`names`: the names mined so far)."""
+def _count_into(entry: FileEntry, names: set[str], article: Article, mining=None) -> None:
+    """Add one article of a file to its manifest entry (`names`: the names mined so far),
+    and to `mining` (`search.glossary.Mining`: its glossary pairs) when given."""
     entry.articles.append(article.id)
     entry.passages += len(article.passages)
-    names |= _file_names([article])
+    names |= _file_names([article], mining)
 
 
 def _cost(article: Article) -> int:
@@ -581,17 +583,17 @@ def _glossary_digest(root: Path) -> str:
     return glossary_digest(root)
 
 
-def _update_glossary(gen: Path, root: Path, articles, removed: list, old_gen,
+def _update_glossary(gen: Path, root: Path, mining, removed: list, old_gen,
                      report: IndexReport, removed_articles=()) -> None:
-    """Mine the (re)ingested `articles` (an iterable, read once) into the new generation's
-    glossary.json; `removed_articles`: the live index's articles of the ids `removed`
-    (their lower-case words leave the glossary's counts). A glossary problem is reported,
-    it never costs the index."""
+    """The new generation's glossary.json from the (re)ingested articles as `mining`
+    (`search.glossary.Mining`) mined them; `removed_articles`: the live index's articles
+    of the ids `removed` (their lower-case words leave the glossary's counts). A glossary
+    problem is reported, it never costs the index."""
     from search.glossary import update_glossary
 
     try:
-        update_glossary(gen, root, articles, removed, old_gen, removed_articles,
-                        old_articles=lambda: _stored_articles(old_gen, None))
+        update_glossary(gen, root, (), removed, old_gen, removed_articles,
+                        old_articles=lambda: _stored_articles(old_gen, None), mining=mining)
     except Exception as err:    # noqa: BLE001 - the index is still good without expansions
         report.failures.append(f"glossary: {err}")
 
@@ -630,13 +632,25 @@ def _stored_articles(gen: Path, sources: list[str] | None):
         ix.close()
 
 
-def _file_names(arts: list[Article]) -> set[str]:
-    """Names for jieba's user words: 「」/《》 names and the Chinese sides of glossed pairs."""
+def _mining():
+    from search.glossary import Mining
+
+    return Mining()
+
+
+def _file_names(arts: list[Article], mining=None) -> set[str]:
+    """Names for jieba's user words: 「」/《》 names and the Chinese sides of glossed pairs
+    (mined into `mining`, a `search.glossary.Mining`, when given)."""
     from search.analysis import mine_names
-    from search.glossary import glossary_names
+    from search.glossary import glossary_names, pair_names
 
     texts = [p.text for a in arts for p in a.passages] + [a.title for a in arts]
-    return set(mine_names(texts)) | set(glossary_names(arts))
+    if mining is None:
+        return set(mine_names(texts)) | set(glossary_names(arts))
+    glossed: set[str] = set()
+    for a in arts:
+        glossed |= pair_names(mining.add(a))
+    return set(mine_names(texts)) | glossed
 
 
 def _fill_counts(report: IndexReport, manifest: Manifest) -> None:
