@@ -394,6 +394,37 @@ class MergingWriter(SegmentWriter):
             add_post(item if item[4] != "" else item[:4] + (b"",))
 
 
+class _HashSlots:
+    """One of the 256 buckets of Whoosh's `HashWriter` (the term table), as its `add` and
+    `_write_hashes` use it: (hash, position) pairs, kept in an array of unsigned 64-bit ints
+    (16 bytes a key) instead of a list of tuples (~130 bytes a key). A segment's term table
+    has a key per passage (its `pid`), held until the segment is closed: as tuples that
+    grew with the corpus (~80 MB a worker at a million passages)."""
+
+    __slots__ = ("_pairs",)
+
+    def __init__(self):
+        self._pairs = array("Q")
+
+    def append(self, pair) -> None:
+        self._pairs.extend(pair)
+
+    def __len__(self) -> int:
+        return len(self._pairs) >> 1
+
+    def __iter__(self):
+        pairs = self._pairs
+        return zip(pairs[0::2], pairs[1::2])
+
+
+def compact_term_table(fieldwriter) -> None:
+    """Have a new W3 field writer keep its term table's hash buckets compact
+    (`_HashSlots`); the file written is the same, byte for byte."""
+    tindex = fieldwriter._tindex
+    assert not any(tindex.buckets), "compact the term table before adding terms"
+    tindex.buckets = [_HashSlots() for _ in range(len(tindex.buckets))]
+
+
 def finish_segment(writer):
     """Close a writer's own new segment: the finished segment, or None (and its files
     removed) when nothing was added. `SegmentWriter.commit` does this and also writes the

@@ -168,7 +168,8 @@ class Mining:
 
     def add(self, article) -> list[MinedPair]:
         """Mine `article`; returns its pairs."""
-        pairs = self.mined[article.id] = mine_article(article)
+        pairs = mine_article(article)
+        self.mined[article.id] = pairs or ()    # most articles gloss nothing: one shared ()
         _count_lowercase_words(self.lowercase, article, 1)
         return pairs
 

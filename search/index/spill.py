@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from array import array
 from pathlib import Path
 from typing import Iterator
 
@@ -31,8 +32,8 @@ class ArticleSpill:
     def __init__(self, folder: Path):
         self.path = Path(folder) / NAME
         self._out = open(self.path, "wb")
-        self.offsets: list[int] = []
-        self.costs: list[int] = []     # analysis cost per article (`update._cost`)
+        self.offsets = array("q")      # arrays: 8 bytes an article, not a Python int
+        self.costs = array("q")        # analysis cost per article (`update._cost`)
         self.passages = 0
         self.chars = 0
         self._reader = None

@@ -39,7 +39,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis.index_terms import index_terms
-from search.whoosh_internals import block_limit, write_postings
+from search.whoosh_internals import block_limit, compact_term_table, write_postings
 
 _FLOATS = [float(i) for i in range(512)]
 _FREQ_VALUES = [pack_uint(i) for i in range(512)]
@@ -191,6 +191,7 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, limitmb: int = 128, **kwargs):
         super().__init__(ix, limitmb=limitmb, **kwargs)
+        compact_term_table(self.fieldwriter)
         # Runs go beside the segment (Whoosh's own temp storage is one /tmp folder per
         # index *name*, shared by every writer on the machine), so a killed build leaves
         # them in the unfinished generation the next update removes.
