@@ -19,7 +19,6 @@ import os
 import pickle
 from array import array
 from pathlib import Path
-from typing import Iterator
 
 from search.model import Article
 
@@ -64,11 +63,6 @@ class ArticleSpill:
         if self._reader.tell() != self.offsets[n]:
             self._reader.seek(self.offsets[n])
         return pickle.load(self._reader)
-
-    def articles(self) -> Iterator[Article]:
-        """Every article, in the order added, one at a time."""
-        for n in range(len(self)):
-            yield self.get(n)[1]
 
     def remove(self) -> None:
         self.finish()

@@ -259,7 +259,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             mining = _mining()      # each article mined once: names now, glossary later
 
             def keep(rel: str, arts) -> None:      # arts: read one at a time, once
-                entry = new_entries[rel] = _entry(files[rel], hashes[rel], [])
+                entry = new_entries[rel] = _entry(files[rel], hashes[rel], [], mining)
                 names: set[str] = set()
                 for article in arts:
                     started_names = time.perf_counter()
@@ -547,7 +547,7 @@ class _HeldIds:
             self.ix.close()
 
 
-def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
+def _entry(path: Path, sha: str, arts: list[Article], mining) -> FileEntry:
     try:
         size = path.stat().st_size
     except OSError:                 # deleted since it was hashed: reported by _ingest_safely
@@ -555,14 +555,14 @@ def _entry(path: Path, sha: str, arts: list[Article]) -> FileEntry:
     entry = FileEntry(sha256=sha, size=size)
     names: set[str] = set()
     for article in arts:
-        _count_into(entry, names, article)
+        _count_into(entry, names, article, mining)
     entry.names = sorted(names)
     return entry
 
 
-def _count_into(entry: FileEntry, names: set[str], article: Article, mining=None) -> None:
+def _count_into(entry: FileEntry, names: set[str], article: Article, mining) -> None:
     """Add one article of a file to its manifest entry (`names`: the names mined so far),
-    and to `mining` (`search.glossary.Mining`: its glossary pairs) when given."""
+    and to `mining` (`search.glossary.Mining`: its glossary pairs)."""
     entry.articles.append(article.id)
     entry.passages += len(article.passages)
     names |= _file_names([article], mining)
@@ -638,15 +638,13 @@ def _mining():
     return Mining()
 
 
-def _file_names(arts: list[Article], mining=None) -> set[str]:
+def _file_names(arts: list[Article], mining) -> set[str]:
     """Names for jieba's user words: 「」/《》 names and the Chinese sides of glossed pairs
-    (mined into `mining`, a `search.glossary.Mining`, when given)."""
+    (mined into `mining`, a `search.glossary.Mining`, which keeps them for the glossary)."""
     from search.analysis import mine_names
-    from search.glossary import glossary_names, pair_names
+    from search.glossary import pair_names
 
     texts = [p.text for a in arts for p in a.passages] + [a.title for a in arts]
-    if mining is None:
-        return set(mine_names(texts)) | set(glossary_names(arts))
     glossed: set[str] = set()
     for a in arts:
         glossed |= pair_names(mining.add(a))

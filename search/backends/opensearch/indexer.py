@@ -31,7 +31,7 @@ from search.index.manifest import (FORMAT_VERSION, Manifest, analyzer_settings,
 from search.index.schema import build_schema
 from search.index.spill import ArticleSpill
 from search.index.update import (PROCS, IndexReport, _cost, _entry, _id_registry,
-                                  _ingest_each, changes, corpus_files)
+                                  _ingest_each, _mining, changes, corpus_files)
 
 
 def update_cluster(corpus, config: BackendConfig, rebuild: bool = False, progress=None,
@@ -114,11 +114,12 @@ def _write(client, config, corpus, root, files, live, old, old_files, hashes, to
     alias = config.index
     ingested: dict[str, int] = {}       # rel -> articles it gave
     new_entries: dict = {}
+    mining = _mining()      # each article mined once: names now, glossary later
 
     def keep(rel, arts) -> None:
         arts = list(arts)       # a stream to read once (update._ingest_each)
         ingested[rel] = len(arts)
-        new_entries[rel] = _entry(files[rel], hashes[rel], arts)
+        new_entries[rel] = _entry(files[rel], hashes[rel], arts, mining)
         for article in arts:
             spill.add(rel, article, _cost(article))
 
@@ -152,7 +153,7 @@ def _write(client, config, corpus, root, files, live, old, old_files, hashes, to
         removed = [aid for rel in report.changed + report.deleted
                    for aid in old_files[rel].articles] if old is not None else []
         glossary = _glossary(client, alias, live if old is not None else None, root,
-                             spill.articles(), removed, report)
+                             mining, removed, report)
         manifest = Manifest(
             glossary_sha256=glossary_sha, format_version=FORMAT_VERSION,
             analyzer=analyzer_settings(), lexicon=lexicon, libraries=library_versions(),
@@ -265,9 +266,9 @@ def _delete_sources(client, index: str, sources: list) -> None:
                  chunk_size=BULK_CHUNK)
 
 
-def _glossary(client, alias, live, root, arts, removed, report):
-    """The new index's glossary: the live one updated with the articles `arts` (an
-    iterable, read once) and without the `removed` ones (as
+def _glossary(client, alias, live, root, mining, removed, report):
+    """The new index's glossary: the live one updated with the articles `mining`
+    (`search.glossary.Mining`) mined as they were read and without the `removed` ones (as
     `search.glossary.update_glossary` does beside a Whoosh generation), or built anew; a
     glossary problem is reported, it never costs the index."""
     from search.glossary import Glossary
@@ -278,8 +279,8 @@ def _glossary(client, alias, live, root, arts, removed, report):
             if live else None
         tsv = user_tsv_path(root)
         if old is None:
-            return Glossary.build(arts, user_tsv=tsv)
-        return old.update(articles=arts, removed=removed, user_tsv=tsv)
+            return Glossary.build((), user_tsv=tsv, mining=mining)
+        return old.update(removed=removed, user_tsv=tsv, mining=mining)
     except Exception as err:    # noqa: BLE001 - the index is still good without expansions
         report.failures.append(f"glossary: {err}")
         return None
