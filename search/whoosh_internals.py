@@ -36,6 +36,7 @@ NumericRange raises on a bound outside the field's range.
 """
 from __future__ import annotations
 
+import os
 import zlib
 from array import array
 from io import BytesIO
@@ -51,6 +52,8 @@ from whoosh.reading import TermNotFound
 from whoosh.system import pack_ushort, unpack_int as _unpack_int
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
+
+from search.decoded_postings import open_decoded
 
 _unpack_double = Struct(">d").unpack
 
@@ -80,8 +83,10 @@ def is_block_matcher(m) -> bool:
 
 
 def posting_arrays(reader, field, text):
-    """(doc ids, weights) of a term's live postings in one segment as numpy arrays (int64
-    local ids ascending, float64 weights), or None if the segment lacks the term.
+    """(doc ids, weights) of a term's live postings in one segment as numpy arrays (local
+    ids ascending, weights), or None if the segment lacks the term: int32 ids and float32
+    weights (views of a mmapped file) when the segment has its lists stored decoded
+    (`search.decoded_postings`), else int64 and float64 decoded from the postings file.
 
     The term's postings are one extent of the W3 postings file (`W3TermInfo.extent`): it is
     read as one slice and its blocks parsed here as `W3LeafMatcher._goto`/`_read_data` do
@@ -118,32 +123,10 @@ def posting_arrays(reader, field, text):
         offset, length = info.extent()
         if isinstance(length, tuple):      # 2.7.4's `from_bytes` leaves it unpacked
             length = length[0]
-        raw = terms._postfile.get(offset, length)
-        if raw[:4] != WHOOSH3_HEADER_MAGIC:
-            raise ValueError(f"postings of {field}:{text!r}: block tag error")
-        buf = BytesIO(raw)
-        pos, blocks = 4, []
-        while True:
-            size = _unpack_int(raw[pos:pos + 4])[0]
-            buf.seek(pos + 4)
-            count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
-            end = pos + 4 + abs(size)
-            data = raw[buf.tell():end]
-            blocks.append((zlib.decompress(data) if compression else data, count))
-            if size < 0 or end >= len(raw):
-                break
-            pos = end
-        # positions (`grams`) make unpickling slow: only then, and for a list of several
-        # blocks (the parse costs ~20 numpy calls a list), are the pickles parsed
-        parse = len(blocks) >= PARSE_MIN_BLOCKS and \
-            reader.schema[field].format.fixed_value_size() is None
-        deltas, w = _blocks_arrays(blocks) if parse else _unpickled_arrays(blocks)
-        out = np.cumsum(deltas)
-        if len(blocks) > 1:       # each block's deltas start from 0 again
-            lengths = np.array([count for _data, count in blocks])
-            ends = np.cumsum(lengths)
-            before = np.concatenate(([0], out[ends[:-1] - 1]))
-            out -= np.repeat(before, lengths)
+        side = _decoded_lists(reader)
+        decoded = side.get(offset) if side is not None else None
+        out, w = decoded if decoded is not None else \
+            _extent_arrays(reader, terms, field, text, offset, length)
     if reader.has_deletions():
         deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
         keep = ~np.isin(out, deleted)
@@ -151,6 +134,55 @@ def posting_arrays(reader, field, text):
     return out, w
 
 
+def _extent_arrays(reader, terms, field, text, offset: int, length: int):
+    """(int64 ids, float64 weights) of a posting list decoded from its W3 blocks."""
+    import numpy as np
+
+    raw = terms._postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"postings of {field}:{text!r}: block tag error")
+    buf = BytesIO(raw)
+    pos, blocks = 4, []
+    while True:
+        size = _unpack_int(raw[pos:pos + 4])[0]
+        buf.seek(pos + 4)
+        count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
+        end = pos + 4 + abs(size)
+        data = raw[buf.tell():end]
+        blocks.append((zlib.decompress(data) if compression else data, count))
+        if size < 0 or end >= len(raw):
+            break
+        pos = end
+    # positions (`grams`) make unpickling slow: only then, and for a list of several
+    # blocks (the parse costs ~20 numpy calls a list), are the pickles parsed
+    parse = len(blocks) >= PARSE_MIN_BLOCKS and \
+        reader.schema[field].format.fixed_value_size() is None
+    deltas, w = _blocks_arrays(blocks) if parse else _unpickled_arrays(blocks)
+    out = np.cumsum(deltas)
+    if len(blocks) > 1:       # each block's deltas start from 0 again
+        lengths = np.array([count for _data, count in blocks])
+        ends = np.cumsum(lengths)
+        before = np.concatenate(([0], out[ends[:-1] - 1]))
+        out -= np.repeat(before, lengths)
+    return out, w
+
+
+def _decoded_lists(reader):
+    """The segment's `DecodedReader` (opened once per reader), or None."""
+    found = getattr(reader, "_defsearch_decoded", False)
+    if found is False:
+        found = None
+        if READ_DECODED:
+            storage = reader._storage       # a compound segment's: an OverlayStorage
+            storage = getattr(storage, "b", storage)    # (its files, then the folder's)
+            found = open_decoded(getattr(storage, "folder", None), reader._segment)
+        reader._defsearch_decoded = found
+    return found
+
+
+# DEFSEARCH_DECODED_POSTINGS=0 decodes every list from the postings file, as before the
+# decoded copies existed (bench/speed.py's comparison on one index)
+READ_DECODED = os.environ.get("DEFSEARCH_DECODED_POSTINGS", "1") != "0"
 PARSE_MIN_BLOCKS = 8
 # pickle protocol 2 opcodes of a W3 block's data tuple (ids, weights, values)
 _MARK, _TUPLE, _BININT1, _BININT2, _BININT = 0x28, 0x74, 0x4B, 0x4D, 0x4A
@@ -455,7 +487,7 @@ def commit_toc(writer, segments: list) -> None:
 
 
 def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
-                   doccount: int) -> None:
+                   doccount: int, decoded=None) -> None:
     """Write (fieldname, term, parts) items, in order, through a W3 field writer; `parts`
     are the term's postings as flat (docnum, weight, value, ...) lists, in docnum order.
 
@@ -463,7 +495,9 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
     `W3TermInfo.to_bytes` packs inlined postings; longer ones fill the W3 postings writer's
     block buffers a block at a time. Either way the bytes are exactly those `add_posting`
     per posting would have produced (the lean writer's reason to exist: see
-    `search.index.writer`).
+    `search.index.writer`). A `decoded` writer (`search.decoded_postings.DecodedWriter`)
+    also gets each written list's ids and weights, keyed by its offset in the postings
+    file.
     """
     for fieldname, group in groupby(items, key=lambda item: item[0]):
         fieldobj = schema[fieldname]
@@ -483,6 +517,8 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
                                                            *_length_range(lens, ids)))
                 continue
             fieldwriter.start_term(btext)
+            if decoded is not None:
+                decoded.start(pw._startoffset)
             first = True
             for block_ids, block_weights_, block_values in _blocks(parts, blocklimit):
                 if not first:
@@ -493,7 +529,11 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
                 pw._values = [v for v in block_values if v]
                 pw._maxweight = max(0, max(block_weights_))
                 pw._minlength, pw._maxlength = _length_range(lens, block_ids)
+                if decoded is not None:
+                    decoded.add(pw._ids, pw._weights)
             fieldwriter.finish_term()
+            if decoded is not None:
+                decoded.finish()
         fieldwriter.finish_field()
 
 

@@ -29,7 +29,10 @@ MASK_SHARE = 64       # DocIds set operations go through a mask of every docnum 
 
 def _compact(ids: np.ndarray, weights: np.ndarray):
     """(int32 ids, float32 weights) when that loses nothing (else the float64 weights)."""
-    ids = ids.astype(np.int32) if len(ids) and int(ids[-1]) < 2**31 else ids
+    if ids.dtype != np.int32 and len(ids) and int(ids[-1]) < 2**31:
+        ids = ids.astype(np.int32)
+    if weights.dtype == np.float32:     # a decoded list's (search.decoded_postings)
+        return ids, weights
     small = weights.astype(np.float32)
     return ids, small if np.array_equal(small, weights) else weights
 

@@ -17,7 +17,9 @@ and replaces the posting side:
   budget the buffer is written as a run (terms sorted, `marshal` chunks) and at commit the
   runs are merged term by term, not posting by posting;
 - `_flush_segment` hands each term's postings to the codec a block at a time
-  (`search.whoosh_internals.write_postings`).
+  (`search.whoosh_internals.write_postings`), and the same ids and weights to the
+  segment's decoded copy of its lists (`search.decoded_postings`), which searches read
+  instead of decoding the postings file.
 
 It writes new documents only: merging existing segments (`add_reader`) stays with Whoosh's
 writer (the indexer's parent writer does deletions, merges and the TOC).
@@ -39,6 +41,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis.index_terms import index_terms
+from search.decoded_postings import DecodedWriter
 from search.whoosh_internals import block_limit, compact_term_table, write_postings
 
 _FLOATS = [float(i) for i in range(512)]
@@ -199,6 +202,9 @@ class FastSegmentWriter(SegmentWriter):
         self._lengths: dict[str, array] = {}
         self._fast: dict[str, object] = {}      # field -> its analyzer's fast path or None
         self._last: dict[str, tuple] = {}       # field -> (last value, its postings)
+        folder = getattr(self.storage, "folder", None)
+        # each written list also stored decoded, for searches (`search.decoded_postings`)
+        self._decoded = DecodedWriter(folder, self.newsegment) if folder else None
 
     def add_reader(self, reader):          # pragma: no cover - not used by the indexer
         raise NotImplementedError("FastSegmentWriter writes new documents only")
@@ -311,5 +317,17 @@ class FastSegmentWriter(SegmentWriter):
     def _flush_segment(self):
         self.perdocwriter.close()
         write_postings(self.fieldwriter, self.schema, self.pool.items(), self._lengths,
-                       block_limit(self.codec), self.docnum)
+                       block_limit(self.codec), self.docnum, decoded=self._decoded)
         self.fieldwriter.close()
+        if self._decoded is not None:
+            self._decoded.close()
+
+    def _close_segment(self):
+        super()._close_segment()
+        if self._decoded is not None and not self._decoded.closed:
+            self._decoded.abandon()         # nothing added, or given up before the flush
+
+    def _assemble_segment(self):
+        super()._assemble_segment()
+        if self._decoded is not None:
+            self._decoded.publish()
