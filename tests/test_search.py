@@ -265,3 +265,45 @@ def test_venue_filter_in_the_query_and_as_an_option(engine):
     excluded = engine.search("中俄 -venue:俄羅斯學報", limit=100)
     assert excluded.total == everything.total - by_word.total and journal not in articles(excluded)
     assert engine.search("中俄", venue="No Such Journal").total == 0
+
+
+@pytest.mark.parametrize("match", ["any", "all"])
+def test_the_order_of_every_match_is_the_same_from_dense_scores(engine_index, monkeypatch,
+                                                                 match):
+    """When the best passages of a search hold too few with every word, the ranking orders
+    every match (`Ranker._full_order`); for a sum of words it scores them as numpy arrays
+    (`pruning.dense_scores`). Forced here for every search (a depth of one), it must give
+    the results, scores and counts of the dict of every match's score it replaced."""
+    from search import ranking
+    from search.engine import results as results_module
+    from search.engine.engine import Engine
+
+    monkeypatch.setattr(ranking, "PROXIMITY_DEPTH", 1)
+    used = []
+    dense = results_module.dense_scores
+
+    def spy(ev, q):
+        got = dense(ev, q)
+        used.append(got is not None)
+        return got
+
+    monkeypatch.setattr(results_module, "dense_scores", spy)
+    queries = ["中俄 軍事 合作 條約 美國", "俄羅斯 中國 武器 出售 戰機 飛彈", "missile defense Europe",
+               "北約 東擴 俄國 安全 威脅", "Su-27 戰機 中國 引進", "arms embargo", "上海合作組織 演習",
+               # the best two lack a word that a lower passage has: the every-match order
+               "作战 武器 china", "战略 军事演习 持续", "asia 举行 军演", "针对 谈判 两国",
+               "以来 措施 建立", "地区 交流 中国", "联合声明 主要 到"]
+
+    def run():
+        engine = Engine(engine_index)
+        out = []
+        for q in queries:
+            r = engine.search(q, limit=2, match=match)
+            out.append((q, r.total, r.every_word, [(h.passage_id, h.score) for h in r.hits]))
+        return out
+
+    with_arrays = run()
+    assert sum(used) >= 3               # the array path ran
+    monkeypatch.setattr(results_module, "dense_scores", lambda ev, q: None)
+    assert run() == with_arrays
+    assert any(hits for _q, _t, _e, hits in with_arrays)

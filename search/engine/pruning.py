@@ -65,17 +65,40 @@ def dense_top(evaluator, leaves, k: int, matched: set | None = None):
     remaining (common, long) terms; the others are only marked matched, for the count.
     Their scores stay partial, but below the k-th best, so the top k and its scores are
     those of scoring everything."""
+    acc, docs, prune = _dense(evaluator, leaves, k)
+    if matched is not None:
+        matched.update(docs if isinstance(matched, Matched) else docs.tolist())
+    among = docs if prune.candidates is None else prune.candidates
+    return top_of_array(acc, among, k, evaluator.pid), len(docs)
+
+
+def dense_scores(evaluator, q):
+    """(scores, docs): every matching document's score (`evaluator.run`'s, bit for bit)
+    in a float64 array over the docnums, and the ascending matching docnums; None when
+    `q` is not a sum of weighted terms. The ranking's slow path (an order of every match:
+    `results.Ranker`), without a dict of half a million scores."""
+    leaves = _flatten(q) if evaluator.trace is None else None
+    if not leaves:
+        return None
+    acc, docs, _prune = _dense(evaluator, leaves, None)
+    return acc, docs
+
+
+def _dense(evaluator, leaves, k: int | None):
+    """`dense_top`'s scoring: (scores, matching docnums, its `DensePruning`); `k` None
+    scores every match fully (no pruning)."""
     s = evaluator.s
     size = s.doc_count_all()
     acc = np.zeros(size)
     hit = np.zeros(size, dtype=bool)
     ms = MaxScore(evaluator)
     infos = ms.infos(leaves)
-    prune = DensePruning([ms.bound(f, field, text) for f, _df, field, text, _w in infos], k)
+    prune = DensePruning([ms.bound(f, field, text) for f, _df, field, text, _w in infos]
+                         if k is not None else [], k or 0)
     for n, (factor, df, field, text, _weight) in enumerate(infos):
         k1, b, _power = ranking.term_params(text)
         avgfl = s.avg_field_length(field) or 1
-        if prune.candidates is None and df > PRUNE_MIN_DF:
+        if k is not None and prune.candidates is None and df > PRUNE_MIN_DF:
             prune.start(acc, n)
         parts = []
         if prune.candidates is None:
@@ -96,11 +119,7 @@ def dense_top(evaluator, leaves, k: int, matched: set | None = None):
             prune.narrow(acc, n + 1)
             evaluator.pruned_terms += 1
         evaluator.seen[(field, text)] = TermIds(parts)
-    docs = np.flatnonzero(hit)
-    if matched is not None:
-        matched.update(docs if isinstance(matched, Matched) else docs.tolist())
-    among = docs if prune.candidates is None else prune.candidates
-    return top_of_array(acc, among, k, evaluator.pid), len(docs)
+    return acc, np.flatnonzero(hit), prune
 
 
 class DensePruning:

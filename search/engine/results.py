@@ -19,7 +19,8 @@ from search import ranking
 from search.engine import proximity
 from search.engine.coverage import coverage
 from search.engine.facets import TOP_VALUES, facets_from
-from search.engine.pruning import Matched, top
+from search.engine.postings import EMPTY, DocIds
+from search.engine.pruning import Matched, dense_scores, top, top_of_array
 from search.errors import QueryError
 from search.query.plan import ValueFilter
 
@@ -150,10 +151,14 @@ class Ranker:
                 ranked = (tier1 + rest)[:n]
         if ranked is None:
             self.by_meaning = set()     # the full order is of word matches alone
-            acc = self.ev.run(self.q) if acc is None else acc
-            matched = set(acc)
-            every = cov.every(matched)
-            ranked = self._full_order(acc, every, out, n)
+            dense = dense_scores(self.ev, self.q) if simple else None
+            if dense is not None:       # every match scored, as numpy arrays
+                ranked = self._full_order_dense(*dense, every, out, n)
+            else:
+                acc = self.ev.run(self.q) if acc is None else acc
+                matched = set(acc)
+                every = cov.every(matched)
+                ranked = self._full_order(acc, every, out, n)
         self._count(out, matched, every)
         return ranked
 
@@ -203,6 +208,25 @@ class Ranker:
                         break
             ranked = heads
         return ranked[:n]
+
+    def _full_order_dense(self, scores, docs, every, out, n: int):
+        """`_full_order` of a relevance order without groups, from `dense_scores`: the
+        passages with every word first when tiers apply, each tier's best k by score
+        (ties in passage id order), reranked as `_relevance` reranks."""
+        tiers = len(every) < len(docs) and (self.every_first or out.match == "all")
+        pool1 = DocIds.of(every).ids if tiers else docs
+        pool2 = (DocIds(docs) - DocIds(pool1)).ids if out.match == "any" and tiers \
+            else EMPTY
+        ranked = self._relevance_dense(scores, pool1, n)
+        if len(pool2):
+            ranked += self._relevance_dense(scores, pool2, max(0, n - len(pool1)))
+        return ranked[:n]
+
+    def _relevance_dense(self, scores, pool, k: int):
+        if k == 0 or not len(pool):
+            return []
+        depth = max(k, ranking.PROXIMITY_DEPTH)
+        return self._rerank(top_of_array(scores, pool, depth, self._pid))[:k]
 
     def _relevance(self, pool: dict, k):
         if k == 0 or not pool:
