@@ -134,6 +134,70 @@ def posting_arrays(reader, field, text):
     return out, w
 
 
+def term_positions(reader, field, text, wanted) -> dict | None:
+    """{local docnum: positions} of a term in one segment, for the docnums of `wanted`
+    (ascending numpy array) that hold it; None when the segment is not a W3 one or a
+    block is not in the shape expected (the caller then asks Whoosh's matcher).
+
+    For phrase checks (`Evaluator.phrase_among`): Whoosh's phrase matcher walks its terms'
+    lists a posting at a time through Python (~100 µs a candidate passage, most of a
+    question at a million passages); here only the blocks holding a wanted docnum are
+    unpickled (their block headers say their last id), and only the wanted postings'
+    positions decoded (`Positions.decode_positions`)."""
+    import numpy as np
+
+    terms = getattr(reader, "_terms", None)
+    if not isinstance(terms, W3TermsReader):
+        return None
+    try:
+        info = terms.term_info(field, reader._text_to_bytes(field, text))
+    except TermNotFound:
+        return {}
+    decode = reader.schema[field].format.decode_positions
+    out = {}
+    if info.is_inlined():
+        ids, _weights, values = info.inlined_postings()
+        if len(values) != len(ids):
+            return None
+        want = set(wanted.tolist())
+        for d, v in zip(ids, values):
+            if d in want:
+                out[d] = decode(v)
+        return out
+    offset, length = info.extent()
+    if isinstance(length, tuple):
+        length = length[0]
+    raw = terms._postfile.get(offset, length)
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"postings of {field}:{text!r}: block tag error")
+    buf = BytesIO(raw)
+    pos, last = 4, -1
+    while True:
+        size = _unpack_int(raw[pos:pos + 4])[0]
+        buf.seek(pos + 4)
+        count, maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
+        end = pos + 4 + abs(size)
+        lo = int(np.searchsorted(wanted, last, side="right"))
+        hi = int(np.searchsorted(wanted, maxid, side="right"))
+        if hi > lo:
+            data = raw[buf.tell():end]
+            deltas, _weights, values = loads(zlib.decompress(data) if compression
+                                             else data)[:3]
+            if not isinstance(values, tuple) or len(values) != count:
+                return None
+            want = set(wanted[lo:hi].tolist())
+            d = 0
+            for delta, v in zip(deltas, values):
+                d += delta
+                if d in want:
+                    out[d] = decode(v)
+        last = maxid
+        if size < 0 or end >= len(raw) or last >= wanted[-1]:
+            break
+        pos = end
+    return out
+
+
 def _extent_arrays(reader, terms, field, text, offset: int, length: int):
     """(int64 ids, float64 weights) of a posting list decoded from its W3 blocks."""
     import numpy as np

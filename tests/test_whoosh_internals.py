@@ -200,3 +200,50 @@ def test_every_term_of_a_real_index_decodes_as_whoosh_reads_it(engine_index, mon
                         _public(reader, field, text), (field, text)
                     terms += 1
     assert terms > 5000
+
+
+def test_phrases_found_from_positions_are_whooshs_phrase_matches(engine, corpus_copy,
+                                                                 tmp_path):
+    """`Evaluator.phrase_among` (positions of the candidates' postings only,
+    `term_positions`) finds the passages Whoosh's phrase matcher finds, with a limit too:
+    runs of 2-4 bigrams and English stems taken from passages (phrases), the same runs
+    reversed (mostly not phrases), on the engine index and on one with several segments
+    and deletions."""
+    import numpy as np
+    from whoosh import query as wq
+
+    from search.analysis import GramAnalyzer
+    from search.engine.engine import Engine
+    from search.engine.evaluate import Evaluator
+    from search.index.update import update_index
+
+    target = tmp_path / "index"
+    update_index(corpus_copy, target, procs=1)
+    files = sorted(p for p in corpus_copy.rglob("*.txt"))
+    files[0].write_text(files[0].read_text(encoding="utf-8") + "\n\n中俄軍事合作的新階段。\n",
+                        encoding="utf-8")
+    update_index(corpus_copy, target, procs=1)          # a changed file: deletions
+    grams = GramAnalyzer()
+    for eng in (engine, Engine(target)):
+        gen, s = eng._searcher()
+        ev = Evaluator(s, gen.cache)
+        every = np.arange(s.doc_count_all())
+        if eng is not engine:
+            assert len(s.leaf_searchers()) > 1 and s.reader().has_deletions()
+        live = [d for d in every.tolist() if not s.reader().is_deleted(d)]
+        runs = []
+        for d in live[::3]:
+            tokens = [t.text for t in grams(s.stored_fields(d).get("text", ""), mode="index")]
+            for n in (2, 3, 4):
+                for at in range(0, max(0, len(tokens) - n), 37):
+                    runs.append(tokens[at:at + n])
+        runs += [list(reversed(r)) for r in runs[::2]]
+        assert len(runs) > 100
+        found_some = 0
+        for run in runs:
+            whoosh = sorted(ev.docs_among(wq.Phrase("grams", run), live))
+            ours = ev.phrase_among("grams", run, live).ids.tolist()
+            assert ours == whoosh, run
+            assert ev.phrase_among("grams", run, live, limit=1).ids.tolist() == whoosh[:1]
+            found_some += bool(whoosh)
+        assert found_some > 50

@@ -30,6 +30,7 @@ from search.model import WordReport
 from search.query.plan import AnyMatch, WordMatch
 
 TITLE_FIELDS = ("title", "section")
+PHRASE_CACHE_LIMIT = 2048      # phrases whose passages a generation remembers
 
 
 @dataclass
@@ -67,18 +68,23 @@ class _Docs:
                 self.term("body", tokens[0]))
         found = _all([self.term(fieldname, t) for t in dict.fromkeys(tokens)])
         if len(tokens) > 1 and found:
-            from whoosh import query as wq
             if given:
-                found = found - given
-                return DocIds.of(self.ev.docs_among(wq.Phrase(fieldname, tokens), found))
-            found = found & self.ev.docs(wq.Phrase(fieldname, tokens))
+                return self.ev.phrase_among(fieldname, tokens, found - given)
+            # the generation's answer, kept for the searches after this one
+            phrases = self.ev.cache.setdefault("phrases", {})
+            key = (fieldname, tuple(tokens))
+            held = phrases.get(key)
+            if held is None:
+                held = self.ev.phrase_among(fieldname, tokens, found)
+                if len(phrases) >= PHRASE_CACHE_LIMIT:
+                    phrases.clear()
+                phrases[key] = held
+            found = held
         return found
 
     def phrases_meet(self, fieldname: str, runs: list, among) -> bool:
         """Whether some passage of `among` holds every run of `runs` as a phrase (checked
         until the first one does)."""
-        from whoosh import query as wq
-
         if any(len(run) == 1 and len(run[0]) == 1 and not run[0].isascii() for run in runs):
             return bool(_all([self.phrase(fieldname, list(run)) for run in runs]))
         found = _all([among] + [self.term(fieldname, t) for run in runs for t in run])
@@ -86,8 +92,8 @@ class _Docs:
             if not found:
                 return False
             if len(run) > 1:
-                found = self.ev.docs_among(wq.Phrase(fieldname, list(run)), found,
-                                           limit=None if run is not runs[-1] else 1)
+                found = self.ev.phrase_among(fieldname, list(run), found,
+                                             limit=None if run is not runs[-1] else 1)
         return bool(found)
 
     def token(self, fieldnames, token) -> DocIds:

@@ -13,7 +13,8 @@ import numpy as np
 from search import ranking
 from search.engine.postings import DocIds, Postings
 from search.ranking import bm25_factor, bm25_length_norm
-from search.whoosh_internals import decoded_length, field_length_codes, prefix_terms
+from search.whoosh_internals import (decoded_length, field_length_codes, prefix_terms,
+                                     term_positions)
 
 
 PID_CACHE_LIMIT = 200_000      # passage ids a generation remembers (about 20 MB)
@@ -195,6 +196,46 @@ class Evaluator:
                     if limit is not None and len(out) >= limit:
                         return out
         return out
+
+    def phrase_among(self, field: str, tokens: list[str], candidates,
+                     limit: int | None = None) -> DocIds:
+        """The documents of `candidates` (global docnums) holding `tokens` as a phrase in
+        `field` (consecutive positions), at most `limit` (the first in docnum order):
+        `docs_among(Phrase(field, tokens), ...)`, from the positions of the candidates'
+        postings only (`whoosh_internals.term_positions`)."""
+        from whoosh import query as wq
+
+        cands = DocIds.of(candidates).ids
+        found = []
+        for sub, offset in self.leaves:
+            lo, hi = np.searchsorted(cands, [offset, offset + sub.doc_count_all()])
+            if lo == hi:
+                continue
+            local = cands[lo:hi] - offset
+            reader = sub.reader()
+            held = None                  # docnum -> set of phrase starts still possible
+            for j, token in enumerate(tokens):
+                got = term_positions(reader, field, token, local)
+                if got is None:          # not a W3 segment: Whoosh's matcher
+                    found.extend(self.docs_among(wq.Phrase(field, list(tokens)),
+                                                 (local + offset).tolist()))
+                    held = None
+                    break
+                if held is None:
+                    held = {d: set(ps) for d, ps in got.items()}
+                else:
+                    held = {d: starts & {p - j for p in got[d]}
+                            for d, starts in held.items() if d in got}
+                    held = {d: starts for d, starts in held.items() if starts}
+                if not held:
+                    break
+                local = np.array(sorted(held), dtype=np.int64)
+            if held:
+                found.extend(d + offset for d in sorted(held))
+            if limit is not None and len(found) >= limit:
+                break
+        ids = np.array(sorted(found), dtype=np.int64)
+        return DocIds(ids[:limit] if limit is not None else ids)
 
     def length_norms(self, reader, offset, field, k1, b, avgfl) -> np.ndarray:
         """BM25's length normalisation of each document of one segment (float64, cached
