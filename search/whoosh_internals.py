@@ -120,13 +120,10 @@ def posting_arrays(reader, field, text):
         out = np.array(ids, dtype=np.int64)
         w = np.array(list(raw_weights), dtype=np.float64)
     else:
-        offset, length = info.extent()
-        if isinstance(length, tuple):      # 2.7.4's `from_bytes` leaves it unpacked
-            length = length[0]
         side = _decoded_lists(reader)
-        decoded = side.get(offset) if side is not None else None
+        decoded = side.get(_extent(info)[0]) if side is not None else None
         out, w = decoded if decoded is not None else \
-            _extent_arrays(reader, terms, field, text, offset, length)
+            _extent_arrays(reader, terms, field, text, info)
     if reader.has_deletions():
         deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
         keep = ~np.isin(out, deleted)
@@ -164,23 +161,11 @@ def term_positions(reader, field, text, wanted) -> dict | None:
             if d in want:
                 out[d] = decode(v)
         return out
-    offset, length = info.extent()
-    if isinstance(length, tuple):
-        length = length[0]
-    raw = terms._postfile.get(offset, length)
-    if raw[:4] != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"postings of {field}:{text!r}: block tag error")
-    buf = BytesIO(raw)
-    pos, last = 4, -1
-    while True:
-        size = _unpack_int(raw[pos:pos + 4])[0]
-        buf.seek(pos + 4)
-        count, maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
-        end = pos + 4 + abs(size)
+    last = -1
+    for count, maxid, compression, data in _extent_blocks(terms, field, text, info):
         lo = int(np.searchsorted(wanted, last, side="right"))
         hi = int(np.searchsorted(wanted, maxid, side="right"))
         if hi > lo:
-            data = raw[buf.tell():end]
             deltas, _weights, values = loads(zlib.decompress(data) if compression
                                              else data)[:3]
             if not isinstance(values, tuple) or len(values) != count:
@@ -192,31 +177,46 @@ def term_positions(reader, field, text, wanted) -> dict | None:
                 if d in want:
                     out[d] = decode(v)
         last = maxid
-        if size < 0 or end >= len(raw) or last >= wanted[-1]:
+        if last >= wanted[-1]:
             break
-        pos = end
     return out
 
 
-def _extent_arrays(reader, terms, field, text, offset: int, length: int):
-    """(int64 ids, float64 weights) of a posting list decoded from its W3 blocks."""
-    import numpy as np
+def _extent(info) -> tuple[int, int]:
+    """A term's (offset, length) in the W3 postings file (2.7.4's `from_bytes` leaves the
+    length a 1-tuple)."""
+    offset, length = info.extent()
+    return offset, length[0] if isinstance(length, tuple) else length
 
+
+def _extent_blocks(terms, field, text, info):
+    """(count, last id, compression, data) of each W3 block of a term's extent, the data
+    still compressed when `compression`: the extent read as one slice and walked as
+    `W3LeafMatcher._goto`/`_read_data` do (a length, a pickled info tuple, the data)."""
+    offset, length = _extent(info)
     raw = terms._postfile.get(offset, length)
     if raw[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"postings of {field}:{text!r}: block tag error")
     buf = BytesIO(raw)
-    pos, blocks = 4, []
+    pos = 4
     while True:
         size = _unpack_int(raw[pos:pos + 4])[0]
         buf.seek(pos + 4)
-        count, _maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
+        count, maxid, _maxweight, compression, _mn, _mx = load_pickle(buf)
         end = pos + 4 + abs(size)
-        data = raw[buf.tell():end]
-        blocks.append((zlib.decompress(data) if compression else data, count))
+        yield count, maxid, compression, raw[buf.tell():end]
         if size < 0 or end >= len(raw):
-            break
+            return
         pos = end
+
+
+def _extent_arrays(reader, terms, field, text, info):
+    """(int64 ids, float64 weights) of a posting list decoded from its W3 blocks."""
+    import numpy as np
+
+    blocks = [(zlib.decompress(data) if compression else data, count)
+              for count, _maxid, compression, data in _extent_blocks(terms, field, text,
+                                                                     info)]
     # positions (`grams`) make unpickling slow: only then, and for a list of several
     # blocks (the parse costs ~20 numpy calls a list), are the pickles parsed
     parse = len(blocks) >= PARSE_MIN_BLOCKS and \

@@ -23,15 +23,7 @@ from search.index.update import update_index
 from search.index.writer import FastSegmentWriter
 from search.whoosh_internals import posting_arrays
 from tests.test_segwriter import _docs
-
-
-def _public(reader, field, term):
-    m = reader.postings(field, term)
-    out = []
-    while m.is_active():
-        out.append((m.id(), m.weight()))
-        m.next()
-    return out
+from tests.test_whoosh_internals import _public
 
 
 def _compare_every_list(reader) -> int:
