@@ -167,3 +167,37 @@ def test_long_paths_give_short_stable_distinct_ids_that_open(tmp_path):
     assert f'id="{anchor}"' in resp.get_data(as_text=True)
     [hit] = client.get("/api/search?q=alpha").get_json()["results"]
     assert client.get(f"/api/articles/{hit['article_id']}").status_code == 200
+
+
+def test_thousands_of_ids_collide_only_where_they_repeat(tmp_path):
+    """The registry keeps its table on disk (`search.ingest.ids._Owners`): at this size the
+    usual all-new articles and the articles holding a repeated id are both many. Exactly
+    the repeated ids are reported, each once, and the table's file is gone afterwards,
+    also after a run given up half way."""
+    c = tmp_path / "c"
+    rows = [(f"a{i}", f"Title {i // 3}", f"drones line {i}") for i in range(3000)]
+    jsonl(c / "a.jsonl", *rows)
+    repeated = {7, 500, 2999}
+    # b: 3 lines an article (shared titles); three of its lines reuse a.jsonl's ids
+    jsonl(c / "b.jsonl", *[(f"a{i // 10}" if i in repeated else f"b{i}", f"B {i // 3}",
+                            f"drones of b {i}") for i in range(3000)])
+    index_dir = tmp_path / "index"
+    report = update_index(c, index_dir)
+    assert report.failures == [f"{c / 'b.jsonl'}: id 'a{i // 10}' is already used by "
+                               "a.jsonl, line skipped" for i in sorted(repeated)]
+    assert report.passages == 6000 - len(repeated)
+    assert Engine(index_dir).search("drones", limit=1).total == 6000 - len(repeated)
+    assert [h.text for h in Engine(index_dir).search('"drones line 50"').hits] == \
+        ["drones line 50"]
+    assert not list(index_dir.rglob("ids-*"))
+
+    jsonl(c / "c.jsonl", *[(f"c{i}", "C", f"drones of c {i}") for i in range(2000)])
+
+    def give_up(done, total):
+        if done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(c, index_dir, progress=give_up, procs=1)
+    assert not list(index_dir.rglob("ids-*"))
+    assert Engine(index_dir).search("drones", limit=1).total == 6000 - len(repeated)

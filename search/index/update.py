@@ -244,12 +244,12 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
 
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
         clock = _Clock(report)
-        ids = _id_registry()
         recheck = [rel for rel in files if rel in old_files and old_files[rel].collided
                    and rel not in todo] if todo or report.deleted else []
         previous = _live_name(index_dir)
         gen = _new_generation(index_dir)
         spill = ArticleSpill(gen)
+        ids = _id_registry(gen)
         try:
             # Read every file first (the lexicon mined from all of them decides how each
             # passage is segmented), parking its articles on disk: see search.index.spill.
@@ -309,6 +309,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
                     and same.added else now
             for rel in ids.losers:      # read again when the corpus changes (_ingest_each)
                 entries[rel].collided = True
+            ids.close()
             _write(gen, old_gen, lexicon, spill, list(ingested), report.deleted, report,
                    progress, procs)
             clock("write")
@@ -338,6 +339,7 @@ def update_index(corpus="corpus", index_dir="index", rebuild: bool = False,
             swap_current(index_dir, gen.name)
         except BaseException as err:
             spill.remove()
+            ids.close()
             if _live_name(index_dir) != gen.name:
                 shutil.rmtree(gen, ignore_errors=True)
             if isinstance(err, OSError):
@@ -426,9 +428,11 @@ def _write_error(index_dir: Path, err: OSError, previous: str = "") -> IndexWrit
                            "or pass --index DIR")
 
 
-def _id_registry():
+def _id_registry(folder: Path | None = None):
+    """A registry of claimed ids (`search.ingest.ids.IdRegistry`) keeping its table in
+    `folder` (the generation being written: a killed run's is removed with it)."""
     from search.ingest.ids import IdRegistry
-    return IdRegistry()
+    return IdRegistry(folder=folder)
 
 
 def _ingest_safely(rels, files: dict[str, Path], root: Path, report: IndexReport, ids=None,

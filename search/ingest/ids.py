@@ -17,8 +17,12 @@ must also travel: in a URL (`/articles/<id>`), in a TREC run line, in JSON. So
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import sqlite3
+import tempfile
 import unicodedata
+import weakref
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -89,14 +93,19 @@ class IdRegistry:
     must be read again when another file changes, as the holder may be gone.
     """
 
-    def __init__(self, held_by: Callable[[tuple[str, str]], str | None] | None = None):
-        # "a" + article id or "p" + passage id -> the file holding it: one string a key, not
-        # a tuple and its id (a million passage ids: ~90 MB less)
-        self.owner: dict[str, str] = {}
+    def __init__(self, held_by: Callable[[tuple[str, str]], str | None] | None = None,
+                 folder: str | Path | None = None):
+        # "a" + article id or "p" + passage id -> the file holding it, on disk (`_Owners`):
+        # a corpus's ids held in memory were the indexer's largest cost that grew with it
+        self.owner = _Owners(folder)
         self.held_by = held_by
         self.reading: set[str] = set()
         self.displaced: list[str] = []
         self.losers: set[str] = set()
+
+    def close(self) -> None:
+        """Remove the registry's file (also done when it is garbage)."""
+        self.owner.close()
 
     def claim(self, source: str, path, articles: list[Article],
               failures: list[IngestFailure]) -> list[Article]:
@@ -109,14 +118,22 @@ class IdRegistry:
         """`claim`, one article at a time (`articles` may be a stream of a huge file)."""
         self.reading.add(source)
         for article in articles:
-            holder = self._holder(("a", article.id), source)
-            if holder is not None:
-                self.losers.add(source)
-                failures.append(IngestFailure(str(path), f"article id {article.id!r} is already"
-                                              f" used by {holder}: rename one of the files"))
-                continue
-            self.owner["a" + article.id] = source
+            fresh = self.held_by is None and self.owner.add_new(["a" + article.id], source)
+            if not fresh:
+                holder = self._holder(("a", article.id), source)
+                if holder is not None:
+                    self.losers.add(source)
+                    failures.append(IngestFailure(str(path), f"article id {article.id!r} is "
+                                                  f"already used by {holder}: rename one of "
+                                                  "the files"))
+                    continue
+                self.owner["a" + article.id] = source
             derived = article.id + "#"        # unique with the article id
+            own = [p for p in article.passages if not p.id.startswith(derived)]
+            if own and self.held_by is None and self.owner.add_new(
+                    ["p" + p.id for p in own], source):
+                yield article                 # the usual case: every id new, one statement
+                continue
             passages = []
             for passage in article.passages:
                 if not passage.id.startswith(derived):
@@ -147,3 +164,74 @@ class IdRegistry:
                 return None
             self.owner[slot] = owner
         return owner if owner != source else None
+
+
+class _Owners:
+    """The registry's id -> file table in a SQLite file (in `folder`, or the system's
+    temporary folder): memory stays at SQLite's page cache whatever the corpus's size.
+
+    `get`/`[]=` as a dict's; `add_new(keys, source)` gives `source` every key not yet held and
+    says whether all of them were new (then nothing else needs asking)."""
+
+    CACHE_KIB = 8192
+
+    def __init__(self, folder: str | Path | None = None):
+        fd, self.path = tempfile.mkstemp(prefix="ids-", suffix=".sqlite.tmp",
+                                         dir=str(folder) if folder is not None else None)
+        os.close(fd)
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "locking_mode=EXCLUSIVE",
+                       "temp_store=MEMORY", f"cache_size=-{self.CACHE_KIB}"):
+            self.db.execute("PRAGMA " + pragma)
+        self.db.execute("CREATE TABLE owner (key TEXT PRIMARY KEY, file INTEGER NOT NULL)"
+                        " WITHOUT ROWID")
+        self.files: list[str] = []              # the files, by number
+        self.numbers: dict[str, int] = {}
+        self.db.execute("BEGIN")        # one transaction: no write reaches the file per id
+        self._finalizer = weakref.finalize(self, _Owners._remove, self.db, self.path,
+                                           os.getpid())
+
+    @staticmethod
+    def _remove(db, path: str, pid: int) -> None:
+        if os.getpid() != pid:          # a forked process leaves the file to its parent
+            return
+        db.close()
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+
+    def close(self) -> None:
+        self._finalizer()
+
+    def _number(self, source: str) -> int:
+        n = self.numbers.get(source)
+        if n is None:
+            n = self.numbers[source] = len(self.files)
+            self.files.append(source)
+        return n
+
+    def get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT file FROM owner WHERE key = ?", (key,)).fetchone()
+        return None if row is None else self.files[row[0]]
+
+    def __getitem__(self, key: str) -> str:
+        owner = self.get(key)
+        if owner is None:
+            raise KeyError(key)
+        return owner
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __setitem__(self, key: str, source: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO owner VALUES (?, ?)", (key, self._number(source)))
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM owner").fetchone()[0]
+
+    def add_new(self, keys: list[str], source: str) -> bool:
+        before = self.db.total_changes
+        n = self._number(source)
+        self.db.executemany("INSERT OR IGNORE INTO owner VALUES (?, ?)", [(k, n) for k in keys])
+        return self.db.total_changes - before == len(keys)

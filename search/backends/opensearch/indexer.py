@@ -94,14 +94,15 @@ def _update(client, corpus, config, rebuild, progress, shards, replicas,
             return report
         report.glossary_changed = old is not None and glossary_sha != old.glossary_sha256
 
-        ids = _id_registry()
         work = Path(tempfile.mkdtemp(prefix="defsearch-spill-"))
         spill = ArticleSpill(work)
+        ids = _id_registry(work)
         try:
             return _write(client, config, corpus, root, files, live, old, old_files, hashes,
                           todo, glossary_sha, ids, spill, report, progress, shards,
                           replicas, procs, started)
         finally:
+            ids.close()
             spill.remove()
             shutil.rmtree(work, ignore_errors=True)
 
