@@ -553,7 +553,9 @@ def commit_toc(writer, segments: list) -> None:
 def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
                    doccount: int, decoded=None) -> None:
     """Write (fieldname, term, parts) items, in order, through a W3 field writer; `parts`
-    are the term's postings as flat (docnum, weight, value, ...) lists, in docnum order.
+    are the term's postings as flat (docnum, weight, value, ...) lists, in docnum order;
+    `lengths`: {field: array("B")} of each document's field length as Whoosh codes it in
+    a byte (`length_to_byte`), 0 for none.
 
     Short posting lists (most terms) go straight into the term table, packed as
     `W3TermInfo.to_bytes` packs inlined postings; longer ones fill the W3 postings writer's
@@ -572,7 +574,7 @@ def write_postings(fieldwriter, schema, items, lengths: dict, blocklimit: int,
         prefix = pack_ushort(fieldwriter._fieldid)
         lens = lengths.get(fieldname)
         if lens is not None and len(lens) < doccount:
-            lens.extend([0] * (doccount - len(lens)))
+            lens.extend(bytes(doccount - len(lens)))
         for _, btext, parts in group:
             if sum(map(len, parts)) < 3 * inline_limit:
                 flat = parts[0] if len(parts) == 1 else [x for part in parts for x in part]
@@ -629,9 +631,11 @@ def _blocks(parts, size: int):
 
 def _length_range(lens, ids) -> tuple[int | None, int]:
     """(shortest, longest) non-zero field length of documents `ids`, as the W3 postings
-    writer tracks them ((None, 0) when none has a length)."""
+    writer tracks them ((None, 0) when none has a length); `lens`: the lengths' bytes
+    (the coding is monotone, so the extremes of the bytes are those of the lengths)."""
     nonzero = [n for n in map(lens.__getitem__, ids) if n] if lens is not None else ()
-    return (min(nonzero), max(nonzero)) if nonzero else (None, 0)
+    return (byte_to_length(min(nonzero)), byte_to_length(max(nonzero))) if nonzero \
+        else (None, 0)
 
 
 def _inlined_terminfo(ids, weights, values, minlen, maxlen) -> bytes:

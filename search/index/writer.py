@@ -37,7 +37,7 @@ from struct import Struct
 
 from whoosh import formats
 from whoosh.system import pack_uint
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from search.analysis.index_terms import index_terms
@@ -49,9 +49,10 @@ _FREQ_VALUES = [pack_uint(i) for i in range(512)]
 _POSITION_VALUES: dict[int, bytes] = {}
 _RUN_CHUNK = 256            # terms per marshal record in a run file: the final merge holds
                             # one record per run, and runs grow with the corpus
-_RUN_CHUNK_POSTINGS = 16384  # and postings per record, a long list cut into parts: the
-                            # merge then holds about runs x this, not a whole stretch of
-                            # common terms from every run (which grew with the corpus)
+_RUN_CHUNK_POSTINGS = 4096  # and postings per record, a long list cut into parts: the
+                            # merge then holds about runs x this (~0.5 MB a run), not a
+                            # whole stretch of common terms from every run (which grew
+                            # with the corpus); 16,384 made a 1M build's merge ~35 MiB
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
 _UNSET = object()
@@ -255,11 +256,11 @@ class FastSegmentWriter(SegmentWriter):
                 length = 0
             elif length:
                 lengths = self._lengths.get(fieldname)
-                if lengths is None:
-                    lengths = self._lengths[fieldname] = array("I")
+                if lengths is None:     # Whoosh's one-byte lengths: a byte a document
+                    lengths = self._lengths[fieldname] = array("B")
                 if len(lengths) < docnum:
-                    lengths.extend([0] * (docnum - len(lengths)))
-                lengths.append(byte_to_length(length_to_byte(length)))
+                    lengths.extend(bytes(docnum - len(lengths)))
+                lengths.append(length_to_byte(length))
             perdocwriter.add_field(fieldname, field, value if field.stored else None, length)
             column = field.column_type
             if column:
