@@ -65,10 +65,10 @@ def dense_top(evaluator, leaves, k: int, matched: set | None = None):
     remaining (common, long) terms; the others are only marked matched, for the count.
     Their scores stay partial, but below the k-th best, so the top k and its scores are
     those of scoring everything."""
-    acc, docs, prune = _dense(evaluator, leaves, k)
+    acc, docs, candidates = _dense(evaluator, leaves, k)
     if matched is not None:
         matched.update(docs if isinstance(matched, Matched) else docs.tolist())
-    among = docs if prune.candidates is None else prune.candidates
+    among = docs if candidates is None else candidates
     return top_of_array(acc, among, k, evaluator.pid), len(docs)
 
 
@@ -80,28 +80,28 @@ def dense_scores(evaluator, q):
     leaves = _flatten(q) if evaluator.trace is None else None
     if not leaves:
         return None
-    acc, docs, _prune = _dense(evaluator, leaves, None)
+    acc, docs, _candidates = _dense(evaluator, leaves, None)
     return acc, docs
 
 
 def _dense(evaluator, leaves, k: int | None):
-    """`dense_top`'s scoring: (scores, matching docnums, its `DensePruning`); `k` None
-    scores every match fully (no pruning)."""
+    """`dense_top`'s scoring: (scores, matching docnums, the docnums still in reach of the
+    k best once pruning started, else None); `k` None scores every match fully."""
     s = evaluator.s
     size = s.doc_count_all()
     acc = np.zeros(size)
     hit = np.zeros(size, dtype=bool)
     ms = MaxScore(evaluator)
     infos = ms.infos(leaves)
-    prune = DensePruning([ms.bound(f, field, text) for f, _df, field, text, _w in infos]
-                         if k is not None else [], k or 0)
+    prune = DensePruning([ms.bound(f, field, text) for f, _df, field, text, _w in infos],
+                         k) if k is not None else None
     for n, (factor, df, field, text, _weight) in enumerate(infos):
         k1, b, _power = ranking.term_params(text)
         avgfl = s.avg_field_length(field) or 1
-        if k is not None and prune.candidates is None and df > PRUNE_MIN_DF:
+        if prune is not None and prune.candidates is None and df > PRUNE_MIN_DF:
             prune.start(acc, n)
         parts = []
-        if prune.candidates is None:
+        if prune is None or prune.candidates is None:
             for ids, values in evaluator.contributions(field, text, factor, k1, b, avgfl):
                 acc[ids] += values          # a term's ids are distinct: one addition each
                 hit[ids] = True
@@ -119,7 +119,7 @@ def _dense(evaluator, leaves, k: int | None):
             prune.narrow(acc, n + 1)
             evaluator.pruned_terms += 1
         evaluator.seen[(field, text)] = TermIds(parts)
-    return acc, np.flatnonzero(hit), prune
+    return acc, np.flatnonzero(hit), None if prune is None else prune.candidates
 
 
 class DensePruning:
