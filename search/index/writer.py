@@ -52,7 +52,7 @@ _RUN_CHUNK = 256            # terms per marshal record in a run file: the final 
 _RUN_CHUNK_POSTINGS = 4096  # and postings per record, a long list cut into parts: the
                             # merge then holds about runs x this (~0.5 MB a run), not a
                             # whole stretch of common terms from every run (which grew
-                            # with the corpus); 16,384 made a 1M build's merge ~35 MiB
+                            # with the corpus)
 _POSTING_BYTES = 3 * 8 + 4  # list slots of one posting (+ list growth)
 _TERM_BYTES = 200           # dict entry, key bytes, list header of one term
 _UNSET = object()
