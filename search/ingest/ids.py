@@ -120,14 +120,12 @@ class IdRegistry:
         for article in articles:
             fresh = self.held_by is None and self.owner.add_new(["a" + article.id], source)
             if not fresh:
-                holder = self._holder(("a", article.id), source)
+                holder = self._take(("a", article.id), source)
                 if holder is not None:
-                    self.losers.add(source)
                     failures.append(IngestFailure(str(path), f"article id {article.id!r} is "
                                                   f"already used by {holder}: rename one of "
                                                   "the files"))
                     continue
-                self.owner["a" + article.id] = source
             derived = article.id + "#"        # unique with the article id
             own = [p for p in article.passages if not p.id.startswith(derived)]
             if own and self.held_by is None and self.owner.add_new(
@@ -137,18 +135,26 @@ class IdRegistry:
             passages = []
             for passage in article.passages:
                 if not passage.id.startswith(derived):
-                    holder = self._holder(("p", passage.id), source)
+                    holder = self._take(("p", passage.id), source)
                     if holder is not None:
-                        self.losers.add(source)
                         failures.append(IngestFailure(str(path), f"id {shown_id(passage.id)}"
                                                       f" is already used by {holder}, line "
                                                       "skipped"))
                         continue
-                    self.owner["p" + passage.id] = source
                 passages.append(passage)
             if passages:
                 article.passages = passages
                 yield article
+
+    def _take(self, key: tuple[str, str], source: str) -> str | None:
+        """Give `key` to `source` and return None, or return the other file holding it
+        (`source` then lost an id: `losers`)."""
+        holder = self._holder(key, source)
+        if holder is None:
+            self.owner[key[0] + key[1]] = source
+        else:
+            self.losers.add(source)
+        return holder
 
     def _holder(self, key: tuple[str, str], source: str) -> str | None:
         """The other file holding `key`, or None when `source` may take it."""
@@ -170,7 +176,7 @@ class _Owners:
     """The registry's id -> file table in a SQLite file (in `folder`, or the system's
     temporary folder): memory stays at SQLite's page cache whatever the corpus's size.
 
-    `get`/`[]=` as a dict's; `add_new(keys, source)` gives `source` every key not yet held and
+    `get` and `[]=` as a dict's; `add_new(keys, source)` gives `source` every key not yet held and
     says whether all of them were new (then nothing else needs asking)."""
 
     CACHE_KIB = 8192
@@ -215,20 +221,8 @@ class _Owners:
         row = self.db.execute("SELECT file FROM owner WHERE key = ?", (key,)).fetchone()
         return None if row is None else self.files[row[0]]
 
-    def __getitem__(self, key: str) -> str:
-        owner = self.get(key)
-        if owner is None:
-            raise KeyError(key)
-        return owner
-
-    def __contains__(self, key: str) -> bool:
-        return self.get(key) is not None
-
     def __setitem__(self, key: str, source: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO owner VALUES (?, ?)", (key, self._number(source)))
-
-    def __len__(self) -> int:
-        return self.db.execute("SELECT count(*) FROM owner").fetchone()[0]
 
     def add_new(self, keys: list[str], source: str) -> bool:
         before = self.db.total_changes
